@@ -1,0 +1,78 @@
+/**
+ * Choosing the TensorFlow.js backend at start-up.
+ *
+ * Order: an explicit request (`--backend`, then `VAE_BACKEND`), otherwise the native
+ * `@tensorflow/tfjs-node` ("tensorflow") where it loads, otherwise WebAssembly ("wasm"),
+ * otherwise the pure-JS "cpu" backend. tfjs-node is an optionalDependency: its install needs
+ * internet access to fetch libtensorflow, so on many machines it is simply absent.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+
+export class BackendError extends Error {}
+
+/** Accepts the user's spellings: `node`/`tfjs-node`/`native` mean the native backend. */
+export function normalizeBackend(name: string): BackendName | undefined {
+  const n = name.trim().toLowerCase();
+  if (n === 'tensorflow' || n === 'node' || n === 'tfjs-node' || n === 'native') return 'tensorflow';
+  if (n === 'wasm' || n === 'cpu') return n;
+  return undefined;
+}
+
+async function tryLoad(name: BackendName): Promise<boolean> {
+  try {
+    if (name === 'tensorflow') {
+      // A string variable keeps bundlers and tsc from requiring the optional module.
+      const mod = '@tensorflow/tfjs-node';
+      await import(mod);
+    } else if (name === 'wasm') {
+      await import('@tensorflow/tfjs-backend-wasm');
+    }
+    if (tf.findBackend(name) === null && tf.findBackendFactory(name) === null) return false;
+    return await tf.setBackend(name);
+  } catch {
+    return false;
+  }
+}
+
+let active: BackendName | undefined;
+
+/**
+ * Initializes tfjs once per process and returns the backend in use.
+ * @example const name = await initBackend(opts.backend); // 'wasm'
+ */
+export async function initBackend(requested?: string): Promise<BackendName> {
+  const explicit = requested ?? process.env['VAE_BACKEND'];
+  if (explicit !== undefined && explicit !== '') {
+    const name = normalizeBackend(explicit);
+    if (name === undefined) {
+      throw new BackendError(`unknown backend '${explicit}'; choose one of: ${BACKENDS.join(', ')}`);
+    }
+    if (active === name) return name;
+    if (!(await tryLoad(name))) {
+      const hint = name === 'tensorflow'
+        ? 'install @tensorflow/tfjs-node (it needs internet access to fetch libtensorflow), or use --backend wasm'
+        : 'use --backend cpu';
+      throw new BackendError(`backend '${name}' could not be loaded; ${hint}`);
+    }
+    await tf.ready();
+    active = name;
+    return name;
+  }
+  if (active !== undefined) return active;
+  for (const name of BACKENDS) {
+    if (await tryLoad(name)) {
+      await tf.ready();
+      active = name;
+      return name;
+    }
+  }
+  throw new BackendError('no TensorFlow.js backend could be loaded');
+}
+
+/** The backend chosen by {@link initBackend}, for banners and benchmark records. */
+export function backendName(): string {
+  return active ?? tf.getBackend();
+}

@@ -1,0 +1,110 @@
+/**
+ * The distribution contract (after WebPPL's `base.ad.js` and torch.distributions).
+ *
+ * Shapes. A distribution has a `batchShape` and an `eventShape`; a value has shape
+ * `[...batchShape, ...eventShape]`. The event shape is the `.vae` site's declared shape
+ * (`Real[50]` -> [50]; `Category[10]` -> []). `logProb` sums over the event axes and returns
+ * `[...batchShape]`. Batch axes are right-aligned and broadcast like NumPy: the runtime puts
+ * enumeration axes and the particle axis K to the left of the data axis B, e.g. [E, K, B].
+ *
+ * Ownership. A distribution never owns or disposes its parameter tensors. Methods return new
+ * tensors and run inside a tidy scope, so intermediates are freed; callers dispose results
+ * (in practice everything runs inside the training step's tidy).
+ *
+ * Numerics. Log-densities use stable forms: logits and softplus rather than log(sigmoid),
+ * log-sum-exp with the max shift, log1p/expm1 where they matter.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../inference/rng';
+import type { ValueKind } from './constraints';
+
+export type Tensor = tf.Tensor;
+
+/**
+ * How parameter shapes relate to the site shape S (the event shape):
+ *  - elementwise: every parameter broadcasts to S; a value has shape S.
+ *  - categorical: `logits`/`probs` have shape [...S, k]; a value is an int32 class index of shape S.
+ *  - onehot:      `logits`/`probs` have shape S = [..., k]; a value is one-hot with shape S.
+ *  - mixture:     `weights` has shape [k]; `locs`, `scales` have shape [k, ...S]; a value has shape S.
+ */
+export type ShapeRule = 'elementwise' | 'categorical' | 'onehot' | 'mixture';
+
+export interface ParamSpec {
+  readonly name: string;
+  /** The constraint: an argument's value kind must be a sub-kind of this one (see constraints.ts). */
+  readonly kind: ValueKind;
+  readonly doc: string;
+  /** A default used when the argument is omitted (e.g. Uniform's low = 0). */
+  readonly default?: number;
+}
+
+export interface DistSpec {
+  readonly name: string;
+  /** One-line description for docs and `--help`. */
+  readonly doc: string;
+  /** The paper or textbook reference, where the family is not textbook-standard. */
+  readonly reference?: string;
+  /** All parameters, in positional order. */
+  readonly params: readonly ParamSpec[];
+  /** Groups of which exactly one parameter must be given, e.g. [['logits', 'probs']]. */
+  readonly oneOf?: readonly (readonly string[])[];
+  /** The kind of the values: the support. */
+  readonly support: ValueKind;
+  readonly shapeRule: ShapeRule;
+  /** True when `rsample` exists (a reparameterized, differentiable sampler). */
+  readonly reparam: boolean;
+  /** True for families over a countable support. */
+  readonly discrete: boolean;
+  /** True when `logProbElementwise` exists: the log-density is a sum over event elements. */
+  readonly factorized: boolean;
+  /**
+   * The number of support points of one value with this event shape and class count `k`
+   * (the last axis of `logits`/`probs` for categorical families), or undefined when infinite.
+   * E.g. Bernoulli with event shape [3] has 8; Categorical has k.
+   */
+  supportSize(eventShape: readonly number[], k: number): number | undefined;
+  /** Builds an instance. `eventShape` is the site shape; `params` holds the given parameters by name. */
+  create(params: Readonly<Record<string, Tensor>>, eventShape: readonly number[]): Distribution;
+}
+
+export interface Distribution {
+  readonly spec: DistSpec;
+  readonly batchShape: readonly number[];
+  readonly eventShape: readonly number[];
+  /** The parameters as given (not owned). */
+  readonly params: Readonly<Record<string, Tensor>>;
+  /**
+   * Draws one value per batch element, without gradient. `batchShape` (default: the
+   * distribution's own) may be larger than `this.batchShape` by broadcasting, e.g. to add
+   * a particle axis: params [B] -> sample(rng, [K, B]) gives [K, B, ...event].
+   */
+  sample(rng: Rng, batchShape?: readonly number[]): Tensor;
+  /** As `sample`, differentiable with respect to the parameters. Present iff spec.reparam. */
+  rsample?(rng: Rng, batchShape?: readonly number[]): Tensor;
+  /** log p(value), summed over the event axes: shape broadcast(value batch, batchShape). */
+  logProb(value: Tensor): Tensor;
+  /** log p(value) per event element, before the sum: [...batch, ...event]. Present iff spec.factorized. */
+  logProbElementwise?(value: Tensor): Tensor;
+  /** Mean and variance, [...batch, ...event], where they exist. */
+  mean?(): Tensor;
+  variance?(): Tensor;
+  /** Entropy summed over the event axes, [...batch], where a closed form exists. */
+  entropy?(): Tensor;
+  /** Every support point, [n, ...eventShape], for finite discrete families. */
+  enumerateSupport?(): Tensor;
+  /** The same family and event shape with new parameters (used to detach parameters for STL/DReG). */
+  withParams(params: Readonly<Record<string, Tensor>>): Distribution;
+}
+
+/** An entry in the analytic-KL registry, keyed by the pair (q family, p family). */
+export interface KlRule {
+  readonly q: string;
+  readonly p: string;
+  /**
+   * True when `kl` returns per-element terms [...batch, ...event] (factorized pairs; the caller sums
+   * the event axes, and free bits can act per dimension). False when it returns [...batch].
+   */
+  readonly elementwise: boolean;
+  /** KL(q || p). */
+  kl(q: Distribution, p: Distribution): Tensor;
+}
