@@ -1,0 +1,64 @@
+/** `vae check FILE`: diagnostics, then the estimator plan. `--json` gives both as data. */
+import { checkFile } from '../dsl/index';
+import { diagnosticToJson, renderDiagnostics } from '../dsl/render-diagnostic';
+import { describeDist, type Plan } from '../inference/plan';
+import { parseEstimatorFlags, parseObjectiveFlag } from './flags';
+import type { Printer } from './errors';
+import { formatTensorType } from '../dsl/types';
+import type { CheckedProgram } from '../dsl/checked';
+
+export interface CheckFlags {
+  json?: boolean;
+  set?: string[];
+  estimator?: string[];
+  objective?: string;
+}
+
+export function formatPlan(plan: Plan): string {
+  const rows = plan.sites.map((s) => [s.name, describeDist(s.guide), s.estimator, `${s.reason}; KL ${s.kl} (${s.klReason})`]);
+  const header = ['site', 'distribution', 'estimator', 'why'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`;
+  const obj = plan.objective.kind === 'elbo' ? 'elbo' : `iwae(k: ${plan.objective.k})`;
+  if (rows.length === 0) return `estimator plan (objective: ${obj}): no latent sites`;
+  return [`estimator plan (objective: ${obj}):`, line(header), ...rows.map(line)].join('\n');
+}
+
+export function sitesJson(checked: CheckedProgram, plan: Plan) {
+  const all = [...checked.model.sites, ...checked.guide.sites];
+  return all.map((s) => {
+    const p = plan.sites.find((q) => q.name === s.name);
+    return {
+      name: s.name,
+      block: s.block,
+      type: formatTensorType(s.type),
+      distribution: s.spec.name,
+      observed: s.observed === 'yes' ? true : s.observed === 'partial' ? 'partial' : false,
+      estimator: s.block === 'guide' ? (p?.estimator ?? null) : null,
+      reason: s.block === 'guide' ? (p?.reason ?? null) : null,
+      kl: s.block === 'guide' ? (p?.kl ?? null) : null,
+    };
+  });
+}
+
+export function runCheck(file: string, flags: CheckFlags, io: Printer): number {
+  const overrides = parseEstimatorFlags(flags.estimator ?? []);
+  const objective = flags.objective !== undefined ? parseObjectiveFlag(flags.objective) : undefined;
+  const r = checkFile(file, { sets: flags.set ?? [], overrides, ...(objective ? { objective } : {}) });
+  const ok = r.checked !== undefined;
+  if (flags.json) {
+    const out = {
+      ok,
+      diagnostics: r.diagnostics.map((d) => diagnosticToJson(d, r.sources)),
+      sites: r.checked && r.plan ? sitesJson(r.checked, r.plan) : [],
+    };
+    io.out(JSON.stringify(out, null, 2));
+    return ok ? 0 : 1;
+  }
+  if (r.diagnostics.length > 0) io.err(renderDiagnostics(r.diagnostics, r.sources, { color: io.color }));
+  if (!ok || !r.checked || !r.plan) return 1;
+  const latents = r.plan.sites.length;
+  io.out(`${file}: ok (${r.checked.model.sites.length} model site${r.checked.model.sites.length === 1 ? '' : 's'}, ${latents} latent)`);
+  io.out(formatPlan(r.plan));
+  return 0;
+}

@@ -1,0 +1,85 @@
+/**
+ * The `vae` command line: check | train | eval | sample | estimators | compare.
+ * Every run prints the version and the tfjs backend in use (on stderr, so --json output stays
+ * clean). Errors become one message with a hint and exit code 1, never a stack trace.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { initBackend } from '../backend';
+import { runCheck } from './check';
+import { CliError, formatCliError, type Printer } from './errors';
+import { collect } from './flags';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../../package.json') as { version: string }).version;
+
+function defaultPrinter(): Printer {
+  return {
+    out: (s) => process.stdout.write(`${s}\n`),
+    err: (s) => process.stderr.write(`${s}\n`),
+    color: process.stderr.isTTY === true && !process.env['NO_COLOR'],
+  };
+}
+
+type Runner = (io: Printer) => Promise<number> | number;
+
+/** Builds the command tree; each action stores its runner, which main() awaits. */
+export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Command {
+  const program = new Command('vae')
+    .description('vaelang: typed variational autoencoders. Check, train, evaluate and sample .vae programs.')
+    .addOption(new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu (default: the first that loads; or $VAE_BACKEND)'))
+    .option('-V, --version', 'print the version and the backend in use')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride()
+    .action(() => {
+      setRunner(async () => {
+        if (program.opts()['version']) {
+          const backend = await initBackend(program.opts()['backend'] as string | undefined);
+          io.out(`vaelang ${VERSION} (backend: ${backend})`);
+          return 0;
+        }
+        program.outputHelp();
+        return 0;
+      });
+    });
+
+  const withBackend = (fn: Runner): void =>
+    setRunner(async (p) => {
+      const backend = await initBackend(program.opts()['backend'] as string | undefined);
+      p.err(`vaelang ${VERSION} · backend ${backend}`);
+      return fn(p);
+    });
+
+  program
+    .command('check')
+    .description('check a .vae file and print the estimator plan')
+    .argument('<file>', 'the .vae file')
+    .option('--json', 'print {ok, diagnostics, sites} as JSON')
+    .option('--set <override>', "override a declaration, e.g. --set 'model.z ~ Laplace(0, 1)' (repeatable)", collect)
+    .option('--estimator <site=kind>', 'force an estimator for a guide site, e.g. y=score (repeatable)', collect)
+    .option('--objective <objective>', 'elbo, iwae or iwae:K')
+    .addHelpText('after', '\nExamples:\n  vae check models/vae.vae\n  vae check models/m2.vae --estimator y=score\n  vae check models/vae.vae --set "model.z ~ Laplace(0, 1)" --json')
+    .action((file: string, flags) => withBackend((p) => runCheck(file, flags, p)));
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code (never throws). */
+export async function main(argv: readonly string[], io: Printer = defaultPrinter()): Promise<number> {
+  let runner: Runner | undefined;
+  try {
+    const program = buildProgram(io, (r) => {
+      runner = r;
+    });
+    await program.parseAsync([...argv], { from: 'user' });
+    return runner ? await runner(io) : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return e.exitCode === 0 ? 0 : 1;
+    }
+    io.err(formatCliError(e, new Map(), io.color));
+    return e instanceof CliError || (e as Error)?.name !== 'Error' ? 1 : 1;
+  }
+}

@@ -1,0 +1,189 @@
+/**
+ * The abstract syntax tree: plain data with spans, no behaviour. Nodes are discriminated on
+ * `kind`. Checker results live in side tables keyed by node (never written onto nodes), so the
+ * tree can be frozen and rewritten with immer (`extends` overrides, `--set`).
+ * A node whose parse was incomplete (after a recovered syntax error) is `{kind: 'error'}`.
+ */
+import type { Span } from './source';
+
+export interface Name {
+  readonly text: string;
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------- expressions
+
+export interface NumberExpr {
+  readonly kind: 'number';
+  readonly value: number;
+  readonly span: Span;
+}
+export interface StringExpr {
+  readonly kind: 'string';
+  readonly value: string;
+  readonly span: Span;
+}
+export interface NameExpr {
+  readonly kind: 'name';
+  readonly name: string;
+  readonly span: Span;
+}
+export interface Arg {
+  readonly name: Name | null;
+  readonly value: Expr;
+  readonly span: Span;
+}
+export interface CallExpr {
+  readonly kind: 'call';
+  readonly callee: Expr;
+  readonly args: readonly Arg[];
+  readonly span: Span;
+}
+export interface FieldExpr {
+  readonly kind: 'field';
+  readonly target: Expr;
+  readonly field: Name;
+  readonly span: Span;
+}
+export type BinaryOp = '+' | '-' | '*' | '/';
+export interface BinaryExpr {
+  readonly kind: 'binary';
+  readonly op: BinaryOp;
+  readonly left: Expr;
+  readonly right: Expr;
+  readonly opSpan: Span;
+  readonly span: Span;
+}
+export interface NegExpr {
+  readonly kind: 'neg';
+  readonly operand: Expr;
+  readonly span: Span;
+}
+export interface ListExpr {
+  readonly kind: 'list';
+  readonly items: readonly Expr[];
+  readonly span: Span;
+}
+/** `a -> b`, used by schedules such as `anneal(0 -> 1, epochs: 10)`. */
+export interface ArrowExpr {
+  readonly kind: 'arrow';
+  readonly from: Expr;
+  readonly to: Expr;
+  readonly span: Span;
+}
+export interface ErrorExpr {
+  readonly kind: 'error';
+  readonly span: Span;
+}
+export type Expr = NumberExpr | StringExpr | NameExpr | CallExpr | FieldExpr | BinaryExpr | NegExpr | ListExpr | ArrowExpr | ErrorExpr;
+
+// ---------------------------------------------------------------- types
+
+/** `Real[784]`, `Category[10]`, `Positive` (no dims: a scalar). */
+export interface TypeExpr {
+  readonly kind: 'type';
+  readonly name: Name;
+  readonly dims: readonly Expr[];
+  readonly span: Span;
+}
+
+// ---------------------------------------------------------------- statements
+
+export interface Annotation {
+  readonly name: Name;
+  readonly args: readonly Arg[];
+  readonly span: Span;
+}
+export interface LetStmt {
+  readonly kind: 'let';
+  readonly name: Name;
+  readonly value: Expr;
+  readonly span: Span;
+}
+export interface SiteStmt {
+  readonly kind: 'site';
+  readonly name: Name;
+  readonly type: TypeExpr | null;
+  readonly dist: Expr;
+  readonly annotations: readonly Annotation[];
+  readonly span: Span;
+}
+export type Stmt = LetStmt | SiteStmt;
+
+// ---------------------------------------------------------------- declarations
+
+export interface ExtendsDecl {
+  readonly kind: 'extends';
+  readonly path: string;
+  readonly pathSpan: Span;
+  readonly span: Span;
+}
+export interface DataDecl {
+  readonly kind: 'data';
+  readonly name: Name;
+  readonly type: TypeExpr;
+  /** `?`: observed where a value exists, latent where it is missing. */
+  readonly partial: boolean;
+  readonly span: Span;
+}
+export interface ConstDecl {
+  readonly kind: 'const';
+  readonly name: Name;
+  readonly value: Expr;
+  readonly span: Span;
+}
+export interface ParamDecl {
+  readonly kind: 'param';
+  readonly name: Name;
+  readonly type: TypeExpr;
+  readonly init: Expr | null;
+  readonly span: Span;
+}
+export interface NetOutput {
+  /** null for a net with a single unnamed output. */
+  readonly name: Name | null;
+  readonly type: TypeExpr;
+}
+export interface NetDecl {
+  readonly kind: 'net';
+  readonly name: Name;
+  readonly inputs: readonly TypeExpr[];
+  readonly outputs: readonly NetOutput[];
+  readonly body: Expr;
+  readonly span: Span;
+}
+export type BlockName = 'model' | 'guide';
+export interface BlockDecl {
+  readonly kind: 'block';
+  readonly block: BlockName;
+  readonly keywordSpan: Span;
+  readonly stmts: readonly Stmt[];
+  readonly span: Span;
+}
+/** `model.z ~ Laplace(0, 1)`: replaces (or, in a child file, re-declares) one site. */
+export interface OverrideDecl {
+  readonly kind: 'override';
+  readonly block: BlockName;
+  readonly site: SiteStmt;
+  readonly span: Span;
+}
+export interface TrainEntry {
+  readonly key: Name;
+  readonly values: readonly Expr[];
+  readonly span: Span;
+}
+export interface TrainDecl {
+  readonly kind: 'train';
+  readonly entries: readonly TrainEntry[];
+  readonly span: Span;
+}
+export type Decl = ExtendsDecl | DataDecl | ConstDecl | ParamDecl | NetDecl | BlockDecl | OverrideDecl | TrainDecl;
+
+export interface Program {
+  readonly file: string;
+  readonly decls: readonly Decl[];
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected node: ${JSON.stringify(x)}`);
+}

@@ -1,0 +1,164 @@
+/**
+ * Built-in functions: one table entry each, with the typing rule the checker applies. The
+ * runtime implementations live in inference/builtins-impl.ts under the same names (a test
+ * keeps the two tables in step).
+ */
+import { isSubKind, type ValueKind } from '../distributions/constraints';
+import type { Diagnostic } from './diagnostics';
+import { broadcastShapes } from './shapes';
+import { ERROR_TYPE, formatType, tensor, type ExprType, type TensorType } from './types';
+import type * as A from './ast';
+
+export interface TypedArg {
+  readonly expr: A.Expr;
+  readonly type: ExprType;
+  readonly name: string | null;
+}
+
+export interface BuiltinContext {
+  readonly call: A.CallExpr;
+  error(code: Diagnostic['code'], message: string, span: A.Expr['span'], hint?: string): ExprType;
+}
+
+export interface BuiltinSpec {
+  readonly name: string;
+  readonly signature: string;
+  readonly doc: string;
+  check(args: readonly TypedArg[], ctx: BuiltinContext): ExprType;
+}
+
+function positiveish(t: TensorType): boolean {
+  return isSubKind(t.vk, 'Positive') || (t.value !== undefined && t.value > 0);
+}
+
+function nonneg(t: TensorType): boolean {
+  return positiveish(t) || isSubKind(t.vk, 'Unit') || (t.value !== undefined && t.value >= 0);
+}
+
+function expectArity(args: readonly TypedArg[], n: number, ctx: BuiltinContext, name: string, sig: string): boolean {
+  if (args.length !== n || args.some((a) => a.name !== null)) {
+    ctx.error('VAE310', `\`${name}\` takes ${n} positional argument${n === 1 ? '' : 's'}, found ${args.length}`, ctx.call.span, `write ${sig}`);
+    return false;
+  }
+  return true;
+}
+
+function tensorArg(a: TypedArg, ctx: BuiltinContext, fn: string): TensorType | undefined {
+  if (a.type.kind === 'tensor') return a.type;
+  if (a.type.kind !== 'error') {
+    ctx.error('VAE310', `\`${fn}\` needs a tensor, found ${formatType(a.type)}`, a.expr.span, a.type.kind === 'record' ? 'pick one output with `.name`, e.g. `q.loc`' : undefined);
+  }
+  return undefined;
+}
+
+/** An integer known at compile time (a literal or a const), or undefined. */
+function constInt(a: TypedArg): number | undefined {
+  return a.type.kind === 'tensor' && a.type.value !== undefined && Number.isInteger(a.type.value) && a.type.value > 0 ? a.type.value : undefined;
+}
+
+function elementwise(name: string, doc: string, result: (t: TensorType) => ValueKind | undefined, domainHint?: string): BuiltinSpec {
+  const signature = `${name}(x)`;
+  return {
+    name,
+    signature,
+    doc,
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, name, signature)) return ERROR_TYPE;
+      const t = tensorArg(args[0]!, ctx, name);
+      if (!t) return ERROR_TYPE;
+      if (t.vk === 'Category') return ctx.error('VAE310', `\`${name}\` needs real values, found ${formatType(t)}`, args[0]!.expr.span, 'class indices are not numbers; use `onehot(y)`');
+      const vk = result(t);
+      if (vk === undefined) return ctx.error('VAE310', `\`${name}\` is undefined for ${formatType(t)} values`, args[0]!.expr.span, domainHint);
+      return tensor(vk, t.shape);
+    },
+  };
+}
+
+function constructor(name: 'zeros' | 'ones', vk: ValueKind): BuiltinSpec {
+  const signature = `${name}(d1, d2, ...)`;
+  return {
+    name,
+    signature,
+    doc: `A constant tensor of ${name} with the given shape, e.g. \`${name}(Z)\`.`,
+    check(args, ctx) {
+      const dims: number[] = [];
+      for (const a of args) {
+        const d = constInt(a);
+        if (d === undefined) return ctx.error('VAE308', `\`${name}\` needs positive integer dimensions known at compile time`, a.expr.span, 'use numbers or `const` names');
+        dims.push(d);
+      }
+      return tensor(vk, dims);
+    },
+  };
+}
+
+const TABLE: BuiltinSpec[] = [
+  {
+    name: 'onehot',
+    signature: 'onehot(y)',
+    doc: 'The one-hot encoding of a class index: Category[k] -> OneHot[k].',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'onehot', 'onehot(y)')) return ERROR_TYPE;
+      const t = tensorArg(args[0]!, ctx, 'onehot');
+      if (!t) return ERROR_TYPE;
+      if (t.vk === 'OneHot') return t;
+      if (t.vk !== 'Category' || t.classes === undefined) {
+        return ctx.error('VAE310', `\`onehot\` needs a class index (Category[k]), found ${formatType(t)}`, args[0]!.expr.span);
+      }
+      return tensor('OneHot', [...t.shape, t.classes]);
+    },
+  },
+  {
+    name: 'uniform',
+    signature: 'uniform(k)',
+    doc: 'The uniform probability vector over k classes: Simplex[k].',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'uniform', 'uniform(k)')) return ERROR_TYPE;
+      const k = constInt(args[0]!);
+      if (k === undefined) return ctx.error('VAE308', '`uniform` needs a positive integer known at compile time', args[0]!.expr.span);
+      return tensor('Simplex', [k]);
+    },
+  },
+  constructor('zeros', 'Real'),
+  constructor('ones', 'Positive'),
+  elementwise('exp', 'e^x, elementwise: Real -> Positive.', () => 'Positive'),
+  elementwise('log', 'The natural logarithm, elementwise: Positive -> Real.', (t) => (positiveish(t) || isSubKind(t.vk, 'Unit') ? 'Real' : undefined), 'log needs positive values: apply it to a Positive expression, e.g. `log(softplus(h))`'),
+  elementwise('softplus', 'log(1 + e^x), elementwise: Real -> Positive.', () => 'Positive'),
+  elementwise('sigmoid', '1 / (1 + e^-x), elementwise: Real -> Unit.', () => 'Unit'),
+  elementwise('tanh', 'The hyperbolic tangent, elementwise.', () => 'Real'),
+  elementwise('sqrt', 'The square root, elementwise, of non-negative values.', (t) => (nonneg(t) ? t.vk : undefined), 'sqrt needs non-negative values: apply it to a Positive or Unit expression'),
+  elementwise('square', 'x^2, elementwise.', (t) => (positiveish(t) ? 'Positive' : 'Real')),
+  elementwise('abs', '|x|, elementwise.', () => 'Real'),
+  elementwise('softmax', 'Normalizes the last axis to a probability vector: Real[k] -> Simplex[k].', (t) => (t.shape.length > 0 ? 'Simplex' : undefined), 'softmax needs a vector'),
+  {
+    name: 'concat',
+    signature: 'concat(a, b, ...)',
+    doc: 'Concatenates along the last axis; the other axes must agree.',
+    check(args, ctx) {
+      if (args.length < 2) return ctx.error('VAE310', '`concat` needs at least two tensors', ctx.call.span, 'write concat(a, b)');
+      const ts: TensorType[] = [];
+      for (const a of args) {
+        const t = tensorArg(a, ctx, 'concat');
+        if (!t) return ERROR_TYPE;
+        if (t.vk === 'Category') return ctx.error('VAE310', '`concat` needs real values, found a class index', a.expr.span, 'use `onehot(y)`');
+        if (t.shape.length === 0) return ctx.error('VAE310', '`concat` joins vectors, found a scalar', a.expr.span, 'scalars have no axis to join along');
+        ts.push(t);
+      }
+      const first = ts[0]!;
+      let lead: number[] = [...first.shape.slice(0, -1)];
+      let last = 0;
+      let vk: ValueKind = first.vk;
+      for (let i = 0; i < ts.length; i++) {
+        const t = ts[i]!;
+        const b = broadcastShapes(lead, t.shape.slice(0, -1));
+        if (!b) return ctx.error('VAE302', `\`concat\` cannot join ${formatType(first)} with ${formatType(t)}`, args[i]!.expr.span, 'all axes but the last must broadcast');
+        lead = b;
+        last += t.shape[t.shape.length - 1]!;
+        vk = isSubKind(vk, 'Real') && isSubKind(t.vk, vk) ? vk : isSubKind(vk, t.vk) ? t.vk : 'Real';
+      }
+      return tensor(vk === 'Simplex' || vk === 'OneHot' ? 'Unit' : vk, [...lead, last]);
+    },
+  },
+];
+
+export const BUILTINS: ReadonlyMap<string, BuiltinSpec> = new Map(TABLE.map((b) => [b.name, b]));

@@ -1,0 +1,176 @@
+/**
+ * The `model` and `guide` blocks: `let` bindings and sites, checked in order with a scope.
+ * Each site's type comes from its declaration (or its data declaration) and its distribution;
+ * the support of the distribution must fit the type (VAE307) and the shapes must agree (VAE301).
+ */
+import { isSubKind } from '../distributions/constraints';
+import type * as A from './ast';
+import type { CheckContext, LocalBinding, Scope } from './check-context';
+import { checkExpr, depsOf, type ExprEnv } from './check-expr';
+import { resolveType } from './check-types';
+import type { Observed, SiteInfo } from './checked';
+import { broadcastsTo } from './shapes';
+import type { Span } from './source';
+import { formatShape, formatTensorType, sameShape, tensor, type DistType, type TensorType } from './types';
+
+export const ESTIMATOR_ANNOTATIONS = ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] as const;
+
+function supportHint(support: string, spec: string, found: TensorType, observed: boolean): string | undefined {
+  if (spec === 'Bernoulli' && observed) return 'for values in [0, 1] use `ContinuousBernoulli`; or binarize the data (`binarize: dynamic` in the train block) and declare it Binary';
+  if (support === 'Category') return 'a Categorical site holds a class index: declare it `Category[k]`';
+  if (found.vk === 'Category') return 'class labels need a discrete distribution: `Categorical(logits: ...)` or `Categorical(probs: ...)`';
+  if (support === 'Positive' && observed) return `${spec} needs positive values; use \`Normal\` or \`Laplace\` for real-valued data`;
+  if (support === 'Unit' && observed) return `${spec} needs values in [0, 1]; rescale the data or use a distribution on the reals`;
+  if (!observed && found.vk === 'Positive') return `${spec} puts mass on values that are not positive; use \`LogNormal\` or \`Gamma\`, or declare the site Real`;
+  if (!observed) return `declare the site as ${support}${found.shape.length ? formatShape(found.shape) : ''}, or choose a distribution whose support fits ${formatTensorType(found)}`;
+  return undefined;
+}
+
+function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared: { type: TensorType; span: Span } | undefined, observed: boolean): TensorType | undefined {
+  const spec = dist.spec;
+  const name = stmt.name.text;
+  if (!declared) {
+    return tensor(spec.support, dist.shape, dist.classes !== undefined ? { classes: dist.classes } : {});
+  }
+  const d = declared.type;
+  const note = { span: declared.span, message: `\`${name}\` is declared ${formatTensorType(d)} here` };
+  const fits = observed ? isSubKind(d.vk, spec.support) : isSubKind(spec.support, d.vk);
+  if (!fits) {
+    const msg = observed
+      ? `\`${name}\` is ${formatTensorType(d)} but \`${spec.name}\` is a distribution over ${spec.support} values`
+      : `\`${spec.name}\` draws ${spec.support} values but \`${name}\` is declared ${formatTensorType(d)}`;
+    ctx.accept('VAE307', msg, { span: stmt.dist.span }, { hint: supportHint(spec.support, spec.name, d, observed), secondary: [note] });
+    return undefined;
+  }
+  if (spec.support === 'Category') {
+    if (dist.shape.length > 0) {
+      ctx.accept('VAE301', `\`${spec.name}\` here draws labels of shape ${formatShape(dist.shape)}, but \`${name}\` is one label`, { span: stmt.dist.span }, { secondary: [note] });
+      return undefined;
+    }
+    if (dist.classes !== d.classes) {
+      ctx.accept('VAE314', `\`${spec.name}\` here has ${dist.classes} classes but \`${name}\` is declared with ${d.classes}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${d.classes}` });
+      return undefined;
+    }
+    return d;
+  }
+  if (!broadcastsTo(dist.shape, d.shape)) {
+    ctx.accept('VAE301', `shape mismatch for \`${name}\`: \`${spec.name}(...)\` has shape ${formatShape(dist.shape)} but \`${name}\` is ${formatTensorType(d)}`, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, {
+      secondary: [note],
+      hint: dist.shape.length > 0 ? `make the parameters ${formatShape(d.shape)}, e.g. change the net's output size` : undefined,
+    });
+    return undefined;
+  }
+  if ((spec.shapeRule === 'onehot') && dist.classes !== undefined && d.shape[d.shape.length - 1] !== dist.classes) {
+    ctx.accept('VAE314', `\`${spec.name}\` has ${dist.classes} classes but \`${name}\` has ${d.shape[d.shape.length - 1]}`, { span: stmt.dist.span }, { secondary: [note] });
+    return undefined;
+  }
+  return d;
+}
+
+function collectNames(ctx: CheckContext, stmts: readonly A.Stmt[]): Map<string, Span> {
+  const out = new Map<string, Span>();
+  for (const s of stmts) {
+    const prev = out.get(s.name.text);
+    if (prev) {
+      ctx.accept('VAE207', `\`${s.name.text}\` is defined twice in this block`, { span: s.name.span }, { secondary: [{ span: prev, message: 'first defined here' }], hint: 'each site and let needs its own name' });
+      continue;
+    }
+    out.set(s.name.text, s.name.span);
+  }
+  return out;
+}
+
+function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStmt): void {
+  let estimator: A.Annotation | undefined;
+  for (const a of stmt.annotations) {
+    const n = a.name.text;
+    if (!(ESTIMATOR_ANNOTATIONS as readonly string[]).includes(n)) {
+      const dm = ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
+      ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}` });
+      continue;
+    }
+    if (block === 'model') {
+      ctx.accept('VAE506', `\`@${n}\` belongs on the guide's site`, { span: a.span }, { hint: 'estimators describe how the guide samples; move the annotation to the guide' });
+      continue;
+    }
+    if (estimator) {
+      ctx.accept('VAE507', `\`${stmt.name.text}\` has two estimator annotations`, { span: a.span }, { secondary: [{ span: estimator.span, message: 'the first one' }], hint: 'keep one of them' });
+      continue;
+    }
+    estimator = a;
+  }
+}
+
+export interface BlockResult {
+  readonly sites: SiteInfo[];
+}
+
+export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: ReadonlySet<string>, firstId: number): BlockResult {
+  const block = decl.block;
+  const later = collectNames(ctx, decl.stmts);
+  const scope: Scope = { block, locals: new Map<string, LocalBinding>(), later };
+  const env: ExprEnv = { ctx, scope, modelLatents };
+  const sites: SiteInfo[] = [];
+  const defined = new Set<string>();
+  for (const stmt of decl.stmts) {
+    const name = stmt.name.text;
+    if (defined.has(name)) continue;
+    defined.add(name);
+    const clash = ctx.consts.get(name)?.decl.name.span ?? ctx.params.get(name)?.decl.name.span ?? ctx.nets.get(name)?.decl.name.span ?? (stmt.kind === 'let' ? ctx.data.get(name)?.decl.name.span : undefined);
+    if (clash) {
+      ctx.accept('VAE207', `\`${name}\` is already declared`, { span: stmt.name.span }, { secondary: [{ span: clash, message: 'declared here' }], hint: 'choose another name' });
+    }
+    if (stmt.kind === 'let') {
+      const t = checkExpr(env, stmt.value);
+      if (t.kind === 'dist') ctx.accept('VAE311', 'a distribution cannot be bound with `let`', { span: stmt.value.span }, { hint: `sample it instead: \`${name} ~ ${t.spec.name}(...)\`` });
+      scope.locals.set(name, { kind: 'let', stmt, type: t, deps: depsOf(ctx, scope, stmt.value) });
+      continue;
+    }
+    checkAnnotations(ctx, block, stmt);
+    const data = ctx.data.get(name);
+    if (data && block === 'guide' && !data.partial) {
+      ctx.accept('VAE403', `\`${name}\` is observed data; the guide cannot sample it`, { span: stmt.name.span }, { hint: `the guide conditions on \`${name}\`: use it as an input, e.g. \`encoder(${name})\`, and remove this site`, secondary: [{ span: data.decl.name.span, message: 'declared as data here' }] });
+    }
+    const t = checkExpr(env, stmt.dist);
+    let declared: { type: TensorType; span: Span } | undefined;
+    if (stmt.type) {
+      const r = resolveType(ctx, stmt.type);
+      if (r) declared = { type: r, span: stmt.type.span };
+      if (r && data && !(sameShape(r.shape, data.type.shape) && r.vk === data.type.vk && r.classes === data.type.classes)) {
+        ctx.accept('VAE301', `\`${name}\` is declared ${formatTensorType(r)} here but ${formatTensorType(data.type)} as data`, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: 'drop the type here: a data site takes its type from the data declaration' });
+      }
+    } else if (data) {
+      declared = { type: data.type, span: data.decl.type.span };
+    }
+    const observed: Observed = data && block === 'model' ? (data.partial ? 'partial' : 'yes') : 'no';
+    const latent = observed !== 'yes';
+    if (t.kind === 'error') {
+      scope.locals.set(name, { kind: 'site', name, span: stmt.name.span, type: declared?.type ?? tensor('Real', []), latent });
+      continue;
+    }
+    if (t.kind !== 'dist') {
+      ctx.accept('VAE315', `expected a distribution after \`~\`, found ${t.kind === 'tensor' ? formatTensorType(t) : 'a value'}`, { span: stmt.dist.span }, { hint: `for a deterministic value write \`let ${name} = ...\`; for a random one \`${name} ~ Normal(...)\`` });
+      continue;
+    }
+    const vt = siteType(ctx, stmt, t, declared, observed === 'yes' || (observed === 'partial'));
+    const siteValueType = vt ?? declared?.type ?? tensor(t.spec.support, t.shape, t.classes !== undefined ? { classes: t.classes } : {});
+    scope.locals.set(name, { kind: 'site', name, span: stmt.name.span, type: siteValueType, latent });
+    if (!vt) continue;
+    const target = ctx.calls.get(stmt.dist as A.CallExpr);
+    if (!target || target.kind !== 'dist') continue;
+    sites.push({
+      id: firstId + sites.length,
+      name,
+      block,
+      stmt,
+      call: stmt.dist as A.CallExpr,
+      spec: t.spec,
+      args: target.args,
+      shape: vt.shape,
+      type: vt,
+      observed,
+      deps: depsOf(ctx, scope, stmt.dist),
+    });
+  }
+  return { sites };
+}

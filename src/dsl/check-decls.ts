@@ -1,0 +1,156 @@
+/**
+ * Global declarations: `const`, `data`, `param` and `net`. They share one namespace; a name
+ * declared twice is an error that points at both places.
+ */
+import { numberSatisfies } from '../distributions/constraints';
+import type * as A from './ast';
+import type { CheckContext } from './check-context';
+import { constValue, resolveType } from './check-types';
+import { ACTIVATIONS, NET_BODIES, outputTransform, type Activation, type NetBody } from './net-bodies';
+import { didYouMean } from './suggest';
+import { formatTensorType, tensor, type TensorType } from './types';
+
+function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
+  ctx.broken.add(name.text);
+  const prev = ctx.globalSpan(name.text);
+  if (prev) {
+    ctx.accept('VAE207', `\`${name.text}\` is declared twice`, { span: name.span, message: `this ${what}` }, { secondary: [{ span: prev, message: 'first declared here' }], hint: 'rename one of them' });
+    return false;
+  }
+  return true;
+}
+
+export function checkConst(ctx: CheckContext, d: A.ConstDecl): void {
+  if (!claim(ctx, d.name, 'constant')) return;
+  const v = constValue(ctx, d.value);
+  if (v === undefined || !Number.isFinite(v)) {
+    ctx.accept('VAE308', `\`${d.name.text}\` must be a number known at compile time`, { span: d.value.span }, { hint: 'a const is a number or arithmetic on numbers and other consts, e.g. `const H = 2 * Z`' });
+    return;
+  }
+  ctx.consts.set(d.name.text, { value: v, decl: d });
+  ctx.broken.delete(d.name.text);
+}
+
+export function checkData(ctx: CheckContext, d: A.DataDecl): void {
+  if (!claim(ctx, d.name, 'data declaration')) return;
+  const type = resolveType(ctx, d.type);
+  if (!type) return;
+  if (d.partial && type.vk !== 'Category') {
+    ctx.accept('VAE309', `only labels can be partly observed: \`${d.name.text}\` is ${formatTensorType(type)}`, { span: d.type.span }, { hint: '`?` is for `Category[k]` data such as labels, which are latent where missing' });
+    return;
+  }
+  ctx.data.set(d.name.text, { name: d.name.text, decl: d, type, partial: d.partial });
+  ctx.broken.delete(d.name.text);
+}
+
+export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
+  if (!claim(ctx, d.name, 'param')) return;
+  const type = resolveType(ctx, d.type);
+  if (!type) return;
+  if (type.vk !== 'Real' && type.vk !== 'Positive' && type.vk !== 'Unit') {
+    ctx.accept('VAE309', `a param must be Real, Positive or Unit, found ${formatTensorType(type)}`, { span: d.type.span }, { hint: 'discrete values cannot be learned by gradient descent' });
+    return;
+  }
+  const dflt = type.vk === 'Real' ? 0 : type.vk === 'Positive' ? 1 : 0.5;
+  let init = dflt;
+  if (d.init) {
+    const v = constValue(ctx, d.init);
+    if (v === undefined) {
+      ctx.accept('VAE308', 'a param initial value must be a number known at compile time', { span: d.init.span });
+      return;
+    }
+    if (!numberSatisfies(type.vk, v) || (type.vk === 'Unit' && (v <= 0 || v >= 1))) {
+      ctx.accept('VAE306', `the initial value ${v} is outside ${type.vk}`, { span: d.init.span }, { hint: type.vk === 'Positive' ? 'a Positive param starts above 0, e.g. `= 1.0`' : 'a Unit param starts strictly between 0 and 1' });
+      return;
+    }
+    init = v;
+  }
+  ctx.params.set(d.name.text, { name: d.name.text, decl: d, type, init });
+  ctx.broken.delete(d.name.text);
+}
+
+function netBody(ctx: CheckContext, d: A.NetDecl): NetBody | undefined {
+  const b = d.body;
+  const name = b.kind === 'call' && b.callee.kind === 'name' ? b.callee.name : b.kind === 'name' ? b.name : undefined;
+  if (name === undefined || !NET_BODIES.has(name)) {
+    ctx.accept('VAE205', name ? `unknown net body \`${name}\`` : 'a net body must be `mlp(...)` or `linear()`', { span: b.span }, { hint: (name && didYouMean(name, NET_BODIES.keys())) ?? 'write `mlp(hidden: [400], activation: softplus)` or `linear()`' });
+    return undefined;
+  }
+  const args = b.kind === 'call' ? b.args : [];
+  const spec = NET_BODIES.get(name)!;
+  let hidden: number[] = [];
+  let activation: Activation = 'softplus';
+  let position = 0;
+  for (const a of args) {
+    const argName = a.name?.text ?? spec.args[position++]?.name;
+    const argSpec = spec.args.find((s) => s.name === argName);
+    if (!argSpec) {
+      ctx.accept('VAE205', `\`${name}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint: (a.name && didYouMean(a.name.text, spec.args.map((s) => s.name))) ?? (spec.args.length ? `its arguments are: ${spec.args.map((s) => s.name).join(', ')}` : `\`${name}()\` takes no arguments`) });
+      return undefined;
+    }
+    if (argSpec.kind === 'int-list') {
+      const items = a.value.kind === 'list' ? a.value.items : [a.value];
+      hidden = [];
+      for (const it of items) {
+        const v = constValue(ctx, it);
+        if (v === undefined || !Number.isInteger(v) || v <= 0) {
+          ctx.accept('VAE308', 'hidden layer widths must be positive integers known at compile time', { span: it.span }, { hint: 'for example `hidden: [400]` or `hidden: [500, 500]`' });
+          return undefined;
+        }
+        hidden.push(v);
+      }
+    } else if (argSpec.kind === 'activation') {
+      const act = a.value.kind === 'name' ? a.value.name : undefined;
+      if (act === undefined || !(ACTIVATIONS as readonly string[]).includes(act)) {
+        ctx.accept('VAE205', `unknown activation${act ? ` \`${act}\`` : ''}`, { span: a.value.span }, { hint: (act && didYouMean(act, ACTIVATIONS)) ?? `the activations are: ${ACTIVATIONS.join(', ')}` });
+        return undefined;
+      }
+      activation = act as Activation;
+    }
+  }
+  return { kind: name as NetBody['kind'], hidden, activation };
+}
+
+export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
+  if (!claim(ctx, d.name, 'net')) return;
+  let ok = true;
+  const inputs: TensorType[] = [];
+  for (const t of d.inputs) {
+    const r = resolveType(ctx, t);
+    if (!r) {
+      ok = false;
+      continue;
+    }
+    if (r.vk === 'Category') {
+      ctx.accept('VAE313', 'a net cannot take a class index as input', { span: t.span }, { hint: `declare the input as \`OneHot[${r.classes}]\` and pass \`onehot(y)\`` });
+      ok = false;
+    }
+    inputs.push(r.vk === 'Category' ? tensor('OneHot', [r.classes ?? 1]) : r);
+  }
+  const outputs: { name: string | null; type: TensorType }[] = [];
+  const seen = new Map<string, A.Name>();
+  for (const o of d.outputs) {
+    const r = resolveType(ctx, o.type);
+    if (!r) {
+      ok = false;
+      continue;
+    }
+    if (outputTransform(r.vk) === undefined) {
+      ctx.accept('VAE313', `a net cannot output ${formatTensorType(r)}`, { span: o.type.span }, { hint: 'net outputs are Real (linear), Positive (softplus), Unit (sigmoid) or Simplex (softmax); output logits and use a discrete distribution on them' });
+      ok = false;
+    }
+    if (o.name) {
+      const prev = seen.get(o.name.text);
+      if (prev) {
+        ctx.accept('VAE207', `output \`${o.name.text}\` is declared twice`, { span: o.name.span }, { secondary: [{ span: prev.span, message: 'first declared here' }] });
+        ok = false;
+      }
+      seen.set(o.name.text, o.name);
+    }
+    outputs.push({ name: o.name?.text ?? null, type: r });
+  }
+  const body = netBody(ctx, d);
+  if (!ok || !body) return;
+  ctx.nets.set(d.name.text, { name: d.name.text, decl: d, inputs, outputs, body });
+  ctx.broken.delete(d.name.text);
+}

@@ -1,0 +1,176 @@
+/**
+ * Distribution calls: arguments bound to the parameters of the family's table entry
+ * (positional in order, or by keyword), each checked against its constraint, and the site
+ * shape derived from the family's shape rule. Reads only the DistSpec table.
+ */
+import { isSubKind, numberSatisfies, type ValueKind } from '../distributions/constraints';
+import type { DistSpec, ParamSpec } from '../distributions/types';
+import type * as A from './ast';
+import { checkExpr, valueOf, type ExprEnv } from './check-expr';
+import { broadcastShapes } from './shapes';
+import { didYouMean } from './suggest';
+import { ERROR_TYPE, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
+
+function constraintHint(p: ParamSpec, spec: DistSpec): string | undefined {
+  switch (p.kind) {
+    case 'Positive':
+      return `\`${p.name}\` must be positive: use a \`Positive\` net output, or wrap the expression in \`softplus(...)\` or \`exp(...)\``;
+    case 'Unit':
+      return spec.oneOf?.some((g) => g.includes('logits'))
+        ? `pass \`logits:\` instead (any real values), or squash with \`sigmoid(...)\``
+        : `\`${p.name}\` must lie in [0, 1]: use a \`Unit\` net output or \`sigmoid(...)\``;
+    case 'Simplex':
+      return 'pass `logits:` instead (any real values), or normalize with `softmax(...)` or a `Simplex` net output';
+    default:
+      return undefined;
+  }
+}
+
+function satisfies(t: TensorType, kind: ValueKind): boolean {
+  if (isSubKind(t.vk, kind)) return true;
+  return t.value !== undefined && numberSatisfies(kind, t.value);
+}
+
+function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Arg> | undefined {
+  const { ctx } = env;
+  const bound = new Map<string, A.Arg>();
+  const grouped = new Set((spec.oneOf ?? []).filter((g) => g.length > 1).flat());
+  const names = spec.params.map((p) => p.name);
+  let ok = true;
+  let position = 0;
+  for (const a of e.args) {
+    if (a.name === null) {
+      const p = spec.params[position++];
+      if (!p) {
+        ctx.accept('VAE305', `\`${spec.name}\` takes at most ${spec.params.length} argument${spec.params.length === 1 ? '' : 's'}, found ${e.args.length}`, { span: a.span }, { hint: `its parameters are: ${names.join(', ')}` });
+        ok = false;
+        continue;
+      }
+      if (grouped.has(p.name)) {
+        const group = spec.oneOf!.find((g) => g.includes(p.name))!;
+        ctx.accept('VAE305', `this argument of \`${spec.name}\` needs a name`, { span: a.span }, { hint: `\`${spec.name}\` takes ${group.map((g) => `\`${g}:\``).join(' or ')}; write e.g. \`${spec.name}(${group[0]}: ...)\`` });
+        ok = false;
+        continue;
+      }
+      bound.set(p.name, a);
+      continue;
+    }
+    const key = a.name.text;
+    if (!names.includes(key)) {
+      const dm = didYouMean(key, names);
+      ctx.accept('VAE305', `\`${spec.name}\` has no parameter \`${key}\``, { span: a.name.span }, { hint: dm ?? `\`${spec.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')}` });
+      ok = false;
+      continue;
+    }
+    if (bound.has(key)) {
+      ctx.accept('VAE305', `\`${key}\` is given twice`, { span: a.span });
+      ok = false;
+      continue;
+    }
+    bound.set(key, a);
+  }
+  for (const g of spec.oneOf ?? []) {
+    const given = g.filter((n) => bound.has(n));
+    if (given.length === 0) {
+      ctx.accept('VAE305', `\`${spec.name}\` needs ${g.map((n) => `\`${n}\``).join(' or ')}`, { span: e.span }, { hint: `for example \`${spec.name}(${g[0]}: ...)\`` });
+      ok = false;
+    } else if (given.length > 1) {
+      ctx.accept('VAE305', `\`${spec.name}\` takes only one of ${g.map((n) => `\`${n}\``).join(', ')}`, { span: bound.get(given[1]!)!.span }, { hint: `remove \`${given[1]}:\`` });
+      ok = false;
+    }
+  }
+  const inGroup = new Set((spec.oneOf ?? []).flat());
+  for (const p of spec.params) {
+    if (!bound.has(p.name) && !inGroup.has(p.name) && p.default === undefined) {
+      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${spec.params.filter((q) => !inGroup.has(q.name)).map((q) => q.name).join(', ')})\`` });
+      ok = false;
+    }
+  }
+  return ok ? bound : undefined;
+}
+
+/** The site shape and class count implied by the arguments under the family's shape rule. */
+function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, { arg: A.Arg; type: TensorType }>): { shape: number[]; classes?: number } | undefined {
+  const { ctx } = env;
+  const entries = [...args.entries()];
+  const classParam = entries.find(([n]) => n === 'logits' || n === 'probs' || n === 'weights');
+  switch (spec.shapeRule) {
+    case 'elementwise': {
+      let shape: number[] = [];
+      for (const [name, { arg, type }] of entries) {
+        const b = broadcastShapes(shape, type.shape);
+        if (!b) {
+          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { hint: 'the parameters of an elementwise distribution must broadcast to one shape' });
+          return undefined;
+        }
+        shape = b;
+      }
+      return { shape };
+    }
+    case 'categorical':
+    case 'onehot': {
+      if (!classParam) return undefined;
+      const [name, { arg, type }] = classParam;
+      if (type.shape.length === 0) {
+        ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` must be a vector over the classes, found a scalar`, { span: arg.value.span }, { hint: 'use a net output such as `Simplex[10]`, or `uniform(10)`' });
+        return undefined;
+      }
+      const k = type.shape[type.shape.length - 1]!;
+      return spec.shapeRule === 'categorical' ? { shape: type.shape.slice(0, -1), classes: k } : { shape: [...type.shape], classes: k };
+    }
+    case 'mixture': {
+      const w = args.get('weights') ?? args.get('logits');
+      const locs = args.get('locs');
+      const scales = args.get('scales');
+      if (!w || !locs || !scales) return undefined;
+      const k = w.type.shape[0];
+      if (w.type.shape.length !== 1 || k === undefined) {
+        ctx.accept('VAE301', 'mixture weights must be a vector over the components', { span: w.arg.value.span });
+        return undefined;
+      }
+      for (const p of [locs, scales]) {
+        if (p.type.shape[0] !== k) {
+          ctx.accept('VAE301', `expected ${k} components (the length of the weights), found shape ${formatShape(p.type.shape)}`, { span: p.arg.value.span }, { hint: `the first axis of locs and scales counts components: [${k}, ...]` });
+          return undefined;
+        }
+      }
+      const b = broadcastShapes(locs.type.shape.slice(1), scales.type.shape.slice(1));
+      if (!b) {
+        ctx.accept('VAE302', 'locs and scales do not broadcast', { span: scales.arg.value.span });
+        return undefined;
+      }
+      return { shape: b, classes: k };
+    }
+  }
+}
+
+export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec): ExprType {
+  const { ctx } = env;
+  const types = new Map<A.Arg, ExprType>(e.args.map((a) => [a, checkExpr(env, a.value)]));
+  const bound = bindArgs(env, e, spec);
+  if (!bound || [...types.values()].some((t) => t.kind === 'error')) return ERROR_TYPE;
+  const typed = new Map<string, { arg: A.Arg; type: TensorType }>();
+  let ok = true;
+  for (const [name, arg] of bound) {
+    const p = spec.params.find((q) => q.name === name)!;
+    const t = valueOf(env, types.get(arg)!, arg.value);
+    if (!t) {
+      ok = false;
+      continue;
+    }
+    if (t.vk === 'Category') {
+      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found a class index`, { span: arg.value.span }, { hint: 'use `onehot(y)` to turn a class index into numbers' });
+      ok = false;
+    } else if (!satisfies(t, p.kind)) {
+      const found = t.value !== undefined ? String(t.value) : formatTensorType(t);
+      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found ${found}`, { span: arg.value.span }, { hint: constraintHint(p, spec) });
+      ok = false;
+    }
+    typed.set(name, { arg, type: t });
+  }
+  if (!ok) return ERROR_TYPE;
+  const s = shapeOf(env, e, spec, typed);
+  if (!s) return ERROR_TYPE;
+  ctx.calls.set(e, { kind: 'dist', spec, args: new Map([...bound].map(([n, a]) => [n, a.value])) });
+  return { kind: 'dist', spec, shape: s.shape, ...(s.classes !== undefined ? { classes: s.classes } : {}) };
+}

@@ -1,0 +1,281 @@
+/**
+ * Typing of expressions: names, arithmetic, field access, and calls of nets, built-ins and
+ * distributions. Results go to the side table `ctx.types`; each error is reported once and
+ * turns into ERROR_TYPE so enclosing expressions stay quiet.
+ */
+import { isSubKind } from '../distributions/constraints';
+import { DISTRIBUTIONS } from '../distributions/registry';
+import type * as A from './ast';
+import { BUILTINS } from './builtins';
+import type { CheckContext, Scope } from './check-context';
+import { checkDistCall } from './check-dist';
+import { NET_BODIES } from './net-bodies';
+import { broadcastShapes } from './shapes';
+import { didYouMean } from './suggest';
+import { ERROR_TYPE, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
+
+export interface ExprEnv {
+  readonly ctx: CheckContext;
+  /** null outside model/guide blocks (const and param initializers, net bodies). */
+  readonly scope: Scope | null;
+  /** Latent site names of the model, to explain why the guide cannot read them. */
+  readonly modelLatents: ReadonlySet<string>;
+}
+
+const PYRO_PREFIXES = ['dist', 'pyro', 'torch', 'tf', 'np', 'numpyro', 'F', 'nn', 'math'];
+
+export function checkExpr(env: ExprEnv, e: A.Expr): ExprType {
+  const t = typeExpr(env, e);
+  env.ctx.types.set(e, t);
+  return t;
+}
+
+function typeExpr(env: ExprEnv, e: A.Expr): ExprType {
+  const { ctx } = env;
+  switch (e.kind) {
+    case 'number':
+      return tensor('Real', [], { value: e.value });
+    case 'string':
+      return { kind: 'string' };
+    case 'error':
+      return ERROR_TYPE;
+    case 'name':
+      return checkName(env, e);
+    case 'neg': {
+      const t = valueOf(env, checkExpr(env, e.operand), e.operand);
+      if (!t) return ERROR_TYPE;
+      return tensor('Real', t.shape, t.value !== undefined ? { value: -t.value } : {});
+    }
+    case 'binary':
+      return checkBinary(env, e);
+    case 'field':
+      return checkField(env, e);
+    case 'list':
+      return { kind: 'list', items: e.items.map((i) => checkExpr(env, i)) };
+    case 'arrow':
+      return ctx.fail('VAE312', 'a range `a -> b` is not a value', e.span, 'ranges appear only in schedules, e.g. `beta: anneal(0 -> 1, epochs: 10)`');
+    case 'call':
+      return checkCall(env, e);
+  }
+}
+
+/** Narrows a type to a numeric tensor, reporting records, distributions and class indices. */
+export function valueOf(env: ExprEnv, t: ExprType, e: A.Expr): TensorType | undefined {
+  const { ctx } = env;
+  switch (t.kind) {
+    case 'tensor':
+      return t;
+    case 'error':
+      return undefined;
+    case 'record':
+      ctx.fail('VAE312', `\`${t.net}\` has several outputs; pick one`, e.span, `use a field, e.g. \`.${[...t.fields.keys()][0] ?? 'loc'}\``);
+      return undefined;
+    case 'dist':
+      ctx.fail('VAE311', `${formatType(t)} is not a value`, e.span, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
+      return undefined;
+    default:
+      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span);
+      return undefined;
+  }
+}
+
+function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
+  const { ctx, scope } = env;
+  const name = e.name;
+  const local = scope?.locals.get(name);
+  if (local) {
+    ctx.refs.set(e, local.kind === 'let' ? { kind: 'let', stmt: local.stmt } : { kind: 'site', name });
+    if (ctx.data.has(name)) ctx.usedData.add(name);
+    return local.type;
+  }
+  const data = ctx.data.get(name);
+  if (data) {
+    ctx.usedData.add(name);
+    if (scope?.block === 'model' && ctx.modelledData.has(name)) {
+      return ctx.fail('VAE208', `\`${name}\` is observed by a site in the model and is used before that site`, e.span, `a model can use \`${name}\` only after \`${name} ~ ...\``);
+    }
+    if (scope?.block === 'guide' && data.partial) {
+      return ctx.fail('VAE208', `\`${name}\` is only partly observed; the guide must sample it before using it`, e.span, `add \`${name} ~ Categorical(...)\` to the guide above this line`);
+    }
+    ctx.refs.set(e, { kind: 'data', name });
+    return data.type;
+  }
+  if (ctx.broken.has(name)) return ERROR_TYPE;
+  const laterSpan = scope?.later.get(name);
+  if (scope && laterSpan && laterSpan.start > e.span.start) {
+    return ctx.fail('VAE208', `\`${name}\` is used before it is defined`, e.span, `move this line below the definition of \`${name}\``, [{ span: laterSpan, message: `\`${name}\` is defined here` }]);
+  }
+  const c = ctx.consts.get(name);
+  if (c) {
+    ctx.refs.set(e, { kind: 'const', value: c.value });
+    return tensor(Number.isInteger(c.value) && c.value > 0 ? 'Positive' : 'Real', [], { value: c.value });
+  }
+  const p = ctx.params.get(name);
+  if (p) {
+    ctx.refs.set(e, { kind: 'param', name });
+    return p.type;
+  }
+  if (ctx.nets.has(name)) return ctx.fail('VAE312', `\`${name}\` is a net; call it`, e.span, `write \`${name}(...)\` with its inputs`);
+  if (DISTRIBUTIONS.has(name)) return ctx.fail('VAE311', `\`${name}\` is a distribution, not a value`, e.span, `write \`${name}(...)\` right after \`~\``);
+  if (BUILTINS.has(name)) return ctx.fail('VAE312', `\`${name}\` is a function; call it`, e.span, `write \`${name}(...)\``);
+  if (scope?.block === 'guide' && env.modelLatents.has(name)) {
+    return ctx.fail('VAE201', `\`${name}\` is a model site that the guide has not sampled`, e.span, `the guide cannot read model values; sample \`${name} ~ ...\` in the guide above this line`);
+  }
+  const visible = [...(scope?.locals.keys() ?? []), ...ctx.data.keys(), ...ctx.consts.keys(), ...ctx.params.keys()];
+  return ctx.fail('VAE201', `unknown name \`${name}\``, e.span, didYouMean(name, visible));
+}
+
+function positiveish(t: TensorType): boolean {
+  return isSubKind(t.vk, 'Positive') || (t.value !== undefined && t.value > 0);
+}
+
+function unitish(t: TensorType): boolean {
+  return isSubKind(t.vk, 'Unit') || (t.value !== undefined && t.value >= 0 && t.value <= 1);
+}
+
+function checkBinary(env: ExprEnv, e: A.BinaryExpr): ExprType {
+  const { ctx } = env;
+  const lt = checkExpr(env, e.left);
+  const rt = checkExpr(env, e.right);
+  const l = valueOf(env, lt, e.left);
+  const r = valueOf(env, rt, e.right);
+  if (!l || !r) return ERROR_TYPE;
+  for (const [t, x] of [[l, e.left], [r, e.right]] as const) {
+    if (t.vk === 'Category') return ctx.fail('VAE310', 'arithmetic on a class index', x.span, 'class indices are not numbers; use `onehot(y)` to get a vector');
+  }
+  const shape = broadcastShapes(l.shape, r.shape);
+  if (!shape) {
+    return ctx.fail('VAE302', `shapes ${formatShape(l.shape)} and ${formatShape(r.shape)} do not broadcast`, e.opSpan, 'broadcasting aligns shapes on the right; each pair of sizes must be equal or 1', [
+      { span: e.left.span, message: `this is ${formatTensorType(l)}` },
+      { span: e.right.span, message: `this is ${formatTensorType(r)}` },
+    ]);
+  }
+  const value =
+    l.value !== undefined && r.value !== undefined
+      ? e.op === '+' ? l.value + r.value : e.op === '-' ? l.value - r.value : e.op === '*' ? l.value * r.value : l.value / r.value
+      : undefined;
+  let vk: TensorType['vk'] = 'Real';
+  if ((e.op === '+' || e.op === '*' || e.op === '/') && positiveish(l) && positiveish(r)) vk = 'Positive';
+  else if (e.op === '*' && unitish(l) && unitish(r)) vk = 'Unit';
+  return tensor(vk, shape, value !== undefined ? { value } : {});
+}
+
+function checkField(env: ExprEnv, e: A.FieldExpr): ExprType {
+  const { ctx } = env;
+  const t = checkExpr(env, e.target);
+  if (t.kind === 'error') return t;
+  if (t.kind === 'record') {
+    const f = t.fields.get(e.field.text);
+    if (f) return f;
+    return ctx.fail('VAE206', `\`${t.net}\` has no output \`${e.field.text}\``, e.field.span, didYouMean(e.field.text, t.fields.keys()) ?? `its outputs are: ${[...t.fields.keys()].join(', ')}`);
+  }
+  return ctx.fail('VAE206', `${formatType(t)} has no field \`${e.field.text}\``, e.field.span, 'only the outputs of a net with named outputs have fields');
+}
+
+function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
+  const { ctx } = env;
+  const callee = e.callee;
+  if (callee.kind === 'field') {
+    const base = callee.target.kind === 'name' ? callee.target.name : undefined;
+    const fn = callee.field.text;
+    if (base !== undefined && PYRO_PREFIXES.includes(base) && !env.scope?.locals.has(base) && !ctx.data.has(base)) {
+      return ctx.fail('VAE210', `\`${base}.${fn}\` is a Python-style qualified name`, callee.span, `vaelang has no modules: write \`${fn}(...)\``);
+    }
+    const t = checkExpr(env, callee);
+    return t.kind === 'error' ? t : ctx.fail('VAE312', `${formatType(t)} is not a function`, callee.span);
+  }
+  if (callee.kind !== 'name') return ctx.fail('VAE312', 'only names can be called', callee.span);
+  const name = callee.name;
+  if (ctx.broken.has(name)) {
+    for (const a of e.args) checkExpr(env, a.value);
+    return ERROR_TYPE;
+  }
+  const net = ctx.nets.get(name);
+  if (net) return checkNetCall(env, e, name);
+  const spec = DISTRIBUTIONS.get(name);
+  if (spec) return checkDistCall(env, e, spec);
+  const builtin = BUILTINS.get(name);
+  if (builtin) {
+    const args = e.args.map((a) => ({ expr: a.value, type: checkExpr(env, a.value), name: a.name?.text ?? null }));
+    if (args.some((a) => a.type.kind === 'error')) return ERROR_TYPE;
+    ctx.calls.set(e, { kind: 'builtin', name });
+    return builtin.check(args, { call: e, error: (code, message, span, hint) => ctx.fail(code, message, span, hint) });
+  }
+  for (const a of e.args) checkExpr(env, a.value);
+  if (NET_BODIES.has(name)) return ctx.fail('VAE203', `\`${name}\` is a net body, not a function`, callee.span, `use it in a net declaration: \`net f: Real[784] -> Real[50] = ${name}(...)\``);
+  if (name === 'sample' || name === 'observe' || name === 'factor') {
+    return ctx.fail('VAE203', `there is no \`${name}\` function`, callee.span, 'declare sites with `~`: `z ~ Normal(0, 1)`; a site named like a data declaration is observed');
+  }
+  const isUpper = name[0] !== undefined && name[0] === name[0].toUpperCase();
+  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, didYouMean(name, DISTRIBUTIONS.keys()) ?? `the distributions are: ${[...DISTRIBUTIONS.keys()].join(', ')}`);
+  return ctx.fail('VAE203', `unknown function or net \`${name}\``, callee.span, didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...DISTRIBUTIONS.keys()]));
+}
+
+function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
+  const { ctx } = env;
+  const net = ctx.nets.get(name)!;
+  const argTypes = e.args.map((a) => checkExpr(env, a.value));
+  const declared = { span: net.decl.name.span, message: `\`${name}\` is declared with ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}: ${net.inputs.map(formatTensorType).join(', ')}` };
+  const named = e.args.find((a) => a.name !== null);
+  if (named) return ctx.fail('VAE303', `net inputs are positional; found \`${named.name!.text}:\``, named.span, `write \`${name}(${net.inputs.map((_, i) => `x${i + 1}`).join(', ')})\``);
+  if (e.args.length !== net.inputs.length) {
+    return ctx.fail('VAE303', `\`${name}\` takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}, found ${e.args.length}`, e.span, 'several inputs are concatenated by the net; pass each one as its own argument', [declared]);
+  }
+  let bad = false;
+  e.args.forEach((a, i) => {
+    const t = valueOf(env, argTypes[i]!, a.value);
+    const want = net.inputs[i]!;
+    if (!t) {
+      bad = true;
+      return;
+    }
+    if (t.vk === 'Category') {
+      bad = true;
+      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` is a class index (${formatTensorType(t)}), but nets take numbers`, { span: a.value.span }, { hint: 'pass `onehot(y)` and declare the input as `OneHot[k]`', secondary: [declared] });
+    } else if (!isSubKind(t.vk, want.vk)) {
+      bad = true;
+      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` must be ${formatTensorType(want)}, found ${formatTensorType(t)}`, { span: a.value.span }, { secondary: [declared] });
+    } else if (!sameShape(t.shape, want.shape)) {
+      bad = true;
+      const hint = t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1) ? `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs` : undefined;
+      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` has shape ${formatShape(t.shape)} but the net expects ${formatShape(want.shape)}`, { span: a.value.span }, { hint, secondary: [declared] });
+    }
+  });
+  if (bad) return ERROR_TYPE;
+  if (net.outputs.length === 1 && net.outputs[0]!.name === null) {
+    ctx.calls.set(e, { kind: 'net', net: name, output: null });
+    return net.outputs[0]!.type;
+  }
+  ctx.calls.set(e, { kind: 'net', net: name, output: null });
+  return { kind: 'record', net: name, fields: new Map(net.outputs.map((o) => [o.name!, o.type])) };
+}
+
+/** The latent sites an expression depends on (through names, lets and site values). */
+export function depsOf(ctx: CheckContext, scope: Scope, e: A.Expr, out = new Set<string>()): Set<string> {
+  switch (e.kind) {
+    case 'name': {
+      const local = scope.locals.get(e.name);
+      if (local?.kind === 'let') for (const d of local.deps) out.add(d);
+      else if (local?.kind === 'site' && local.latent) out.add(e.name);
+      return out;
+    }
+    case 'neg':
+      return depsOf(ctx, scope, e.operand, out);
+    case 'binary':
+      depsOf(ctx, scope, e.left, out);
+      return depsOf(ctx, scope, e.right, out);
+    case 'field':
+      return depsOf(ctx, scope, e.target, out);
+    case 'call':
+      for (const a of e.args) depsOf(ctx, scope, a.value, out);
+      return out;
+    case 'list':
+      for (const i of e.items) depsOf(ctx, scope, i, out);
+      return out;
+    case 'arrow':
+      depsOf(ctx, scope, e.from, out);
+      return depsOf(ctx, scope, e.to, out);
+    default:
+      return out;
+  }
+}

@@ -1,0 +1,95 @@
+/**
+ * What the checker produces for the compiler: declarations resolved to typed infos, one
+ * SiteInfo per `~` statement, and side tables keyed by AST node (types, call targets, name
+ * references). Nothing here is written onto AST nodes.
+ */
+import type { DistSpec } from '../distributions/types';
+import type * as A from './ast';
+import type { NetBody } from './net-bodies';
+import type { SourceSet } from './source';
+import type { ResolvedTrain } from './train-config';
+import type { ExprType, Shape, TensorType } from './types';
+
+export type Observed = 'no' | 'yes' | 'partial';
+
+export interface SiteInfo {
+  /** Dense index over all sites (model first, then guide), for keying handlers and RNG streams. */
+  readonly id: number;
+  readonly name: string;
+  readonly block: A.BlockName;
+  readonly stmt: A.SiteStmt;
+  readonly call: A.CallExpr;
+  readonly spec: DistSpec;
+  /** The distribution's arguments bound to parameter names. */
+  readonly args: ReadonlyMap<string, A.Expr>;
+  /** The event shape. */
+  readonly shape: Shape;
+  readonly type: TensorType;
+  readonly observed: Observed;
+  /** Latent (or partially observed) sites whose values this site's distribution depends on. */
+  readonly deps: ReadonlySet<string>;
+}
+
+export interface NetInfo {
+  readonly name: string;
+  readonly decl: A.NetDecl;
+  readonly inputs: readonly TensorType[];
+  readonly outputs: readonly { readonly name: string | null; readonly type: TensorType }[];
+  readonly body: NetBody;
+}
+
+export interface ParamInfo {
+  readonly name: string;
+  readonly decl: A.ParamDecl;
+  readonly type: TensorType;
+  readonly init: number;
+}
+
+export interface DataInfo {
+  readonly name: string;
+  readonly decl: A.DataDecl;
+  readonly type: TensorType;
+  readonly partial: boolean;
+}
+
+export type CallTarget =
+  | { readonly kind: 'net'; readonly net: string; readonly output: string | null }
+  | { readonly kind: 'builtin'; readonly name: string }
+  | { readonly kind: 'dist'; readonly spec: DistSpec; readonly args: ReadonlyMap<string, A.Expr> };
+
+export type Ref =
+  | { readonly kind: 'let'; readonly stmt: A.LetStmt }
+  | { readonly kind: 'site'; readonly name: string }
+  | { readonly kind: 'data'; readonly name: string }
+  | { readonly kind: 'const'; readonly value: number }
+  | { readonly kind: 'param'; readonly name: string };
+
+export interface BlockInfo {
+  readonly decl: A.BlockDecl | null;
+  readonly stmts: readonly A.Stmt[];
+  readonly sites: readonly SiteInfo[];
+}
+
+export interface CheckedProgram {
+  readonly program: A.Program;
+  readonly sources: SourceSet;
+  readonly consts: ReadonlyMap<string, number>;
+  readonly data: readonly DataInfo[];
+  readonly params: readonly ParamInfo[];
+  readonly nets: readonly NetInfo[];
+  readonly model: BlockInfo;
+  readonly guide: BlockInfo;
+  readonly types: ReadonlyMap<A.Expr, ExprType>;
+  readonly calls: ReadonlyMap<A.CallExpr, CallTarget>;
+  readonly refs: ReadonlyMap<A.NameExpr, Ref>;
+  readonly train: ResolvedTrain;
+}
+
+export function siteByName(block: BlockInfo, name: string): SiteInfo | undefined {
+  return block.sites.find((s) => s.name === name);
+}
+
+/** Model sites that are not fully observed: these need guide sites. */
+export function latentModelSites(p: CheckedProgram): SiteInfo[] {
+  return p.model.sites.filter((s) => s.observed !== 'yes');
+}

@@ -1,0 +1,363 @@
+/**
+ * The `.vae` grammar as a Chevrotain CstParser with error recovery, so one run reports
+ * several syntax errors. Rules are class properties, so a misspelled SUBRULE is a compile
+ * error. The CST is turned into the AST by build-ast.ts, the only CST -> AST step.
+ * The EBNF in docs/language.md mirrors these rules one for one.
+ */
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import * as T from './tokens';
+
+function describeToken(tok: IToken): string {
+  if (tok.tokenType === EOF) return 'the end of the file';
+  return `'${tok.image}'`;
+}
+
+function labelOf(t: TokenType): string {
+  if (t === EOF) return 'the end of the file';
+  return t.LABEL ?? t.name;
+}
+
+function listWords(items: string[]): string {
+  const unique = [...new Set(items)];
+  if (unique.length <= 1) return unique[0] ?? 'something else';
+  return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
+}
+
+/** Replaces Chevrotain's "Expecting token of type --> X <--" texts with plain language. */
+export const vaeErrorMessages: IParserErrorMessageProvider = {
+  buildMismatchTokenMessage({ expected, actual }) {
+    if (expected === EOF) {
+      return `expected a declaration (data, const, param, net, model, guide, train or extends) but found ${describeToken(actual)}`;
+    }
+    return `expected ${labelOf(expected)} but found ${describeToken(actual)}`;
+  },
+  buildNotAllInputParsedMessage({ firstRedundant }) {
+    return `expected a declaration (data, const, param, net, model, guide, train or extends) but found ${describeToken(firstRedundant)}`;
+  },
+  buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription }) {
+    const firsts = expectedPathsPerAlt.flatMap((alt) => alt.map((path) => (path[0] ? labelOf(path[0]) : 'something')));
+    const what = customUserDescription ?? listWords(firsts);
+    return `expected ${what} but found ${describeToken(actual[0]!)}`;
+  },
+  buildEarlyExitMessage({ expectedIterationPaths, actual, customUserDescription }) {
+    const firsts = expectedIterationPaths.map((path) => (path[0] ? labelOf(path[0]) : 'something'));
+    const what = customUserDescription ?? listWords(firsts);
+    return `expected ${what} but found ${describeToken(actual[0]!)}`;
+  },
+};
+
+export class VaeParser extends CstParser {
+  constructor() {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: vaeErrorMessages });
+    this.performSelfAnalysis();
+  }
+
+  public program = this.RULE('program', () => {
+    this.MANY(() => {
+      this.SUBRULE(this.item);
+      this.OPTION(() => this.CONSUME(T.Semicolon));
+    });
+  });
+
+  public item = this.RULE('item', () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.extendsDecl) },
+        { ALT: () => this.SUBRULE(this.dataDecl) },
+        { ALT: () => this.SUBRULE(this.constDecl) },
+        { ALT: () => this.SUBRULE(this.paramDecl) },
+        { ALT: () => this.SUBRULE(this.netDecl) },
+        { ALT: () => this.SUBRULE(this.blockOrOverride) },
+        { ALT: () => this.SUBRULE(this.trainBlock) },
+      ],
+      ERR_MSG: 'a declaration (data, const, param, net, model, guide, train or extends)',
+    });
+  });
+
+  public extendsDecl = this.RULE('extendsDecl', () => {
+    this.CONSUME(T.Extends);
+    this.CONSUME(T.StringLit);
+  });
+
+  public dataDecl = this.RULE('dataDecl', () => {
+    this.CONSUME(T.Data);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+    this.OPTION(() => this.CONSUME(T.Question));
+  });
+
+  public constDecl = this.RULE('constDecl', () => {
+    this.CONSUME(T.Const);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public paramDecl = this.RULE('paramDecl', () => {
+    this.CONSUME(T.Param);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+    this.OPTION(() => {
+      this.CONSUME(T.Equals);
+      this.SUBRULE(this.expr);
+    });
+  });
+
+  public netDecl = this.RULE('netDecl', () => {
+    this.CONSUME(T.Net);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.netInputs);
+    this.CONSUME(T.Arrow);
+    this.SUBRULE(this.netOutputs);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public netInputs = this.RULE('netInputs', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.typeExpr);
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.typeExpr);
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE3(this.typeExpr) },
+    ]);
+  });
+
+  public netOutputs = this.RULE('netOutputs', () => {
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.namedType);
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.namedType);
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.typeExpr) },
+    ]);
+  });
+
+  public namedType = this.RULE('namedType', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.typeExpr);
+  });
+
+  public typeExpr = this.RULE('typeExpr', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LBracket);
+      this.SUBRULE(this.expr);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expr);
+      });
+      this.CONSUME(T.RBracket);
+    });
+  });
+
+  /** `model { ... }`, `guide { ... }`, or a site override `model.z ~ ...` (for `extends`). */
+  public blockOrOverride = this.RULE('blockOrOverride', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Model) }, { ALT: () => this.CONSUME(T.Guide) }]);
+    this.OR2([
+      {
+        ALT: () => {
+          this.CONSUME(T.LBrace);
+          this.MANY(() => {
+            this.SUBRULE(this.stmt);
+            this.OPTION(() => this.CONSUME(T.Semicolon));
+          });
+          this.CONSUME(T.RBrace);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.Dot);
+          this.SUBRULE(this.siteStmt);
+        },
+      },
+    ]);
+  });
+
+  public stmt = this.RULE('stmt', () => {
+    this.OR({
+      DEF: [{ ALT: () => this.SUBRULE(this.letStmt) }, { ALT: () => this.SUBRULE(this.siteStmt) }],
+      ERR_MSG: "a site ('name ~ Distribution(...)') or 'let'",
+    });
+  });
+
+  public letStmt = this.RULE('letStmt', () => {
+    this.CONSUME(T.Let);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.expr);
+  });
+
+  public siteStmt = this.RULE('siteStmt', () => {
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE(this.typeExpr);
+    });
+    this.CONSUME(T.Tilde);
+    this.SUBRULE(this.expr);
+    this.MANY(() => this.SUBRULE(this.annotation));
+  });
+
+  public annotation = this.RULE('annotation', () => {
+    this.CONSUME(T.At);
+    this.CONSUME(T.Identifier);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.OPTION2(() => this.SUBRULE(this.args));
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  public trainBlock = this.RULE('trainBlock', () => {
+    this.CONSUME(T.Train);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.SUBRULE(this.trainEntry);
+      this.OPTION(() => this.OR([{ ALT: () => this.CONSUME(T.Comma) }, { ALT: () => this.CONSUME(T.Semicolon) }]));
+    });
+    this.CONSUME(T.RBrace);
+  });
+
+  /** `key: value...`; the values run until the next `name:` or the closing brace. */
+  public trainEntry = this.RULE('trainEntry', () => {
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.Colon);
+    this.AT_LEAST_ONE({
+      GATE: () => !(this.LA(1).tokenType === T.Identifier && this.LA(2).tokenType === T.Colon),
+      DEF: () => this.SUBRULE(this.expr),
+      ERR_MSG: 'a value',
+    });
+  });
+
+  public expr = this.RULE('expr', () => {
+    this.SUBRULE(this.additive);
+    this.OPTION(() => {
+      this.CONSUME(T.Arrow);
+      this.SUBRULE2(this.additive);
+    });
+  });
+
+  public additive = this.RULE('additive', () => {
+    this.SUBRULE(this.multiplicative);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Plus) }, { ALT: () => this.CONSUME(T.Minus) }]);
+      this.SUBRULE2(this.multiplicative);
+    });
+  });
+
+  public multiplicative = this.RULE('multiplicative', () => {
+    this.SUBRULE(this.unary);
+    this.MANY(() => {
+      this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.CONSUME(T.Slash) }]);
+      this.SUBRULE2(this.unary);
+    });
+  });
+
+  public unary = this.RULE('unary', () => {
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Minus);
+            this.SUBRULE(this.unary);
+          },
+        },
+        { ALT: () => this.SUBRULE(this.postfix) },
+      ],
+      ERR_MSG: 'an expression',
+    });
+  });
+
+  public postfix = this.RULE('postfix', () => {
+    this.SUBRULE(this.primary);
+    this.MANY(() => {
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.Dot);
+            this.CONSUME(T.Identifier);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.OPTION(() => this.SUBRULE(this.args));
+            this.CONSUME(T.RParen);
+          },
+        },
+      ]);
+    });
+  });
+
+  public primary = this.RULE('primary', () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.NumberLit) },
+        { ALT: () => this.CONSUME(T.StringLit) },
+        { ALT: () => this.CONSUME(T.Identifier) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LParen);
+            this.SUBRULE(this.expr);
+            this.CONSUME(T.RParen);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.OPTION(() => {
+              this.SUBRULE2(this.expr);
+              this.MANY(() => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE3(this.expr);
+              });
+            });
+            this.CONSUME(T.RBracket);
+          },
+        },
+      ],
+      ERR_MSG: 'an expression',
+    });
+  });
+
+  public args = this.RULE('args', () => {
+    this.SUBRULE(this.arg);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.arg);
+    });
+  });
+
+  public arg = this.RULE('arg', () => {
+    this.OPTION({
+      GATE: () => this.LA(2).tokenType === T.Colon,
+      DEF: () => {
+        this.CONSUME(T.Identifier);
+        this.CONSUME(T.Colon);
+      },
+    });
+    this.SUBRULE(this.expr);
+  });
+}
+
+/** One parser instance is enough: Chevrotain parsers are reusable via `.input = tokens`. */
+export const vaeParser = new VaeParser();

@@ -1,0 +1,102 @@
+/**
+ * The lexicon of `.vae` files. Token order in `ALL_TOKENS` sets precedence (Chevrotain):
+ * keywords before identifiers (with `longer_alt`), longer punctuation before shorter.
+ * Type names (Real, Binary, ...) and distribution names are ordinary identifiers: the checker
+ * resolves them, so a misspelling gets a did-you-mean instead of a syntax error.
+ */
+import { createToken, Lexer, type TokenType } from 'chevrotain';
+
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
+export const BlockComment = createToken({
+  name: 'BlockComment',
+  pattern: /\/\*[\s\S]*?\*\//,
+  group: Lexer.SKIPPED,
+  line_breaks: true,
+});
+
+export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
+
+function keyword(word: string): TokenType {
+  return createToken({ name: word[0]!.toUpperCase() + word.slice(1), pattern: new RegExp(word), longer_alt: Identifier, label: `'${word}'` });
+}
+
+export const Data = keyword('data');
+export const Const = keyword('const');
+export const Param = keyword('param');
+export const Net = keyword('net');
+export const Model = keyword('model');
+export const Guide = keyword('guide');
+export const Train = keyword('train');
+export const Let = keyword('let');
+export const Extends = keyword('extends');
+
+export const NumberLit = createToken({
+  name: 'NumberLit',
+  pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/,
+  label: 'a number',
+});
+export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
+export const UnterminatedString = createToken({ name: 'UnterminatedString', pattern: /"(?:[^"\\\n]|\\.)*/, label: 'a string' });
+
+export const Arrow = createToken({ name: 'Arrow', pattern: /->/, label: "'->'" });
+export const Tilde = createToken({ name: 'Tilde', pattern: /~/, label: "'~'" });
+export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
+export const At = createToken({ name: 'At', pattern: /@/, label: "'@'" });
+export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
+export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
+export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
+export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
+export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
+export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
+export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: /]/, label: "']'" });
+export const LBrace = createToken({ name: 'LBrace', pattern: /{/, label: "'{'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: /}/, label: "'}'" });
+export const Plus = createToken({ name: 'Plus', pattern: /\+/, label: "'+'" });
+export const Minus = createToken({ name: 'Minus', pattern: /-/, label: "'-'" });
+export const Star = createToken({ name: 'Star', pattern: /\*/, label: "'*'" });
+export const Slash = createToken({ name: 'Slash', pattern: /\//, label: "'/'" });
+
+export const ALL_TOKENS: TokenType[] = [
+  WhiteSpace,
+  LineComment,
+  BlockComment,
+  Data,
+  Const,
+  Param,
+  Net,
+  Model,
+  Guide,
+  Train,
+  Let,
+  Extends,
+  Identifier,
+  NumberLit,
+  StringLit,
+  UnterminatedString,
+  Arrow,
+  Tilde,
+  Question,
+  At,
+  Colon,
+  Comma,
+  Semicolon,
+  Dot,
+  Equals,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  LBrace,
+  RBrace,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+];
+
+export const KEYWORDS = ['data', 'const', 'param', 'net', 'model', 'guide', 'train', 'let', 'extends'];
+
+export const vaeLexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });

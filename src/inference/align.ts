@@ -1,0 +1,47 @@
+/**
+ * Batch/event alignment at run time. Every value is [...batch, ...event], where the event
+ * shape is static (from the checker) and the batch axes are whatever the runtime added
+ * (enumeration, particles K, data B). To combine values of different event ranks, the
+ * lower-rank one gets 1s inserted between its batch and event axes (dsl/shapes.ts states the
+ * static rule). Helpers here are the only place that knows this layout.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Reshapes t (with `eventRank` event axes) to have `targetRank` event axes. */
+export function padEvent(t: tf.Tensor, eventRank: number, targetRank: number): tf.Tensor {
+  if (eventRank >= targetRank) return t;
+  const batch = t.shape.slice(0, t.rank - eventRank);
+  const event = t.shape.slice(t.rank - eventRank);
+  return t.reshape([...batch, ...new Array<number>(targetRank - eventRank).fill(1), ...event]); // [...batch, 1.., ...event]
+}
+
+/** The batch shape of a value: all axes before the event axes. */
+export function batchShapeOf(t: tf.Tensor, eventRank: number): number[] {
+  return t.shape.slice(0, t.rank - eventRank);
+}
+
+/** NumPy broadcasting of two shapes (right-aligned); throws on mismatch. */
+export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
+    out.push(Math.max(da, db));
+  }
+  return out;
+}
+
+/** Sums a per-example tensor [...E, K, B] down to [K, B]... generally: sums all leading axes beyond `keep`. */
+export function sumLeading(t: tf.Tensor, keep: number): tf.Tensor {
+  if (t.rank <= keep) return t;
+  const axes = Array.from({ length: t.rank - keep }, (_, i) => i);
+  return tf.sum(t, axes); // [...last `keep` axes]
+}
+
+/** Broadcasts t to `shape` (no-op when equal). */
+export function expandTo(t: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  if (t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i])) return t;
+  return tf.broadcastTo(t, [...shape]); // [...shape]
+}
