@@ -1,0 +1,69 @@
+/**
+ * DataError: the one error type of the data layer.
+ *
+ * Contract. Every failure a user can cause (a missing file, a malformed header, a value outside
+ * the declared kind, a network failure) surfaces as a DataError whose `message` is a single line
+ * that names the file, says what was expected and what was found. It never embeds the text of a
+ * lower-level exception; `hint` carries the suggested fix, and `file`/`line`/`column` locate the
+ * problem for tools (editors, the CLI's error printer).
+ */
+
+/** Where a DataError points and what to do about it. */
+export interface DataErrorInfo {
+  /** A suggested fix, shown on its own line after the message. */
+  readonly hint?: string;
+  /** The file at fault, as the user named it. */
+  readonly file?: string;
+  /** A 1-based line number in a text file (CSV). */
+  readonly line?: number;
+  /** A 1-based column (field) number within `line`. */
+  readonly column?: number;
+}
+
+/** A user-facing data problem; see the module comment for the message conventions. */
+export class DataError extends Error {
+  override readonly name = 'DataError';
+  readonly hint?: string;
+  readonly file?: string;
+  readonly line?: number;
+  readonly column?: number;
+
+  constructor(message: string, info: DataErrorInfo = {}) {
+    super(message.replace(/\s*\n\s*/g, ' '));
+    if (info.hint !== undefined) this.hint = info.hint;
+    if (info.file !== undefined) this.file = info.file;
+    if (info.line !== undefined) this.line = info.line;
+    if (info.column !== undefined) this.column = info.column;
+  }
+
+  /** The message plus the hint, as the CLI prints it. */
+  format(): string {
+    return this.hint === undefined ? this.message : `${this.message}\n  hint: ${this.hint}`;
+  }
+}
+
+/** Quotes a file name the way messages show it: `'images.npy'`. */
+export function q(file: string): string {
+  return `'${file}'`;
+}
+
+/**
+ * Turns a Node file-system error into a DataError for `verb`ing `file`, e.g.
+ * "cannot read 'foo.npy': no such file". Non-fs errors are reported by their code only.
+ */
+export function fsError(err: unknown, file: string, verb: 'read' | 'write' = 'read'): DataError {
+  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const what: Record<string, [string, string]> = {
+    ENOENT: ['no such file', verb === 'read'
+      ? `check the path; relative paths are resolved from ${process.cwd()}`
+      : 'check that the directory exists'],
+    EACCES: ['permission denied', 'check the file permissions'],
+    EPERM: ['permission denied', 'check the file permissions'],
+    EISDIR: ['it is a directory', 'name a file inside it'],
+    ENOTDIR: ['a parent of it is not a directory', 'check the path'],
+    ENOSPC: ['no space left on the device', 'free some disk space'],
+    EROFS: ['the file system is read-only', 'choose a writable location'],
+  };
+  const [reason, hint] = what[code] ?? [code === '' ? 'unknown I/O failure' : `I/O failure (${code})`, 'check the path and try again'];
+  return new DataError(`cannot ${verb} ${q(file)}: ${reason}`, { hint, file });
+}

@@ -1,0 +1,255 @@
+/**
+ * Checking a data array against a data site's declared value kind and per-example shape.
+ *
+ * Shapes (the flattening rule). Axis 0 of the array indexes examples. The remaining axes are
+ * the per-example shape s, and the site declares a per-example shape d (`Real[784]` -> [784],
+ * `Category[10]` -> [], `Simplex[3]` -> [3]). The array is accepted whenever s and d hold the
+ * same number of values, and is then reinterpreted in row-major order as [N, ...d]: images of
+ * shape [N, 28, 28] feed a `Real[784]` site, [N, 784] feeds a `Real[28, 28]` site, and [N] or
+ * [N, 1] feed a scalar site. No other reshaping or transposing is ever done.
+ *
+ * Values, by kind (missing values only where the site allows them):
+ *   Real      finite                          (NaN = missing)
+ *   Positive  finite and > 0                  (NaN = missing)
+ *   Unit      0 <= x <= 1                     (NaN = missing)
+ *   Binary    exactly 0 or 1                  (NaN = missing)
+ *   Simplex   last axis >= 0 and sums to 1 (within 1e-3)
+ *   OneHot    last axis has one 1, the rest 0
+ *   Category  integers 0..k-1                 (-1 or NaN = missing; returned as -1)
+ *
+ * Contract. {@link validateSite} returns the array reshaped to [N, ...d] (Category as int32,
+ * uint8 kept as uint8, everything else float32) or throws a one-line DataError naming the site,
+ * the file and the first offending row, e.g. "row 17 of labels.npy has label 12, outside 0..9".
+ */
+import type { ValueKind } from '../distributions/constraints';
+import { DataError } from './errors';
+import { type NdArray, type TypedData, formatShape, numel, valueRange } from './ndarray';
+
+/** A data site as declared in a `.vae` program. */
+export interface SiteSpec {
+  readonly name: string;
+  readonly kind: ValueKind;
+  /** The declared per-example shape: `Real[784]` -> [784], `Category[10]` -> [], `Simplex[3]` -> [3]. */
+  readonly shape: readonly number[];
+  /** k of `Category[k]` (required for Category). */
+  readonly classes?: number;
+  /** The site is partially observed: NaN (or -1 for Category) marks a missing value. */
+  readonly allowMissing?: boolean;
+}
+
+/** Where the array came from, for messages. */
+export interface ValidateSource {
+  /** The file name shown in messages, e.g. `images.npy`. */
+  readonly file: string;
+  /** Names row `i` in messages; default `row ${i}` (0-based, as NumPy indexes). */
+  readonly rowName?: (row: number) => string;
+  /** A 1-based line for row `i` (CSV sources), attached to the error. */
+  readonly lineOf?: (row: number) => number;
+}
+
+/** The checked array and how many examples have at least one missing value. */
+export interface ValidatedSite {
+  readonly array: NdArray;
+  readonly missing: number;
+}
+
+/** The site's type as written in a program: `Binary[784]`, `Category[10]`, `Real`. */
+export function declaredType(spec: SiteSpec): string {
+  if (spec.kind === 'Category') return `Category[${spec.classes ?? '?'}]`;
+  return spec.shape.length === 0 ? spec.kind : `${spec.kind}[${spec.shape.join(', ')}]`;
+}
+
+/** Describes the range of values: `0..255` for integers, `[-0.5, 1.25]` otherwise. */
+export function describeRange(data: TypedData): string {
+  const [lo, hi] = valueRange(data);
+  if (Number.isNaN(lo)) return 'no values';
+  if (Number.isInteger(lo) && Number.isInteger(hi) && !(data instanceof Float32Array && hi - lo <= 1)) return `${lo}..${hi}`;
+  return `[${fmt(lo)}, ${fmt(hi)}]`;
+}
+
+function fmt(v: number): string {
+  return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)));
+}
+
+/** Checks `arr` against `spec` (see the module comment). */
+export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSource): ValidatedSite {
+  const { file } = source;
+  const decl = declaredType(spec);
+  const rowName = source.rowName ?? ((i: number) => `row ${i}`);
+  const fail = (message: string, hint?: string, row?: number): never => {
+    const line = row !== undefined ? source.lineOf?.(row) : undefined;
+    throw new DataError(message, { ...(hint !== undefined ? { hint } : {}), file, ...(line !== undefined ? { line } : {}) });
+  };
+
+  // Shape.
+  const per = numel(spec.shape);
+  if (arr.shape.length === 0) {
+    fail(`${spec.name} is declared ${decl} but ${file} holds a single number; expected an array with one example per row`);
+  }
+  const n = arr.shape[0] as number;
+  const s = arr.shape.slice(1);
+  if (numel(s) !== per) {
+    const plural = (k: number): string => `${k} value${k === 1 ? '' : 's'}`;
+    const whole = numel(arr.shape) === per && arr.shape.length >= 1;
+    fail(
+      `${spec.name} is declared ${decl} (${plural(per)} per example) but ${file} holds examples of shape ${formatShape(s)} (${plural(numel(s))}); expected shape [N${spec.shape.map((d) => `, ${d}`).join('')}] or any [N, ...] with ${plural(per)} per example`,
+      whole ? 'the array looks like a single example; add a leading example axis, e.g. arr[None]' : `reshape the data or change the declaration of ${spec.name}`,
+    );
+  }
+  const shape = [n, ...spec.shape];
+  const data = arr.data;
+  let missing = 0;
+
+  if (spec.kind === 'Category') {
+    const k = spec.classes;
+    if (k === undefined || !Number.isInteger(k) || k < 1) throw new RangeError(`validateSite: Category site ${spec.name} needs a class count`);
+    const out = new Int32Array(data.length);
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      const row = Math.floor(i / Math.max(per, 1));
+      if (Number.isNaN(v) || v === -1) {
+        if (!spec.allowMissing) {
+          fail(
+            `${rowName(row)} of ${file} has a missing label (${Number.isNaN(v) ? 'NaN' : '-1'}) but ${spec.name} is declared ${decl} and fully observed; expected labels 0..${k - 1}`,
+            'fill in the label, drop the row, or make the site partially observed',
+            row,
+          );
+        }
+        out[i] = -1;
+        missing++;
+      } else if (!Number.isInteger(v)) {
+        fail(`${rowName(row)} of ${file} has label ${fmt(v)}; ${spec.name} is declared ${decl}, expected integers 0..${k - 1}`, 'store labels as integers', row);
+      } else if (v < 0 || v >= k) {
+        fail(
+          `${rowName(row)} of ${file} has label ${v}, outside 0..${k - 1}`,
+          `${spec.name} is declared ${decl}; relabel the data or declare more classes${spec.allowMissing ? ' (-1 marks a missing label)' : ''}`,
+          row,
+        );
+      } else out[i] = v;
+    }
+    return { array: { shape, data: out }, missing };
+  }
+
+  const checkRange = (ok: (v: number) => boolean, expected: string, hint: string): void => {
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i] as number;
+      if (Number.isNaN(v) || ok(v)) continue;
+      const row = Math.floor(i / per);
+      fail(`${spec.name} is declared ${decl} but ${file} has values in ${describeRange(data)}; expected ${expected} (${rowName(row)} has ${fmt(v)})`, hint, row);
+    }
+  };
+
+  // Missing values (NaN) first: they are legal only in a partially observed site.
+  let lastRow = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isNaN(data[i] as number)) continue;
+    const row = Math.floor(i / per);
+    if (!spec.allowMissing) {
+      fail(`${rowName(row)} of ${file} has a missing value (NaN) but ${spec.name} is declared ${decl} and fully observed`, 'fill in the missing values or make the site partially observed', row);
+    }
+    if (row !== lastRow) missing++;
+    lastRow = row;
+  }
+
+  switch (spec.kind) {
+    case 'Real':
+      checkRange(Number.isFinite, 'finite numbers', 'remove or replace infinite values');
+      break;
+    case 'Positive':
+      checkRange((v) => v > 0 && Number.isFinite(v), 'finite values > 0', `shift or transform the data, or declare ${spec.name} Real`);
+      break;
+    case 'Unit': {
+      const [lo, hi] = valueRange(data);
+      const bytes = lo >= 0 && hi > 1 && hi <= 255 && Number.isInteger(hi) && isIntegral(data);
+      checkRange(
+        (v) => v >= 0 && v <= 1,
+        'values in [0, 1]',
+        bytes ? 'these look like 0..255 grayscale values; divide them by 255 (the named datasets do this already)' : `rescale the data to [0, 1] or declare ${spec.name} Real`,
+      );
+      break;
+    }
+    case 'Binary': {
+      const [lo, hi] = valueRange(data);
+      const unitDecl = declaredType({ ...spec, kind: 'Unit' });
+      for (let i = 0; i < data.length; i++) {
+        const v = data[i] as number;
+        if (v === 0 || v === 1 || Number.isNaN(v)) continue;
+        const row = Math.floor(i / per);
+        const gray = lo >= 0 && (hi <= 1 || (hi <= 255 && isIntegral(data)));
+        fail(
+          gray
+            ? `${spec.name} is declared ${decl} but ${file} has values in ${describeRange(data)}; add \`binarize: dynamic\` to the train block or declare it ${unitDecl}`
+            : `${spec.name} is declared ${decl} but ${file} has values in ${describeRange(data)}; expected only 0 and 1 (${rowName(row)} has ${fmt(v)})`,
+          gray ? `${rowName(row)} has ${fmt(v)}; \`binarize: threshold\` (x > 0.5) is the deterministic alternative` : `declare ${spec.name} Real or map the values to 0/1`,
+          row,
+        );
+      }
+      break;
+    }
+    case 'Simplex':
+    case 'OneHot':
+      checkLastAxis(data, spec, per, file, decl, rowName, fail);
+      break;
+  }
+  const out: TypedData = data instanceof Int32Array ? Float32Array.from(data) : data;
+  return { array: { shape, data: out }, missing };
+}
+
+function isIntegral(data: TypedData): boolean {
+  if (!(data instanceof Float32Array)) return true;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i] as number;
+    if (!Number.isNaN(v) && !Number.isInteger(v)) return false;
+  }
+  return true;
+}
+
+function checkLastAxis(
+  data: TypedData,
+  spec: SiteSpec,
+  per: number,
+  file: string,
+  decl: string,
+  rowName: (row: number) => string,
+  fail: (message: string, hint?: string, row?: number) => never,
+): void {
+  const k = spec.shape[spec.shape.length - 1];
+  if (k === undefined || k < 1) throw new RangeError(`validateSite: ${spec.kind} site ${spec.name} needs a class axis`);
+  for (let off = 0; off < data.length; off += k) {
+    const row = Math.floor(off / per);
+    let sum = 0;
+    let ones = 0;
+    let nan = 0;
+    let bad: number | undefined;
+    for (let j = 0; j < k; j++) {
+      const v = data[off + j] as number;
+      if (Number.isNaN(v)) nan++;
+      else {
+        sum += v;
+        if (v === 1) ones++;
+        else if (v !== 0) bad ??= v;
+      }
+    }
+    if (nan === k) continue; // a missing vector (already allowed or rejected)
+    if (nan > 0) fail(`${rowName(row)} of ${file} has a partly missing ${spec.kind} vector; ${spec.name} is declared ${decl}, expected all ${k} values or none`, undefined, row);
+    if (spec.kind === 'OneHot') {
+      if (bad !== undefined || ones !== 1) {
+        fail(
+          `${rowName(row)} of ${file} is not one-hot (${bad !== undefined ? `it has the value ${fmt(bad)}` : `it has ${ones} ones`}); ${spec.name} is declared ${decl}, expected exactly one 1 and ${k - 1} zeros`,
+          `store class indices and declare ${spec.name} Category[${k}], or fix the encoding`,
+          row,
+        );
+      }
+    } else {
+      let neg = false;
+      for (let j = 0; j < k; j++) if ((data[off + j] as number) < 0) neg = true;
+      if (neg || Math.abs(sum - 1) > 1e-3) {
+        fail(
+          `${rowName(row)} of ${file} ${neg ? 'has a negative entry' : `sums to ${fmt(sum)}`}; ${spec.name} is declared ${decl}, expected non-negative values summing to 1 over the last axis`,
+          'normalize each row by its sum',
+          row,
+        );
+      }
+    }
+  }
+}
