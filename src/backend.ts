@@ -7,6 +7,7 @@
  * internet access to fetch libtensorflow, so on many machines it is simply absent.
  */
 import * as tf from '@tensorflow/tfjs';
+import { installFastGradients } from './fast-gradients';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -59,6 +60,7 @@ export async function initBackend(requested?: string): Promise<BackendName> {
     }
     await tf.ready();
     active = name;
+    if (name === 'wasm') installFastGradients();
     return name;
   }
   if (active !== undefined) return active;
@@ -66,6 +68,7 @@ export async function initBackend(requested?: string): Promise<BackendName> {
     if (await tryLoad(name)) {
       await tf.ready();
       active = name;
+      if (name === 'wasm') installFastGradients();
       return name;
     }
   }

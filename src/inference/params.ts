@@ -13,7 +13,11 @@ export interface ParamEntry {
   readonly variable: tf.Variable;
 }
 
+let storeCounter = 0;
+
 export class ParamStore {
+  /** tfjs registers variable names globally; this id keeps two stores' names apart. */
+  private readonly id = ++storeCounter;
   private readonly entries = new Map<string, ParamEntry>();
   private readonly sides = new Map<string, Side>();
 
@@ -22,7 +26,7 @@ export class ParamStore {
     const existing = this.entries.get(name);
     if (existing) return existing.variable;
     const value = tf.tidy(init);
-    const variable = tf.variable(value, true, name);
+    const variable = tf.variable(value, true, `${name}#${this.id}`);
     value.dispose();
     this.entries.set(name, { name, group, variable });
     return variable;

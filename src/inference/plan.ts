@@ -71,8 +71,11 @@ function autoChoice(g: SiteInfo, objective: Objective): { estimator: EstimatorKi
 }
 
 /** Why an explicitly requested estimator cannot be used for this site, or undefined if it can. */
-function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparamSites: ReadonlySet<string>): { code: Diagnostic['code']; message: string; hint: string } | undefined {
+function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparamSites: ReadonlySet<string>, enumerated: boolean): { code: Diagnostic['code']; message: string; hint: string } | undefined {
   const name = g.name;
+  if ((kind === 'dreg' || kind === 'vimco') && enumerated) {
+    return { code: 'VAE505', message: `\`${kind}\` is not available when another site is enumerated`, hint: 'use `@reparam` (or `@score`) for this site, or sample the enumerated site' };
+  }
   const discrete = g.spec.discrete || isDiscreteKind(g.spec.support);
   const n = supportSizeOf(g);
   switch (kind) {
@@ -110,12 +113,23 @@ function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Ob
   return { kl: 'mc', klReason: `no closed form for ${g.spec.name}–${m.spec.name}; sampled` };
 }
 
+/** True when some guide site will be enumerated (annotated, forced, or auto-chosen). */
+function enumerates(checked: CheckedProgram, overrides: ReadonlyMap<string, string>): boolean {
+  return checked.guide.sites.some((g) => {
+    const forced = overrides.get(g.name) ?? g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text))?.name.text;
+    if (forced !== undefined) return forced === 'enumerate';
+    const n = supportSizeOf(g);
+    return !g.spec.reparam && g.spec.discrete && n !== undefined && n <= AUTO_ENUMERATE_LIMIT;
+  });
+}
+
 export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}): Plan {
   const objective = opts.objective ?? checked.train.config.objective;
   const mode = opts.kl ?? checked.train.config.kl;
   const diagnostics: Diagnostic[] = [];
   const sites: SitePlan[] = [];
   const overrides = new Map(opts.overrides ?? []);
+  const overrides0 = new Map(overrides);
   const reparamSites = new Set<string>();
   for (const g of checked.guide.sites) {
     const m = checked.model.sites.find((s) => s.name === g.name);
@@ -134,7 +148,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
       }
       estimator = requested as EstimatorKind;
       source = cli !== undefined ? 'cli' : 'annotation';
-      const bad = illegal(estimator, g, objective, reparamSites);
+      const bad = illegal(estimator, g, objective, reparamSites, enumerates(checked, overrides0));
       if (bad) {
         const span = cli === undefined && annotation ? annotation.span : g.stmt.name.span;
         const message = cli !== undefined ? `--estimator ${g.name}=${cli}: ${bad.message}` : bad.message;

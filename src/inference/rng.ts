@@ -51,20 +51,26 @@ export class Rng {
     return mix32(this.hi ^ Math.imul(this.lo, 0x27d4eb2f)) & 0x7fffffff;
   }
 
-  /** A JS-side uniform stream in [0, 1) (xorshift128+ style), for samplers written in JS. */
+  /**
+   * A JS-side uniform stream in [0, 1): sfc32 (Doty-Humphrey's small fast counting generator,
+   * which passes PractRand), keyed by this Rng, warmed up by 15 draws.
+   */
   uniforms(): () => number {
-    let a = this.hi | 1;
-    let b = this.lo ^ 0x6d2b79f5;
-    return () => {
-      let t = a;
-      const s = b;
-      a = s;
-      t ^= t << 23;
-      t ^= t >>> 17;
-      t ^= s ^ (s >>> 26);
-      b = t;
-      return ((a + b) >>> 0) / 4294967296;
+    let a = this.hi | 0;
+    let b = this.lo | 0;
+    let c = this.seed() | 0;
+    let d = 1;
+    const next = (): number => {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+      return (t >>> 0) / 4294967296;
     };
+    for (let i = 0; i < 15; i++) next();
+    return next;
   }
 
   /** The key as plain numbers, for checkpoints. */

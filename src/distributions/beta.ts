@@ -1,0 +1,94 @@
+/**
+ * Beta(concentration1 a, concentration0 b):  p(x) = x^(a-1) (1 - x)^(b-1) / B(a, b), 0 < x < 1.
+ * Elementwise; not reparameterized (score-function gradients). Sampled as
+ * Ga / (Ga + Gb) with JS Marsaglia–Tsang Gamma variates, combined in log space
+ * (x = sigmoid(log Ga - log Gb)) so tiny concentrations do not give 0/0.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../inference/rng';
+import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { digamma, FLOAT32_TINY, lbeta, log1p } from './math';
+import { logGammaVariates } from './sampling';
+import type { DistSpec, Tensor } from './types';
+
+/** Independent Beta elements. */
+export class BetaDist extends ElementwiseDistribution {
+  readonly spec: DistSpec = Beta;
+  /** a, the exponent of x. */
+  readonly concentration1: Tensor;
+  /** b, the exponent of 1 - x. */
+  readonly concentration0: Tensor;
+
+  constructor(params: Params, eventShape: readonly number[]) {
+    const c1 = param(params, 'concentration1');
+    const c0 = param(params, 'concentration0');
+    super(params, eventShape, 'Beta', [c1.shape, c0.shape]);
+    this.concentration1 = c1;
+    this.concentration0 = c0;
+  }
+
+  protected override logDensity(x: Tensor): Tensor {
+    const a = this.concentration1;
+    const b = this.concentration0;
+    const t = tf.add(tf.mul(tf.sub(a, 1), tf.log(x)), tf.mul(tf.sub(b, 1), log1p(tf.neg(x)))); // [...batch, ...event]
+    return tf.sub(t, lbeta(a, b)); // [...batch, ...event]
+  }
+
+  protected override draw(rng: Rng, shape: readonly number[]): Tensor {
+    const a = tf.broadcastTo(this.concentration1, [...shape]).dataSync(); // read once
+    const b = tf.broadcastTo(this.concentration0, [...shape]).dataSync(); // read once
+    const la = logGammaVariates(a, rng.fold(0));
+    const lb = logGammaVariates(b, rng.fold(1));
+    const out = new Float32Array(la.length);
+    for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(1 / (1 + Math.exp(lb[i]! - la[i]!)), FLOAT32_TINY), 1 - 2 ** -24);
+    return tf.tensor(out, [...shape], 'float32'); // [...shape]
+  }
+
+  /** a / (a + b), [...batch, ...event]. */
+  mean(): Tensor {
+    return tf.tidy(() => this.full(tf.div(this.concentration1, tf.add(this.concentration1, this.concentration0))));
+  }
+
+  /** a b / ((a + b)^2 (a + b + 1)), [...batch, ...event]. */
+  variance(): Tensor {
+    return tf.tidy(() => {
+      const s = tf.add(this.concentration1, this.concentration0); // [...params]
+      const num = tf.mul(this.concentration1, this.concentration0); // [...params]
+      return this.full(tf.div(num, tf.mul(tf.square(s), tf.add(s, 1))));
+    });
+  }
+
+  /** sum over the event of log B(a,b) - (a-1) psi(a) - (b-1) psi(b) + (a+b-2) psi(a+b), [...batch]. */
+  entropy(): Tensor {
+    return tf.tidy(() => {
+      const a = this.concentration1;
+      const b = this.concentration0;
+      const s = tf.add(a, b); // [...params]
+      const h = tf.add(
+        tf.sub(lbeta(a, b), tf.add(tf.mul(tf.sub(a, 1), digamma(a)), tf.mul(tf.sub(b, 1), digamma(b)))),
+        tf.mul(tf.sub(s, 2), digamma(s)),
+      ); // [...params]
+      return this.sumEntropy(h);
+    });
+  }
+}
+
+/** The Beta family. */
+export const Beta: DistSpec = {
+  name: 'Beta',
+  doc: 'Beta on (0, 1) with concentrations a (for x) and b (for 1 - x), independent per element.',
+  params: [
+    { name: 'concentration1', kind: 'Positive', doc: 'a, the exponent of x (pseudo-count of ones)' },
+    { name: 'concentration0', kind: 'Positive', doc: 'b, the exponent of 1 - x (pseudo-count of zeros)' },
+  ],
+  support: 'Unit',
+  shapeRule: 'elementwise',
+  reparam: false,
+  discrete: false,
+  factorized: true,
+  supportSize: () => undefined,
+  create(params, eventShape) {
+    checkParams(Beta, params);
+    return new BetaDist(params, eventShape);
+  },
+};

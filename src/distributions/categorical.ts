@@ -1,0 +1,103 @@
+/**
+ * Categorical(logits | probs):  p(x = j) = softmax(logits)_j, x in {0, ..., k-1} (int32).
+ * Shape rule 'categorical': logits/probs [...S, k], values of shape S (one index per site
+ * element, independent). log p via log-softmax with the max shift. Sampled by Gumbel-max.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../inference/rng';
+import { detached } from './autodiff';
+import { BaseDistribution, checkParams, type Params } from './base';
+import { ClassParam, oneHotFloat } from './classes';
+import { gumbel } from './sampling';
+import { broadcastShapes, enumerateIndices, expandTo, numel, splitBatch, sumRightmost } from './shapes';
+import type { DistSpec, Tensor } from './types';
+
+/** Independent class indices over the event. */
+export class CategoricalDist extends BaseDistribution {
+  readonly spec: DistSpec = Categorical;
+  readonly batchShape: readonly number[];
+  /** The logits-or-probs parameter, [...batch, ...event, k] up to broadcasting. */
+  readonly p: ClassParam;
+  private readonly fullShape: readonly number[];
+
+  constructor(params: Params, eventShape: readonly number[]) {
+    super(params, eventShape);
+    this.p = ClassParam.from(params, 'Categorical');
+    this.fullShape = broadcastShapes(this.p.outerShape, eventShape);
+    this.batchShape = splitBatch(this.fullShape, eventShape, 'Categorical');
+  }
+
+  /** The number of classes. */
+  get k(): number {
+    return this.p.k;
+  }
+
+  /** Normalized log-probabilities, [...params, k]. */
+  logits(): Tensor {
+    return this.p.logProbs();
+  }
+
+  /** Normalized probabilities, [...params, k]. */
+  probs(): Tensor {
+    return this.p.probs();
+  }
+
+  /** log p(x) per event element: [...broadcast(value batch, batch), ...event]. */
+  logProbElementwise(value: Tensor): Tensor {
+    return tf.tidy(() => {
+      const lp = this.p.logProbs(); // [...params, k]
+      const oh = oneHotFloat(value, this.k); // [...value, k]
+      const out = tf.sum(tf.mul(oh, lp), -1); // [...broadcast(value, params)]
+      return expandTo(out, broadcastShapes(out.shape, value.shape, this.fullShape));
+    });
+  }
+
+  /** log p(x) summed over the event axes: [...broadcast(value batch, batch)]. */
+  logProb(value: Tensor): Tensor {
+    return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length));
+  }
+
+  /** Gumbel-max draws, int32 [...batchShape, ...event]. */
+  sample(rng: Rng, batchShape?: readonly number[]): Tensor {
+    const shape = this.sampleShape(batchShape);
+    return detached(this.paramList(), () => {
+      const scores = tf.add(this.p.logProbs(), gumbel([...shape, this.k], rng.seed())); // [...shape, k]
+      return tf.argMax(scores, -1); // [...shape] int32
+    });
+  }
+
+  /** sum over the event of -sum_j p_j log p_j, [...batch]. */
+  entropy(): Tensor {
+    return tf.tidy(() => {
+      const h = tf.neg(tf.sum(tf.mul(this.p.probs(), this.p.logProbs()), -1)); // [...params]
+      return sumRightmost(expandTo(h, this.fullShape), this.eventShape.length);
+    });
+  }
+
+  /** Every assignment of classes to the event elements, int32 [k^m, ...event] (m = event size). */
+  enumerateSupport(): Tensor {
+    const m = numel(this.eventShape);
+    return tf.tensor(enumerateIndices(m, this.k), [this.k ** m, ...this.eventShape], 'int32'); // [k^m, ...event]
+  }
+}
+
+/** The Categorical family. */
+export const Categorical: DistSpec = {
+  name: 'Categorical',
+  doc: 'A class index in 0..k-1 with probabilities softmax(logits) or probs (last axis over classes).',
+  params: [
+    { name: 'logits', kind: 'Real', doc: 'unnormalized log-probabilities [..., k]' },
+    { name: 'probs', kind: 'Simplex', doc: 'class probabilities [..., k]' },
+  ],
+  oneOf: [['logits', 'probs']],
+  support: 'Category',
+  shapeRule: 'categorical',
+  reparam: false,
+  discrete: true,
+  factorized: true,
+  supportSize: (eventShape, k) => k ** numel(eventShape),
+  create(params, eventShape) {
+    checkParams(Categorical, params);
+    return new CategoricalDist(params, eventShape);
+  },
+};

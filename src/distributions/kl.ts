@@ -1,0 +1,155 @@
+/**
+ * The analytic-KL registry: KL(q || p) in closed form, one table row per (q family, p family).
+ * Elementwise rows return per-element terms [...batch, ...event] (batch broadcast between q
+ * and p); the others return [...batch]. Rows assume q and p share the event shape.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { detached } from './autodiff';
+import type { BernoulliDist } from './bernoulli';
+import type { BetaDist } from './beta';
+import type { CategoricalDist } from './categorical';
+import { cbLogNorm, cbMean, type ContinuousBernoulliDist } from './continuous-bernoulli';
+import type { ExponentialDist } from './exponential';
+import type { GammaDist } from './gamma';
+import type { LaplaceDist } from './laplace';
+import type { LogNormalDist } from './log-normal';
+import { digamma, lbeta, lgamma, LOG_2PI } from './math';
+import type { NormalDist } from './normal';
+import type { OneHotCategoricalDist } from './one-hot-categorical';
+import { broadcastShapes, expandTo, sameShape, sumRightmost } from './shapes';
+import type { Distribution, KlRule, Tensor } from './types';
+import type { UniformDist } from './uniform';
+
+/** [...broadcast(q.batch, p.batch), ...event]. */
+function fullShape(q: Distribution, p: Distribution): number[] {
+  return [...broadcastShapes(q.batchShape, p.batchShape), ...q.eventShape];
+}
+
+/** A factorized rule: `f` gives the per-element KL, broadcast here to the full shape. */
+function elementwise<Q extends Distribution, P extends Distribution>(
+  q: string,
+  p: string,
+  f: (q: Q, p: P) => Tensor,
+): KlRule {
+  return {
+    q,
+    p,
+    elementwise: true,
+    kl: (dq, dp) => tf.tidy(() => expandTo(f(dq as Q, dp as P), fullShape(dq, dp))),
+  };
+}
+
+/** KL between two Gaussians given log-scales' ingredients (also used for LogNormal). */
+function normalKl(mq: Tensor, sq: Tensor, mp: Tensor, sp: Tensor): Tensor {
+  const r = tf.square(tf.div(sq, sp)); // [...] (sq/sp)^2
+  const d = tf.square(tf.div(tf.sub(mq, mp), sp)); // [...] ((mq - mp)/sp)^2
+  return tf.mul(0.5, tf.sub(tf.add(r, d), tf.add(1, tf.log(r)))); // [...]
+}
+
+/** Gamma(aq, bq) || Gamma(ap, bp), elementwise (also Exponential = Gamma(1, rate)). */
+function gammaKl(aq: Tensor | number, bq: Tensor, ap: Tensor | number, bp: Tensor): Tensor {
+  const t1 = tf.mul(tf.sub(aq, ap), digamma(aq)); // [...]
+  const t2 = tf.sub(lgamma(ap), lgamma(aq)); // [...]
+  const t3 = tf.mul(ap, tf.sub(tf.log(bq), tf.log(bp))); // [...]
+  const t4 = tf.mul(aq, tf.div(tf.sub(bp, bq), bq)); // [...]
+  return tf.add(tf.add(t1, t2), tf.add(t3, t4)); // [...]
+}
+
+/** KL(q || p) for the pairs with a closed form. */
+export const KL_RULES: readonly KlRule[] = [
+  elementwise<NormalDist, NormalDist>('Normal', 'Normal', (q, p) => normalKl(q.loc, q.scale, p.loc, p.scale)),
+  elementwise<LogNormalDist, LogNormalDist>('LogNormal', 'LogNormal', (q, p) => normalKl(q.loc, q.scale, p.loc, p.scale)),
+  // log(bp/bq) + |mq - mp|/bp + (bq/bp) exp(-|mq - mp|/bq) - 1
+  elementwise<LaplaceDist, LaplaceDist>('Laplace', 'Laplace', (q, p) => {
+    const d = tf.abs(tf.sub(q.loc, p.loc)); // [...]
+    const r = tf.div(q.scale, p.scale); // [...]
+    return tf.sub(tf.add(tf.add(tf.neg(tf.log(r)), tf.div(d, p.scale)), tf.mul(r, tf.exp(tf.neg(tf.div(d, q.scale))))), 1);
+  }),
+  // N(m, s^2) || Laplace(l, b): log(2b) - 0.5 log(2 pi e s^2) + E|X - l| / b, with the folded-normal
+  // mean E|X - l| = s sqrt(2/pi) exp(-d^2 / 2s^2) + d erf(d / (s sqrt 2)), d = m - l.
+  elementwise<NormalDist, LaplaceDist>('Normal', 'Laplace', (q, p) => {
+    const d = tf.sub(q.loc, p.loc); // [...]
+    const s = q.scale;
+    const fold = tf.add(
+      tf.mul(tf.mul(s, Math.sqrt(2 / Math.PI)), tf.exp(tf.neg(tf.div(tf.square(d), tf.mul(2, tf.square(s)))))),
+      tf.mul(d, tf.erf(tf.div(d, tf.mul(s, Math.SQRT2)))),
+    ); // [...]
+    const negH = tf.neg(tf.add(tf.log(s), 0.5 + 0.5 * LOG_2PI)); // [...] -entropy of q
+    return tf.add(tf.add(negH, tf.log(tf.mul(2, p.scale))), tf.div(fold, p.scale));
+  }),
+  // a (lq - lp) + softplus(lp) - softplus(lq), a = sigmoid(lq)
+  elementwise<BernoulliDist, BernoulliDist>('Bernoulli', 'Bernoulli', (q, p) => {
+    const lq = q.p.logits();
+    const lp = p.p.logits();
+    return tf.add(tf.mul(q.p.probs(), tf.sub(lq, lp)), tf.sub(tf.softplus(lp), tf.softplus(lq)));
+  }),
+  // E_q[log q - log p] is linear in x: log Cq - log Cp + E_q[x] (lq - lp) - softplus(lq) + softplus(lp)
+  elementwise<ContinuousBernoulliDist, ContinuousBernoulliDist>('ContinuousBernoulli', 'ContinuousBernoulli', (q, p) => {
+    const lq = q.p.logits();
+    const lp = p.p.logits();
+    const norm = tf.sub(cbLogNorm(lq), cbLogNorm(lp)); // [...]
+    return tf.add(tf.add(norm, tf.mul(cbMean(lq), tf.sub(lq, lp))), tf.sub(tf.softplus(lp), tf.softplus(lq)));
+  }),
+  // sum_j q_j (log q_j - log p_j) over the class axis, per event element
+  elementwise<CategoricalDist, CategoricalDist>('Categorical', 'Categorical', (q, p) =>
+    tf.sum(tf.mul(q.p.probs(), tf.sub(q.p.logProbs(), p.p.logProbs())), -1),
+  ),
+  {
+    q: 'OneHotCategorical',
+    p: 'OneHotCategorical',
+    elementwise: false,
+    kl: (dq, dp) =>
+      tf.tidy(() => {
+        const q = dq as OneHotCategoricalDist;
+        const p = dp as OneHotCategoricalDist;
+        const t = tf.mul(q.p.probs(), tf.sub(q.p.logProbs(), p.p.logProbs())); // [...params]
+        return sumRightmost(expandTo(t, fullShape(dq, dp)), dq.eventShape.length); // [...batch]
+      }),
+  },
+  // log(rq / rp) + rp / rq - 1
+  elementwise<ExponentialDist, ExponentialDist>('Exponential', 'Exponential', (q, p) => {
+    const r = tf.div(p.rate, q.rate); // [...]
+    return tf.sub(tf.sub(r, tf.log(r)), 1);
+  }),
+  elementwise<GammaDist, GammaDist>('Gamma', 'Gamma', (q, p) => gammaKl(q.concentration, q.rate, p.concentration, p.rate)),
+  elementwise<ExponentialDist, GammaDist>('Exponential', 'Gamma', (q, p) => gammaKl(1, q.rate, p.concentration, p.rate)),
+  elementwise<GammaDist, ExponentialDist>('Gamma', 'Exponential', (q, p) => gammaKl(q.concentration, q.rate, 1, p.rate)),
+  // log B(ap,bp) - log B(aq,bq) + (aq-ap) psi(aq) + (bq-bp) psi(bq) + (ap-aq+bp-bq) psi(aq+bq)
+  elementwise<BetaDist, BetaDist>('Beta', 'Beta', (q, p) => {
+    const aq = q.concentration1;
+    const bq = q.concentration0;
+    const ap = p.concentration1;
+    const bp = p.concentration0;
+    const t1 = tf.sub(lbeta(ap, bp), lbeta(aq, bq)); // [...]
+    const t2 = tf.add(tf.mul(tf.sub(aq, ap), digamma(aq)), tf.mul(tf.sub(bq, bp), digamma(bq))); // [...]
+    const t3 = tf.mul(tf.sub(tf.add(ap, bp), tf.add(aq, bq)), digamma(tf.add(aq, bq))); // [...]
+    return tf.add(tf.add(t1, t2), t3);
+  }),
+  // log((hp - lp) / (hq - lq)) when [lq, hq] lies inside [lp, hp], else +Infinity
+  elementwise<UniformDist, UniformDist>('Uniform', 'Uniform', (q, p) => {
+    const bounds = [q.low, q.high, p.low, p.high].filter((t): t is Tensor => typeof t !== 'number');
+    const inside = detached(bounds, () => tf.logicalAnd(tf.greaterEqual(q.low, p.low), tf.lessEqual(q.high, p.high))); // [...] bool
+    return tf.where(inside, tf.sub(tf.log(p.width()), tf.log(q.width())), Infinity);
+  }),
+];
+
+const BY_PAIR = new Map(KL_RULES.map((r) => [`${r.q}\u0000${r.p}`, r]));
+
+/** The closed-form KL(q || p) rule for the two families, if one exists. */
+export function findKlRule(qFamily: string, pFamily: string): KlRule | undefined {
+  return BY_PAIR.get(`${qFamily}\u0000${pFamily}`);
+}
+
+/**
+ * KL(q || p) in closed form, or undefined when the pair has none. `elementwise` says whether
+ * `value` is per element [...batch, ...event] or summed [...batch].
+ * @example const r = klDivergence(guide, prior); // {value: [B, 50], elementwise: true}
+ */
+export function klDivergence(q: Distribution, p: Distribution): { value: Tensor; elementwise: boolean } | undefined {
+  const rule = findKlRule(q.spec.name, p.spec.name);
+  if (rule === undefined) return undefined;
+  if (!sameShape(q.eventShape, p.eventShape)) {
+    throw new Error(`KL(${q.spec.name} || ${p.spec.name}): event shapes [${q.eventShape.join(',')}] and [${p.eventShape.join(',')}] differ`);
+  }
+  return { value: rule.kl(q, p), elementwise: rule.elementwise };
+}

@@ -1,0 +1,76 @@
+/**
+ * Normal(loc, scale):  p(x) = exp(-(x - loc)^2 / (2 scale^2)) / (scale sqrt(2 pi)).
+ * Elementwise; reparameterized as x = loc + scale * eps, eps ~ N(0, 1).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../inference/rng';
+import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { LOG_2PI } from './math';
+import { standardNormal } from './sampling';
+import type { DistSpec, Tensor } from './types';
+
+/** A diagonal Gaussian over the event. */
+export class NormalDist extends ElementwiseDistribution {
+  readonly spec: DistSpec = Normal;
+  /** The mean (not owned). */
+  readonly loc: Tensor;
+  /** The standard deviation (not owned). */
+  readonly scale: Tensor;
+
+  constructor(params: Params, eventShape: readonly number[]) {
+    const loc = param(params, 'loc');
+    const scale = param(params, 'scale');
+    super(params, eventShape, 'Normal', [loc.shape, scale.shape]);
+    this.loc = loc;
+    this.scale = scale;
+  }
+
+  protected override logDensity(x: Tensor): Tensor {
+    const z = tf.div(tf.sub(x, this.loc), this.scale); // [...batch, ...event]
+    return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), 0.5 * LOG_2PI)); // [...batch, ...event]
+  }
+
+  protected override draw(rng: Rng, shape: readonly number[]): Tensor {
+    return tf.add(this.loc, tf.mul(this.scale, standardNormal(shape, rng.seed()))); // [...shape]
+  }
+
+  /** loc + scale * eps, differentiable in loc and scale. */
+  rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+  }
+
+  /** loc, [...batch, ...event]. */
+  mean(): Tensor {
+    return tf.tidy(() => this.full(this.loc));
+  }
+
+  /** scale^2, [...batch, ...event]. */
+  variance(): Tensor {
+    return tf.tidy(() => this.full(tf.square(this.scale)));
+  }
+
+  /** sum over the event of 0.5 log(2 pi e scale^2), [...batch]. */
+  entropy(): Tensor {
+    return tf.tidy(() => this.sumEntropy(tf.add(tf.log(this.scale), 0.5 + 0.5 * LOG_2PI)));
+  }
+}
+
+/** The Normal family. */
+export const Normal: DistSpec = {
+  name: 'Normal',
+  doc: 'Gaussian with mean loc and standard deviation scale, independent per element.',
+  params: [
+    { name: 'loc', kind: 'Real', doc: 'mean' },
+    { name: 'scale', kind: 'Positive', doc: 'standard deviation' },
+  ],
+  support: 'Real',
+  shapeRule: 'elementwise',
+  reparam: true,
+  discrete: false,
+  factorized: true,
+  supportSize: () => undefined,
+  create(params, eventShape) {
+    checkParams(Normal, params);
+    return new NormalDist(params, eventShape);
+  },
+};

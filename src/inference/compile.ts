@@ -1,0 +1,272 @@
+/**
+ * Compiles a checked program to TypeScript closures. Each `let` becomes a function of the
+ * environment; each `~` statement builds its distribution from compiled arguments (aligned to
+ * the site's event rank) and hands a SampleMsg to the runtime. Nets and params read the
+ * ParamStore. A failure inside a site is reported against the site's `.vae` span (VAE902).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Distribution } from '../distributions/types';
+import type * as A from '../dsl/ast';
+import type { CheckedProgram, SiteInfo } from '../dsl/checked';
+import { diag, DiagnosticError } from '../dsl/diagnostics';
+import type { ExprType } from '../dsl/types';
+import { padEvent } from './align';
+import { BUILTIN_IMPLS } from './builtins-impl';
+import type { Message } from './messages';
+import { compileNet, type CompiledNet } from './nets';
+import { ParamStore } from './params';
+import type { Rng } from './rng';
+import type { Runtime } from './runtime';
+import { stopGradient } from './stop-gradient';
+
+export type RtValue = tf.Tensor | ReadonlyMap<string, tf.Tensor>;
+
+export interface EvalEnv {
+  readonly store: ParamStore;
+  /** Data tensors by name: [B, ...shape] (int32 for Category). */
+  readonly data: ReadonlyMap<string, tf.Tensor>;
+  readonly locals: Map<string, RtValue>;
+  /** Evaluate nets and params with stopped gradients (STL/DReG use detached guide parameters). */
+  readonly detach: boolean;
+}
+
+type Fn = (env: EvalEnv) => RtValue;
+
+export interface CompiledSite {
+  readonly info: SiteInfo;
+  /** Builds the site's distribution in the current environment. */
+  makeDist(env: EvalEnv): Distribution;
+}
+
+export interface CompiledBlock {
+  readonly sites: readonly CompiledSite[];
+  /** Runs the block under a runtime; returns the final environment (site values and lets). */
+  run(rt: Runtime, env: EvalEnv, init: (site: CompiledSite, dist: Distribution) => Message): EvalEnv;
+}
+
+export interface CompiledProgram {
+  readonly checked: CheckedProgram;
+  readonly nets: ReadonlyMap<string, CompiledNet>;
+  readonly model: CompiledBlock;
+  readonly guide: CompiledBlock;
+  /** Creates every variable of the program in `store` (seeded). */
+  initParams(store: ParamStore, rng: Rng): void;
+}
+
+function rankOf(t: ExprType | undefined): number {
+  return t?.kind === 'tensor' ? t.shape.length : 0;
+}
+
+/** The unconstrained variable behind a `param` and its constraining transform. */
+export function paramVariableName(name: string): string {
+  return `param.${name}`;
+}
+
+function inverseTransform(vk: string, v: number): number {
+  if (vk === 'Positive') return v > 20 ? v : Math.log(Math.expm1(v)); // softplus^-1
+  if (vk === 'Unit') return Math.log(v / (1 - v)); // logit
+  return v;
+}
+
+class Compiler {
+  constructor(
+    private readonly cp: CheckedProgram,
+    private readonly nets: Map<string, CompiledNet>,
+  ) {}
+
+  expr(e: A.Expr): Fn {
+    const cp = this.cp;
+    switch (e.kind) {
+      case 'number': {
+        const v = e.value;
+        return () => tf.scalar(v); // []
+      }
+      case 'name': {
+        const ref = cp.refs.get(e);
+        if (!ref) throw new Error(`unresolved name '${e.name}'`);
+        switch (ref.kind) {
+          case 'let':
+          case 'site': {
+            const key = ref.kind === 'let' ? ref.stmt.name.text : ref.name;
+            return (env) => env.locals.get(key)!;
+          }
+          case 'data':
+            return (env) => env.data.get(ref.name)!;
+          case 'const': {
+            const v = ref.value;
+            return () => tf.scalar(v); // []
+          }
+          case 'param': {
+            const info = cp.params.find((p) => p.name === ref.name)!;
+            const vname = paramVariableName(ref.name);
+            return (env) => {
+              const raw = env.detach ? stopGradient(env.store.get(vname)) : env.store.get(vname); // [...shape]
+              return info.type.vk === 'Positive' ? tf.softplus(raw) : info.type.vk === 'Unit' ? tf.sigmoid(raw) : raw;
+            };
+          }
+        }
+        break;
+      }
+      case 'neg': {
+        const f = this.expr(e.operand);
+        return (env) => tf.neg(f(env) as tf.Tensor);
+      }
+      case 'binary': {
+        const l = this.expr(e.left);
+        const r = this.expr(e.right);
+        const rl = rankOf(cp.types.get(e.left));
+        const rr = rankOf(cp.types.get(e.right));
+        const rank = Math.max(rl, rr);
+        const op = e.op === '+' ? tf.add : e.op === '-' ? tf.sub : e.op === '*' ? tf.mul : tf.div;
+        return (env) => op(padEvent(l(env) as tf.Tensor, rl, rank), padEvent(r(env) as tf.Tensor, rr, rank)); // [...batch, ...event]
+      }
+      case 'field': {
+        const f = this.expr(e.target);
+        const name = e.field.text;
+        return (env) => (f(env) as ReadonlyMap<string, tf.Tensor>).get(name)!;
+      }
+      case 'call':
+        return this.call(e);
+      default:
+        break;
+    }
+    throw new Error(`cannot compile a ${e.kind} expression`);
+  }
+
+  private call(e: A.CallExpr): Fn {
+    const target = this.cp.calls.get(e);
+    if (!target) throw new Error('unresolved call');
+    const args = e.args.map((a) => ({ fn: this.expr(a.value), rank: rankOf(this.cp.types.get(a.value)), type: this.cp.types.get(a.value) }));
+    if (target.kind === 'net') {
+      const net = this.nets.get(target.net)!;
+      const outputs = net.info.outputs;
+      return (env) => {
+        const outs = net.apply(args.map((a) => a.fn(env) as tf.Tensor), env.store, env.detach);
+        if (outputs.length === 1 && outputs[0]!.name === null) return outs[0]!;
+        return new Map(outputs.map((o, i) => [o.name!, outs[i]!]));
+      };
+    }
+    if (target.kind === 'builtin') {
+      const impl = BUILTIN_IMPLS.get(target.name)!;
+      const result = this.cp.types.get(e);
+      const shape = result?.kind === 'tensor' ? result.shape : [];
+      return (env) => impl(args.map((a) => ({ t: a.fn(env) as tf.Tensor, rank: a.rank, ...(a.type?.kind === 'tensor' && a.type.value !== undefined ? { value: a.type.value } : {}) })), shape);
+    }
+    throw new Error('a distribution is not a value');
+  }
+
+  site(info: SiteInfo): CompiledSite {
+    const siteRank = info.shape.length;
+    const rule = info.spec.shapeRule;
+    const params = [...info.args].map(([name, expr]) => {
+      const rank = rankOf(this.cp.types.get(expr));
+      const target = rule === 'elementwise' ? siteRank : rule === 'categorical' ? siteRank + 1 : rule === 'onehot' ? siteRank : name === 'weights' || name === 'logits' ? 1 : siteRank + 1;
+      return { name, fn: this.expr(expr), rank, target };
+    });
+    return {
+      info,
+      makeDist(env) {
+        const p: Record<string, tf.Tensor> = {};
+        for (const q of params) p[q.name] = padEvent(q.fn(env) as tf.Tensor, q.rank, q.target); // [...batch, ...param event]
+        return info.spec.create(p, info.shape);
+      },
+    };
+  }
+
+  block(stmts: readonly A.Stmt[], sites: readonly SiteInfo[]): CompiledBlock {
+    const compiledSites = sites.map((s) => this.site(s));
+    const bySite = new Map(compiledSites.map((s) => [s.info.stmt, s]));
+    const steps = stmts.map((stmt) => {
+      if (stmt.kind === 'let') {
+        const f = this.expr(stmt.value);
+        const name = stmt.name.text;
+        return (_rt: Runtime, env: EvalEnv) => {
+          env.locals.set(name, f(env));
+        };
+      }
+      const cs = bySite.get(stmt)!;
+      return (rt: Runtime, env: EvalEnv, init: (site: CompiledSite, dist: Distribution) => Message) => {
+        try {
+          const msg = init(cs, cs.makeDist(env));
+          rt.apply(msg);
+          env.locals.set(cs.info.name, msg.value!);
+        } catch (err) {
+          throw siteError(cs.info, err);
+        }
+      };
+    });
+    return {
+      sites: compiledSites,
+      run(rt, env, init) {
+        for (const step of steps) step(rt, env, init);
+        return env;
+      },
+    };
+  }
+}
+
+/** Turns a failure inside a site into a diagnostic at the site's span (no tfjs text). */
+export function siteError(site: SiteInfo, err: unknown): Error {
+  if (err instanceof DiagnosticError) return err;
+  const raw = err instanceof Error ? err.message : String(err);
+  const shapes = [...raw.matchAll(/\[[\d, ]*\]/g)].map((m) => m[0]).slice(0, 2);
+  const detail = shapes.length === 2 ? `: values of shapes ${shapes[0]} and ${shapes[1]} met` : '';
+  return new DiagnosticError([
+    diag('VAE902', `the site \`${site.name}\` failed at run time${detail}`, { span: site.stmt.span }, {
+      hint: 'the data or a net did not have the shape the program declares; check the data binding (--data) and the declared types',
+    }),
+  ]);
+}
+
+/** Compiles a checked program. Variables are created by `initParams`. */
+export function compileProgram(cp: CheckedProgram): CompiledProgram {
+  const nets = new Map<string, CompiledNet>();
+  const pending: ((store: ParamStore, rng: Rng) => void)[] = [];
+  for (const n of cp.nets) {
+    let compiled: CompiledNet | undefined;
+    const proxy: CompiledNet = {
+      info: n,
+      apply: (inputs, store, detach) => compiled!.apply(inputs, store, detach),
+    };
+    nets.set(n.name, proxy);
+    pending.push((store, rng) => {
+      compiled = compileNet(n, store, rng);
+    });
+  }
+  const c = new Compiler(cp, nets);
+  const model = c.block(cp.model.stmts, cp.model.sites);
+  const guide = c.block(cp.guide.stmts, cp.guide.sites);
+  const guideNets = netsUsedBy(cp, cp.guide.stmts);
+  return {
+    checked: cp,
+    nets,
+    model,
+    guide,
+    initParams(store, rng) {
+      for (const p of pending) p(store, rng);
+      for (const n of cp.nets) store.setSide(n.name, guideNets.has(n.name) ? 'guide' : 'model');
+      for (const p of cp.params) {
+        const init = inverseTransform(p.type.vk, p.init);
+        store.create(paramVariableName(p.name), p.name, () => tf.fill([...p.type.shape], init)); // [...shape]
+        store.setSide(p.name, 'model');
+      }
+    },
+  };
+}
+
+function netsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {
+  const out = new Set<string>();
+  const walk = (e: A.Expr): void => {
+    if (e.kind === 'call') {
+      const t = cp.calls.get(e);
+      if (t?.kind === 'net') out.add(t.net);
+      e.args.forEach((a) => walk(a.value));
+    } else if (e.kind === 'binary') {
+      walk(e.left);
+      walk(e.right);
+    } else if (e.kind === 'neg') walk(e.operand);
+    else if (e.kind === 'field') walk(e.target);
+  };
+  for (const s of stmts) walk(s.kind === 'let' ? s.value : s.dist);
+  return out;
+}

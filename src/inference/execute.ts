@@ -1,0 +1,112 @@
+/**
+ * One execution of guide then model on a minibatch: the guide runs under
+ * [trace, condition(partial labels), seed, plate([K, B]), enumerate], the model under
+ * [trace, condition(data), replay(guide), seed, plate([K, B])]. Returns both traces.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CheckedProgram } from '../dsl/checked';
+import type { CompiledProgram, EvalEnv } from './compile';
+import { condition } from './handlers/condition';
+import { EnumerateHandler } from './handlers/enumerate';
+import { plate } from './handlers/plate';
+import { replay } from './handlers/replay';
+import { seed } from './handlers/seed';
+import { TraceHandler, type Trace } from './handlers/trace';
+import type { Handler, Message, Observation } from './messages';
+import type { ParamStore } from './params';
+import type { Plan } from './plan';
+import type { Rng } from './rng';
+import { Runtime } from './runtime';
+import { scaleGradient, type GradScaleHolder } from './stop-gradient';
+
+/** A minibatch: data tensors by name ([B, ...]), and the observations handed to `condition`. */
+export interface Batch {
+  readonly size: number;
+  readonly data: ReadonlyMap<string, tf.Tensor>;
+  readonly observations: ReadonlyMap<string, Observation>;
+}
+
+/**
+ * Builds a Batch from column tensors. A partly observed column (`y?`) holds -1 where the label
+ * is missing: it becomes a value with 0 there plus a float mask (1 = observed).
+ * The caller owns `columns`; the new tensors are owned by the returned batch's caller scope.
+ */
+export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Tensor>): Batch {
+  const data = new Map<string, tf.Tensor>();
+  const observations = new Map<string, Observation>();
+  let size = 0;
+  for (const d of cp.data) {
+    const col = columns.get(d.name);
+    if (!col) continue;
+    size = col.shape[0] ?? 0;
+    if (d.partial) {
+      const mask = tf.cast(tf.greaterEqual(col, 0), 'float32'); // [B]
+      const value = tf.maximum(col, 0); // [B] int32
+      data.set(d.name, value);
+      observations.set(d.name, { value, mask });
+    } else {
+      data.set(d.name, col);
+      observations.set(d.name, { value: col, mask: null });
+    }
+  }
+  return { size, data, observations };
+}
+
+export interface Traces {
+  readonly guide: Trace;
+  readonly model: Trace;
+  readonly K: number;
+  readonly B: number;
+  readonly enumCount: number;
+}
+
+export interface ExecuteOptions {
+  readonly particles: number;
+  /** Filled by the objective after the weights are known (DReG); applied to `dreg` sites. */
+  readonly dregHolder?: GradScaleHolder;
+}
+
+function initMessage(estimators: ReadonlyMap<string, Plan['sites'][number]['estimator']>) {
+  return (site: { info: Message['site'] }, dist: Message['dist']): Message => ({
+    kind: 'sample',
+    site: site.info,
+    dist,
+    value: null,
+    observation: null,
+    estimator: site.info.block === 'guide' ? (estimators.get(site.info.name) ?? null) : null,
+    enumIndex: null,
+    plate: [],
+    rng: null,
+    scale: 1,
+    stop: false,
+    done: false,
+  });
+}
+
+export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, batch: Batch, rng: Rng, opts: ExecuteOptions): Traces {
+  const K = opts.particles;
+  const B = batch.size;
+  const estimators = new Map(plan.sites.map((s) => [s.name, s.estimator]));
+  const init = initMessage(estimators);
+  const partial = new Map([...batch.observations].filter(([, o]) => o.mask !== null));
+
+  const guideTrace = new TraceHandler();
+  const enumerate = new EnumerateHandler(2);
+  const guideHandlers: Handler[] = [guideTrace];
+  if (opts.dregHolder) {
+    const holder = opts.dregHolder;
+    guideHandlers.push({
+      postprocess(msg) {
+        if (msg.estimator === 'dreg' && msg.value) msg.value = scaleGradient(msg.value, holder, msg.site.shape.length);
+      },
+    });
+  }
+  guideHandlers.push(condition(partial), seed(rng.fold(0)), plate([K, B]), enumerate);
+  const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false });
+  prog.guide.run(new Runtime(guideHandlers), env(), init);
+
+  const modelTrace = new TraceHandler();
+  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), plate([K, B])];
+  prog.model.run(new Runtime(modelHandlers), env(), init);
+  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, enumCount: enumerate.count };
+}

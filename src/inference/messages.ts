@@ -1,0 +1,47 @@
+/**
+ * The message protocol between a running program and its effect handlers (Pyro's poutine,
+ * typed). A `~` statement becomes a SampleMsg; handlers fill in its value, seed, plate shape
+ * or enumeration axis; the default action samples what is still missing.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Distribution } from '../distributions/types';
+import type { SiteInfo } from '../dsl/checked';
+import type { EstimatorKind } from './plan';
+import type { Rng } from './rng';
+
+export interface Observation {
+  /** The data value; for partly observed sites, missing entries hold a placeholder (class 0). */
+  readonly value: tf.Tensor;
+  /** For partly observed sites: a float mask [B], 1 where the value is observed. */
+  readonly mask: tf.Tensor | null;
+}
+
+export interface SampleMsg {
+  readonly kind: 'sample';
+  readonly site: SiteInfo;
+  readonly dist: Distribution;
+  value: tf.Tensor | null;
+  /** Set by `condition`: the observed value (and mask when partly observed). */
+  observation: Observation | null;
+  /** The gradient estimator of a latent guide site (from the plan). */
+  estimator: EstimatorKind | null;
+  /** Set by `enumerate`: which enumeration axis this site's support occupies (0 = first). */
+  enumIndex: number | null;
+  /** The batch shape a fresh sample must cover, e.g. [K, B] (set by `plate`). */
+  plate: readonly number[];
+  rng: Rng | null;
+  /** A log-density multiplier (minibatch scaling, masking); 1 by default. */
+  scale: number;
+  /** Stop the walk outward after this handler (as Pyro's `stop`). */
+  stop: boolean;
+  /** The value is final: the default action does nothing. */
+  done: boolean;
+}
+
+export type Message = SampleMsg;
+
+/** An effect handler: either hook may be omitted. `process` runs innermost first. */
+export interface Handler {
+  process?(msg: Message): void;
+  postprocess?(msg: Message): void;
+}

@@ -1,0 +1,133 @@
+/**
+ * Pieces shared by the objectives: the objective's inputs and outputs, enumeration weights,
+ * the score-function surrogate, and the auxiliary classification term.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { CompiledProgram } from '../compile';
+import type { Batch, Traces } from '../execute';
+import type { ParamStore } from '../params';
+import type { Plan } from '../plan';
+import type { Rng } from '../rng';
+import { stopGradient } from '../stop-gradient';
+import type { SiteTerm } from './terms';
+
+let baselineCounter = 0;
+
+/** Per-site moving-average baselines for score-function sites (non-trainable variables). */
+export class EstimatorState {
+  readonly baselines = new Map<string, tf.Variable>();
+  /** Decay of the moving average (Pyro's default baseline_beta). */
+  constructor(readonly decay = 0.9) {}
+
+  baseline(site: string): tf.Variable {
+    let b = this.baselines.get(site);
+    if (!b) {
+      b = tf.variable(tf.scalar(0), false, `baseline.${site}#${++baselineCounter}`); // []
+      this.baselines.set(site, b);
+    }
+    return b;
+  }
+
+  /** Applies the updates an objective returned (outside the gradient computation). */
+  apply(updates: ReadonlyMap<string, tf.Tensor>): void {
+    for (const [site, mean] of updates) {
+      const b = this.baseline(site);
+      b.assign(tf.tidy(() => tf.add(tf.mul(this.decay, b), tf.mul(1 - this.decay, mean)))); // []
+    }
+  }
+
+  values(): Record<string, number> {
+    return Object.fromEntries([...this.baselines].map(([k, v]) => [k, v.dataSync()[0]!]));
+  }
+
+  load(values: Readonly<Record<string, number>>): void {
+    for (const [k, v] of Object.entries(values)) this.baseline(k).assign(tf.scalar(v));
+  }
+
+  dispose(): void {
+    for (const b of this.baselines.values()) b.dispose();
+    this.baselines.clear();
+  }
+}
+
+export interface ObjectiveSettings {
+  readonly particles: number;
+  readonly beta: number;
+  readonly freeBits: number;
+  readonly classify: { readonly site: string; readonly weight: number } | null;
+}
+
+export interface ObjectiveInput {
+  readonly prog: CompiledProgram;
+  readonly store: ParamStore;
+  readonly plan: Plan;
+  readonly batch: Batch;
+  readonly rng: Rng;
+  readonly settings: ObjectiveSettings;
+  readonly state: EstimatorState;
+}
+
+export interface ObjectiveOutput {
+  /** Maximize this: its value is the objective with β and free bits; its gradient is the estimator's. */
+  readonly surrogate: tf.Scalar;
+  /** The bound per example (ELBO or IWAE, β = 1, no free bits), [B]. */
+  readonly bound: tf.Tensor1D;
+  /** Average reconstruction log-likelihood and KL per example, [B] (ELBO only; IWAE gives the ELBO parts of its first particle). */
+  readonly recon: tf.Tensor1D;
+  readonly kl: tf.Tensor1D;
+  /** Baseline updates: site -> mean learning signal (applied after the step). */
+  readonly baselineUpdates: Map<string, tf.Tensor>;
+  readonly traces: Traces;
+  readonly terms: readonly SiteTerm[];
+  /** Tensors kept across the gradient computation (DReG's weights); dispose after the step. */
+  readonly keep: tf.Tensor[];
+}
+
+/** log-weights of the enumerated configurations, [...E, K, B]-broadcastable, or null without enumeration. */
+export function enumLogWeight(terms: readonly SiteTerm[]): tf.Tensor | null {
+  let lw: tf.Tensor | null = null;
+  for (const t of terms) {
+    if (t.estimator !== 'enumerate' || !t.lq) continue;
+    const n = t.q?.enumerateSupport ? t.value.shape[0]! : 1;
+    let w = t.lq; // q(y) where latent; 0 where observed
+    if (t.observedMask) w = tf.add(w, tf.mul(t.observedMask, -Math.log(n))); // labelled rows: uniform 1/n over copies of y_obs
+    lw = lw === null ? w : tf.add(lw, w);
+  }
+  return lw;
+}
+
+/** Sums a [...E, K, B] tensor over its enumeration axes (rank - 2 leading axes) -> [K, B]. */
+export function sumEnum(t: tf.Tensor): tf.Tensor {
+  return t.rank > 2 ? tf.sum(t, Array.from({ length: t.rank - 2 }, (_, i) => i)) : t;
+}
+
+/** Broadcasts every tensor to their common shape and adds them. */
+export function addAll(ts: readonly tf.Tensor[]): tf.Tensor {
+  return ts.reduce((a, b) => tf.add(a, b));
+}
+
+/** E_enum[x] = sum over enumerated configurations of W * x, [K, B]. */
+export function enumExpect(x: tf.Tensor, weight: tf.Tensor | null): tf.Tensor {
+  if (!weight) return x;
+  return sumEnum(tf.mul(weight, x)); // [K, B]
+}
+
+/** The classification term α·log q(y_obs | x) on labelled rows, [B] (Kingma et al. 2014, eq. 9). */
+export function classifyTerm(traces: Traces, classify: ObjectiveSettings['classify']): tf.Tensor | null {
+  if (!classify) return null;
+  const g = traces.guide.get(classify.site);
+  const obs = traces.model.get(classify.site)?.observation;
+  if (!g || !obs) return null;
+  const lq = g.dist.logProb(obs.value); // [B]
+  return tf.mul(classify.weight, obs.mask ? tf.mul(lq, obs.mask) : lq); // [B]
+}
+
+/** A term with the right gradient and zero value: x - stopGradient(x). */
+export function gradientOnly(x: tf.Tensor): tf.Tensor {
+  return tf.sub(x, stopGradient(x));
+}
+
+/** Ensures a [...] tensor has the full [..E, K, B] shape of `like` (for means over K and B). */
+export function toShape(t: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, [...shape]);
+}

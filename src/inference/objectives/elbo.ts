@@ -1,0 +1,90 @@
+/**
+ * The evidence lower bound (Kingma & Welling 2013), per example:
+ *   ELBO(x) = E_q[log p(x, z) - log q(z | x)],
+ * estimated with K particles (vectorized as a leading axis), exact sums over enumerated sites
+ * (weighted by q), analytic KL where the plan chose it, a KL weight β and free bits
+ * (Kingma et al. 2016: each latent dimension pays max(λ, E_batch KL_d)).
+ *
+ * Gradients (the surrogate trick of Pyro's Trace_ELBO): the surrogate's value is the
+ * β/free-bits objective and its gradient is the estimator's —
+ *  - reparam: differentiate through the sample;
+ *  - stl (Roeder et al. 2017): as reparam, with log q evaluated at detached parameters;
+ *  - enumerate: exact, through the weights q(y);
+ *  - score (Williams 1992): log q(z) · stop(D_z − b_z), where D_z sums only the costs downstream
+ *    of z (Rao-Blackwellization, as Pyro's TraceGraph_ELBO) and b_z is a moving average.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execute } from '../execute';
+import { stopGradient } from '../stop-gradient';
+import {
+  addAll,
+  classifyTerm,
+  enumExpect,
+  enumLogWeight,
+  gradientOnly,
+  toShape,
+  type ObjectiveInput,
+  type ObjectiveOutput,
+} from './common';
+import { downstream, siteCost, siteKl, siteTerms } from './terms';
+
+export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
+  const { prog, store, plan, batch, rng, settings, state } = inp;
+  const traces = execute(prog, store, plan, batch, rng, { particles: settings.particles });
+  const terms = siteTerms(traces, plan);
+  const lw = enumLogWeight(terms); // [...E, K, B] or null
+  const W = lw ? tf.exp(lw) : null; // q of each enumerated configuration
+  const fullShape = [traces.K, traces.B];
+
+  // The true ELBO (β = 1) and its parts, per particle and example: [K, B].
+  const cost = addAll(terms.map((t) => siteCost(t, 1))); // [...E, K, B]
+  const elboKB = toShape(enumExpect(cost, W), fullShape); // [K, B]
+  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), fullShape); // [K, B]
+  const klTerms = terms.map(siteKl).filter((k): k is tf.Tensor => k !== null);
+  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...klTerms]), W), fullShape); // [K, B]
+
+  // The surrogate: β-weighted, with free bits replacing the per-dimension KL of eligible sites.
+  const beta = settings.beta;
+  const lambda = settings.freeBits;
+  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && t.klElementwise && t.estimator !== 'enumerate') : [];
+  const surrogateCost = addAll([
+    ...terms.map((t) => siteCost(t, beta)),
+    ...fbSites.map((t) => tf.mul(beta, t.kl ?? siteKl(t)!)), // add back: replaced by free bits below
+  ]); // [...E, K, B]
+  let surrogate = tf.mean(enumExpect(surrogateCost, W)) as tf.Scalar; // []
+  for (const t of fbSites) {
+    const rank = t.model.shape.length;
+    const perDim = enumExpect(t.klElementwise!, W ? W.reshape([...W.shape, ...new Array<number>(rank).fill(1)]) : null); // [K, B, ...event]
+    const meanDim = tf.mean(perDim, [0, 1].filter((a) => a < perDim.rank - rank)); // [...event]
+    surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
+  }
+
+  // Score-function sites: log q · stop(downstream cost − baseline), with stop(W) for enumeration.
+  const baselineUpdates = new Map<string, tf.Tensor>();
+  const guideDeps = new Map(prog.checked.guide.sites.map((s) => [s.name, s.deps]));
+  for (const t of terms) {
+    if (t.estimator !== 'score' || !t.lq) continue;
+    const down = downstream(t.name, terms, guideDeps);
+    const D = addAll(terms.filter((u) => down.has(u.name)).map((u) => siteCost(u, beta))); // [...E, K, B]
+    const b = state.baseline(t.name);
+    const signal = stopGradient(tf.sub(D, b)); // [...E, K, B]
+    const weighted = W ? stopGradient(W) : null;
+    const score = tf.mean(enumExpect(tf.mul(t.lq, signal), weighted)); // []
+    surrogate = tf.add(surrogate, gradientOnly(score)) as tf.Scalar;
+    baselineUpdates.set(t.name, tf.keep(tf.mean(stopGradient(enumExpect(D, weighted)))));
+  }
+
+  const cls = classifyTerm(traces, settings.classify); // [B]
+  if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
+
+  return {
+    surrogate,
+    bound: tf.mean(elboKB, 0) as tf.Tensor1D, // [B]
+    recon: tf.mean(recon, 0) as tf.Tensor1D, // [B]
+    kl: tf.mean(kl, 0) as tf.Tensor1D, // [B]
+    baselineUpdates,
+    traces,
+    terms,
+    keep: [...baselineUpdates.values()],
+  };
+}

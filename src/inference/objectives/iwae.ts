@@ -1,0 +1,95 @@
+/**
+ * The importance-weighted bound (Burda et al. 2015), per example, in the max-shift form:
+ *   IWAE_K(x) = log (1/K) Σ_k w_k,  log w_k = log p(x, z_k) − log q(z_k | x),
+ * computed per example and never summed over the batch before the log-sum-exp (the mistake of
+ * Pyro tracker item 2220). Enumerated sites stratify the sum: Σ_k Σ_y p(x, y, z_ky)/q(z_ky | x, y).
+ *
+ * Gradients:
+ *  - reparam: differentiate the bound (each particle weighted by its normalized weight w̃_k);
+ *  - dreg (Tucker et al. 2018): log q at detached parameters, and the path derivative through z_k
+ *    scaled once more by w̃_k, giving Σ_k w̃_k² ∂log w_k/∂z_k ∂z_k/∂φ for the guide;
+ *  - score: Σ_k log q(z_k) · stop(IWAE − b);
+ *  - vimco (Mnih & Rezende 2016): Σ_k log q(z_k) · stop(IWAE − IWAE_{−k}), the leave-one-out
+ *    bound with log w_k replaced by the mean of the other log-weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { execute } from '../execute';
+import { stopGradient, type GradScaleHolder } from '../stop-gradient';
+import { addAll, classifyTerm, gradientOnly, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { siteKl, siteTerms, type SiteTerm } from './terms';
+
+/** This site's contribution to log w, [...E, K, B]. */
+function logWeightPart(t: SiteTerm): tf.Tensor {
+  if (!t.latent) return t.lp;
+  if (t.estimator === 'enumerate') {
+    // q(y) cancels between the proposal and the stratified sum; labelled rows average n copies.
+    const n = t.value.shape[0]!;
+    return t.observedMask ? tf.add(t.lp, tf.mul(t.observedMask, -Math.log(n))) : t.lp;
+  }
+  return tf.sub(t.lp, t.lq!);
+}
+
+/** The leave-one-out baselines of VIMCO: IWAE with log w_k replaced by the mean of the others. [K, B] */
+function vimcoLeaveOneOut(logw: tf.Tensor): tf.Tensor {
+  const K = logw.shape[0]!;
+  const sum = tf.sum(logw, 0); // [B]
+  const others = tf.div(tf.sub(sum, logw), K - 1); // [K, B] mean of the other K-1 log-weights
+  const eye = tf.expandDims(tf.eye(K), 2); // [K, K, 1]
+  // Row k: the K log-weights with entry k replaced by `others_k`.
+  const replaced = tf.add(tf.mul(tf.sub(1, eye), tf.expandDims(logw, 0)), tf.mul(eye, tf.expandDims(others, 1))); // [K, K, B]
+  return tf.sub(tf.logSumExp(replaced, 1), Math.log(K)); // [K, B]
+}
+
+export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
+  const { prog, store, plan, batch, rng, settings, state } = inp;
+  const hasDreg = plan.sites.some((s) => s.estimator === 'dreg');
+  const holder: GradScaleHolder = { value: null };
+  const traces = execute(prog, store, plan, batch, rng, { particles: k, ...(hasDreg ? { dregHolder: holder } : {}) });
+  const terms = siteTerms(traces, plan);
+  const logwFull = addAll(terms.map(logWeightPart)); // [...E, K, B]
+  const nE = Math.max(0, logwFull.rank - 2);
+  const enumAxes = Array.from({ length: nE }, (_, i) => i);
+  const logw = nE > 0 ? tf.logSumExp(logwFull, enumAxes) : logwFull; // [K, B]: enumeration summed exactly
+  const full = toShape(logw, [traces.K, traces.B]); // [K, B]
+  const bound = tf.sub(tf.logSumExp(full, 0), Math.log(k)) as tf.Tensor1D; // [B]
+  let surrogate = tf.mean(bound) as tf.Scalar; // []
+
+  const keep: tf.Tensor[] = [];
+  if (hasDreg) {
+    const wTilde = tf.keep(stopGradient(tf.softmax(tf.transpose(full), -1).transpose())); // [K, B] normalized weights
+    holder.value = wTilde;
+    keep.push(wTilde);
+  }
+
+  const baselineUpdates = new Map<string, tf.Tensor>();
+  for (const t of terms) {
+    if ((t.estimator !== 'score' && t.estimator !== 'vimco') || !t.lq) continue;
+    const lq = toShape(t.lq.rank > 2 ? tf.sum(t.lq, Array.from({ length: t.lq.rank - 2 }, (_, i) => i)) : t.lq, [traces.K, traces.B]); // [K, B]
+    let signal: tf.Tensor;
+    if (t.estimator === 'vimco' && k > 1) {
+      signal = stopGradient(tf.sub(tf.expandDims(bound, 0), vimcoLeaveOneOut(full))); // [K, B]
+    } else {
+      const b = state.baseline(t.name);
+      signal = stopGradient(tf.sub(tf.expandDims(bound, 0), b)); // [K, B]
+      baselineUpdates.set(t.name, tf.keep(tf.mean(stopGradient(bound))));
+    }
+    surrogate = tf.add(surrogate, gradientOnly(tf.mean(tf.sum(tf.mul(lq, signal), 0)))) as tf.Scalar;
+  }
+
+  const cls = classifyTerm(traces, settings.classify);
+  if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
+
+  // ELBO parts of the particles, for reporting alongside the bound.
+  const recon = toShape(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), [traces.K, traces.B]); // [K, B]
+  const kl = toShape(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null).map((x) => (x.rank > 2 ? tf.mean(x, Array.from({ length: x.rank - 2 }, (_, i) => i)) : x))]), [traces.K, traces.B]); // [K, B]
+  return {
+    surrogate,
+    bound,
+    recon: tf.mean(recon, 0) as tf.Tensor1D,
+    kl: tf.mean(kl, 0) as tf.Tensor1D,
+    baselineUpdates,
+    traces,
+    terms,
+    keep: [...keep, ...baselineUpdates.values()],
+  };
+}

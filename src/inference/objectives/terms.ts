@@ -1,0 +1,137 @@
+/**
+ * Per-site terms of an objective, from a pair of traces: log p under the model, log q under
+ * the guide (for latent sites), the analytic KL where the plan chose it, and per-dimension KL
+ * where both densities factorize (for free bits and the eval report). Partly observed sites
+ * contribute their latent terms only where the label is missing.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { klDivergence } from '../../distributions/kl';
+import type { Distribution } from '../../distributions/types';
+import type { SiteInfo } from '../../dsl/checked';
+import type { Traces } from '../execute';
+import type { EstimatorKind, Plan } from '../plan';
+import { stopGradient } from '../stop-gradient';
+
+export interface SiteTerm {
+  readonly name: string;
+  readonly model: SiteInfo;
+  readonly latent: boolean;
+  readonly estimator: EstimatorKind | null;
+  readonly enumIndex: number | null;
+  /** log p(value | parents), [...batch]. */
+  readonly lp: tf.Tensor;
+  /** log q(value | ...) where latent (0 where observed), [...batch]; null for observed sites. */
+  readonly lq: tf.Tensor | null;
+  /** Analytic KL(q || p) where the plan chose it, [...batch]. */
+  readonly kl: tf.Tensor | null;
+  /** Per-dimension KL, [...batch, ...event], when both densities factorize (or analytic elementwise). */
+  readonly klElementwise: tf.Tensor | null;
+  /** 1 where the site is latent, [B]; null when latent everywhere (or observed everywhere). */
+  readonly latentMask: tf.Tensor | null;
+  /** 1 where a partly observed site is observed, [B]; null otherwise. */
+  readonly observedMask: tf.Tensor | null;
+  readonly q: Distribution | null;
+  readonly p: Distribution;
+  readonly value: tf.Tensor;
+}
+
+function detachParams(d: Distribution): Distribution {
+  const params: Record<string, tf.Tensor> = {};
+  for (const [k, v] of Object.entries(d.params)) params[k] = stopGradient(v);
+  return d.withParams(params);
+}
+
+/** Multiplies a [...batch] tensor by a [B] mask (aligned on the last axis). */
+export function masked(t: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
+  return mask === null ? t : tf.mul(t, mask); // [...batch]
+}
+
+/** Sums the trailing `rank` axes. */
+function sumEvent(t: tf.Tensor, rank: number): tf.Tensor {
+  if (rank === 0) return t;
+  return tf.sum(t, Array.from({ length: rank }, (_, i) => t.rank - rank + i)); // [...batch]
+}
+
+export function siteTerms(traces: Traces, plan: Plan): SiteTerm[] {
+  const out: SiteTerm[] = [];
+  const planned = new Map(plan.sites.map((s) => [s.name, s]));
+  for (const [name, m] of traces.model) {
+    const value = m.value!;
+    const sp = planned.get(name);
+    const g = traces.guide.get(name);
+    const latent = m.site.observed !== 'yes' && g !== undefined;
+    const lpRaw = m.dist.logProb(value); // [...batch]
+    if (!latent || !g || !sp) {
+      out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: lpRaw, lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+      continue;
+    }
+    const obsMask = m.observation?.mask ?? null;
+    const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
+    const detach = sp.estimator === 'stl' || sp.estimator === 'dreg';
+    const q = detach ? detachParams(g.dist) : g.dist;
+    const lq = masked(q.logProb(value), latentMask); // [...batch]
+    let kl: tf.Tensor | null = null;
+    let klEl: tf.Tensor | null = null;
+    const rank = m.site.shape.length;
+    if (sp.kl === 'analytic') {
+      const r = klDivergence(g.dist, m.dist);
+      if (r) {
+        if (r.elementwise) {
+          klEl = latentMask ? tf.mul(r.value, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : r.value; // [...batch, ...event]
+          kl = sumEvent(klEl, rank); // [...batch]
+        } else kl = masked(r.value, latentMask); // [...batch]
+      }
+    }
+    if (!klEl && g.dist.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0) {
+      klEl = tf.sub(q.logProbElementwise!(value), m.dist.logProbElementwise(value)); // [...batch, ...event]
+      if (latentMask) klEl = tf.mul(klEl, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)]));
+    }
+    out.push({ name, model: m.site, latent: true, estimator: sp.estimator, enumIndex: g.enumIndex, lp: lpRaw, lq, kl, klElementwise: klEl, latentMask, observedMask: obsMask, q: g.dist, p: m.dist, value });
+  }
+  return out;
+}
+
+/**
+ * The per-sample cost of a site, [...batch]: log p for observed sites, -KL for analytic-KL
+ * sites, log p - log q otherwise (β scales the latent terms).
+ */
+export function siteCost(t: SiteTerm, beta: number): tf.Tensor {
+  if (!t.latent) return t.lp;
+  if (t.kl) {
+    const obs = t.observedMask ? masked(t.lp, t.observedMask) : null; // labelled part of a partial site
+    const latentPart = tf.mul(-beta, t.kl);
+    return obs ? tf.add(obs, latentPart) : latentPart;
+  }
+  if (t.observedMask) {
+    // Labelled rows: log p(y) is part of log p(x, y); missing rows: log p(y) - log q(y) is the KL part.
+    const obsPart = masked(t.lp, t.observedMask);
+    const latentPart = tf.mul(beta, tf.sub(masked(t.lp, t.latentMask), t.lq!));
+    return tf.add(obsPart, latentPart);
+  }
+  return beta === 1 ? tf.sub(t.lp, t.lq!) : tf.mul(beta, tf.sub(t.lp, t.lq!));
+}
+
+/** The KL part of a site for reporting, [...batch] (0 for observed sites). */
+export function siteKl(t: SiteTerm): tf.Tensor | null {
+  if (!t.latent) return null;
+  if (t.kl) return t.kl;
+  return tf.sub(t.lq!, masked(t.lp, t.latentMask));
+}
+
+/** Sites reachable from `name` through distribution dependencies (Rao-Blackwellization). */
+export function downstream(name: string, terms: readonly SiteTerm[], guideDeps: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
+  const out = new Set([name]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const t of terms) {
+      if (out.has(t.name)) continue;
+      const deps = new Set([...t.model.deps, ...(guideDeps.get(t.name) ?? [])]);
+      if ([...deps].some((d) => out.has(d))) {
+        out.add(t.name);
+        grew = true;
+      }
+    }
+  }
+  return out;
+}
