@@ -16,10 +16,10 @@ import type { Tensor } from './types';
  */
 export function detached(inputs: readonly Tensor[], f: () => Tensor): Tensor {
   const floats = inputs.filter((t) => t.dtype === 'float32');
-  if (floats.length === 0) return tf.tidy(f);
+  if (floats.length === 0) return tf.tidy(f); // [...f()]
   const op = tf.customGrad((...args) => {
     const xs = args.slice(0, floats.length) as Tensor[];
-    return { value: f(), gradFunc: () => xs.map((x) => tf.zeros(x.shape, 'float32')) };
+    return { value: f(), gradFunc: () => xs.map((x) => tf.zeros(x.shape, 'float32')) }; // zero gradients, [...input] each
   });
   return op(...floats);
 }

@@ -114,16 +114,16 @@ export abstract class ElementwiseDistribution extends BaseDistribution {
 
   /** log p summed over the event axes: [...broadcast(value batch, batch)]. */
   logProb(value: Tensor): Tensor {
-    return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length));
+    return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length)); // [...broadcast(value batch, batch)]
   }
 
   /** `t` broadcast to [...batch, ...event], a new tensor. */
   protected full(t: Tensor): Tensor {
-    return expandTo(t, this.fullShape);
+    return expandTo(t, this.fullShape); // [...batch, ...event]
   }
 
   /** Sums a per-element entropy over the event axes after broadcasting: [...batch]. */
   protected sumEntropy(h: Tensor): Tensor {
-    return sumRightmost(this.full(h), this.eventShape.length);
+    return sumRightmost(this.full(h), this.eventShape.length); // [...batch]
   }
 }

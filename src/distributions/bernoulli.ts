@@ -24,12 +24,12 @@ export class BernoulliDist extends ElementwiseDistribution {
 
   /** log(p / (1 - p)), a new tensor of the parameter's shape. */
   logits(): Tensor {
-    return tf.tidy(() => this.p.logits().clone());
+    return tf.tidy(() => this.p.logits().clone()); // [...params]
   }
 
   /** p = P(x = 1), a new tensor of the parameter's shape. */
   probs(): Tensor {
-    return tf.tidy(() => this.p.probs().clone());
+    return tf.tidy(() => this.p.probs().clone()); // [...params]
   }
 
   protected override logDensity(x: Tensor): Tensor {
@@ -47,14 +47,14 @@ export class BernoulliDist extends ElementwiseDistribution {
 
   /** p, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(this.p.probs()));
+    return tf.tidy(() => this.full(this.p.probs())); // [...batch, ...event]
   }
 
   /** p (1 - p), [...batch, ...event]. */
   variance(): Tensor {
     return tf.tidy(() => {
       const p = this.p.probs(); // [...params]
-      return this.full(tf.mul(p, tf.sub(1, p)));
+      return this.full(tf.mul(p, tf.sub(1, p))); // [...batch, ...event]
     });
   }
 
@@ -67,7 +67,7 @@ export class BernoulliDist extends ElementwiseDistribution {
       }
       const p = this.p.probs(); // [...params]
       const [lp, lq] = this.p.logProbs(); // [...params] each
-      return this.sumEntropy(tf.neg(tf.add(tf.mul(p, lp), tf.mul(tf.sub(1, p), lq))));
+      return this.sumEntropy(tf.neg(tf.add(tf.mul(p, lp), tf.mul(tf.sub(1, p), lq)))); // [...batch]
     });
   }
 

@@ -46,7 +46,7 @@ export class BetaDist extends ElementwiseDistribution {
 
   /** a / (a + b), [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.div(this.concentration1, tf.add(this.concentration1, this.concentration0))));
+    return tf.tidy(() => this.full(tf.div(this.concentration1, tf.add(this.concentration1, this.concentration0)))); // [...batch, ...event]
   }
 
   /** a b / ((a + b)^2 (a + b + 1)), [...batch, ...event]. */
@@ -54,7 +54,7 @@ export class BetaDist extends ElementwiseDistribution {
     return tf.tidy(() => {
       const s = tf.add(this.concentration1, this.concentration0); // [...params]
       const num = tf.mul(this.concentration1, this.concentration0); // [...params]
-      return this.full(tf.div(num, tf.mul(tf.square(s), tf.add(s, 1))));
+      return this.full(tf.div(num, tf.mul(tf.square(s), tf.add(s, 1)))); // [...batch, ...event]
     });
   }
 
@@ -64,11 +64,11 @@ export class BetaDist extends ElementwiseDistribution {
       const a = this.concentration1;
       const b = this.concentration0;
       const s = tf.add(a, b); // [...params]
-      const h = tf.add(
+      const h = tf.add( // [...params]
         tf.sub(lbeta(a, b), tf.add(tf.mul(tf.sub(a, 1), digamma(a)), tf.mul(tf.sub(b, 1), digamma(b)))),
         tf.mul(tf.sub(s, 2), digamma(s)),
       ); // [...params]
-      return this.sumEntropy(h);
+      return this.sumEntropy(h); // [...batch]
     });
   }
 }

@@ -54,7 +54,7 @@ export class CategoricalDist extends BaseDistribution {
 
   /** log p(x) summed over the event axes: [...broadcast(value batch, batch)]. */
   logProb(value: Tensor): Tensor {
-    return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length));
+    return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length)); // [...broadcast(value batch, batch)]
   }
 
   /** Gumbel-max draws, int32 [...batchShape, ...event]. */

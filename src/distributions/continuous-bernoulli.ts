@@ -35,9 +35,9 @@ export function cbLogNorm(l: Tensor): Tensor {
       CB_NORM_WINDOW,
       (t) => {
         const y2 = tf.square(tf.mul(0.5, t)); // [...l]
-        return tf.add(Math.log(2), tf.mul(y2, tf.add(1 / 3, tf.mul(y2, tf.add(-7 / 90, tf.mul(y2, 62 / 2835))))));
+        return tf.add(Math.log(2), tf.mul(y2, tf.add(1 / 3, tf.mul(y2, tf.add(-7 / 90, tf.mul(y2, 62 / 2835)))))); // [...l]
       },
-      (t) => tf.log(tf.div(t, tf.tanh(tf.mul(0.5, t)))),
+      (t) => tf.log(tf.div(t, tf.tanh(tf.mul(0.5, t)))), // [...l]
     ),
   );
 }
@@ -51,9 +51,9 @@ export function cbMean(l: Tensor): Tensor {
       (t) => {
         const t2 = tf.square(t); // [...l]
         const odd = tf.add(1 / 12, tf.mul(t2, tf.add(-1 / 720, tf.mul(t2, tf.add(1 / 30240, tf.mul(t2, -1 / 1209600)))))); // [...l]
-        return tf.add(0.5, tf.mul(t, odd));
+        return tf.add(0.5, tf.mul(t, odd)); // [...l]
       },
-      (t) => tf.sub(tf.neg(tf.reciprocal(tf.expm1(tf.neg(t)))), tf.reciprocal(t)),
+      (t) => tf.sub(tf.neg(tf.reciprocal(tf.expm1(tf.neg(t)))), tf.reciprocal(t)), // [...l]
     ),
   );
 }
@@ -69,9 +69,9 @@ export function cbVariance(l: Tensor): Tensor {
         const c = [1 / 3, -1 / 15, 2 / 189, -1 / 675, 2 / 10395];
         let acc: Tensor = tf.scalar(c[4]!); // []
         for (let i = 3; i >= 0; i--) acc = tf.add(tf.mul(acc, y2), c[i]!); // [...l]
-        return tf.mul(0.25, acc);
+        return tf.mul(0.25, acc); // [...l]
       },
-      (t) => tf.sub(tf.reciprocal(tf.square(t)), tf.reciprocal(tf.mul(4, tf.square(tf.sinh(tf.mul(0.5, t)))))),
+      (t) => tf.sub(tf.reciprocal(tf.square(t)), tf.reciprocal(tf.mul(4, tf.square(tf.sinh(tf.mul(0.5, t)))))), // [...l]
     ),
   );
 }
@@ -89,9 +89,9 @@ export function cbIcdf(l: Tensor, u: Tensor): Tensor {
         const v2 = tf.square(v); // [...u]
         const c1 = tf.mul(0.5, tf.sub(v, v2)); // [...u]
         const c2 = tf.add(tf.sub(tf.div(v, 6), tf.mul(0.5, v2)), tf.div(tf.mul(v2, v), 3)); // [...u]
-        return tf.add(v, tf.mul(t, tf.add(c1, tf.mul(t, c2))));
+        return tf.add(v, tf.mul(t, tf.add(c1, tf.mul(t, c2)))); // [...u]
       },
-      (t) => tf.div(log1p(tf.mul(v, tf.expm1(t))), t),
+      (t) => tf.div(log1p(tf.mul(v, tf.expm1(t))), t), // [...u]
     ); // [...u]
     return tf.where(pos, tf.sub(1, y), y); // [...u]
   });
@@ -121,24 +121,24 @@ export class ContinuousBernoulliDist extends ElementwiseDistribution {
 
   /** Inverse-CDF sample, differentiable in the logits/probs. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(cbMean(this.p.logits())));
+    return tf.tidy(() => this.full(cbMean(this.p.logits()))); // [...batch, ...event]
   }
 
   /** [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(cbVariance(this.p.logits())));
+    return tf.tidy(() => this.full(cbVariance(this.p.logits()))); // [...batch, ...event]
   }
 
   /** sum over the event of -(log C + E[x] l - softplus(l)), [...batch]. */
   entropy(): Tensor {
     return tf.tidy(() => {
       const l = this.p.logits(); // [...params]
-      return this.sumEntropy(tf.neg(tf.add(cbLogNorm(l), tf.sub(tf.mul(cbMean(l), l), tf.softplus(l)))));
+      return this.sumEntropy(tf.neg(tf.add(cbLogNorm(l), tf.sub(tf.mul(cbMean(l), l), tf.softplus(l))))); // [...batch]
     });
   }
 }

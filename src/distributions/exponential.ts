@@ -30,22 +30,22 @@ export class ExponentialDist extends ElementwiseDistribution {
 
   /** -log(u) / rate, differentiable in rate. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** 1 / rate, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.reciprocal(this.rate)));
+    return tf.tidy(() => this.full(tf.reciprocal(this.rate))); // [...batch, ...event]
   }
 
   /** 1 / rate^2, [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(tf.reciprocal(tf.square(this.rate))));
+    return tf.tidy(() => this.full(tf.reciprocal(tf.square(this.rate)))); // [...batch, ...event]
   }
 
   /** sum over the event of 1 - log rate, [...batch]. */
   entropy(): Tensor {
-    return tf.tidy(() => this.sumEntropy(tf.sub(1, tf.log(this.rate))));
+    return tf.tidy(() => this.sumEntropy(tf.sub(1, tf.log(this.rate)))); // [...batch]
   }
 }
 

@@ -38,12 +38,12 @@ export class GammaDist extends ElementwiseDistribution {
 
   /** a / b, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.div(this.concentration, this.rate)));
+    return tf.tidy(() => this.full(tf.div(this.concentration, this.rate))); // [...batch, ...event]
   }
 
   /** a / b^2, [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(tf.div(this.concentration, tf.square(this.rate))));
+    return tf.tidy(() => this.full(tf.div(this.concentration, tf.square(this.rate)))); // [...batch, ...event]
   }
 
   /** sum over the event of a - log b + lgamma(a) + (1 - a) digamma(a), [...batch]. */
@@ -51,7 +51,7 @@ export class GammaDist extends ElementwiseDistribution {
     return tf.tidy(() => {
       const a = this.concentration;
       const h = tf.add(tf.sub(a, tf.log(this.rate)), tf.add(lgamma(a), tf.mul(tf.sub(1, a), digamma(a)))); // [...params]
-      return this.sumEntropy(h);
+      return this.sumEntropy(h); // [...batch]
     });
   }
 }

@@ -35,7 +35,7 @@ function elementwise<Q extends Distribution, P extends Distribution>(
     q,
     p,
     elementwise: true,
-    kl: (dq, dp) => tf.tidy(() => expandTo(f(dq as Q, dp as P), fullShape(dq, dp))),
+    kl: (dq, dp) => tf.tidy(() => expandTo(f(dq as Q, dp as P), fullShape(dq, dp))), // [...batch, ...event]
   };
 }
 
@@ -63,36 +63,36 @@ export const KL_RULES: readonly KlRule[] = [
   elementwise<LaplaceDist, LaplaceDist>('Laplace', 'Laplace', (q, p) => {
     const d = tf.abs(tf.sub(q.loc, p.loc)); // [...]
     const r = tf.div(q.scale, p.scale); // [...]
-    return tf.sub(tf.add(tf.add(tf.neg(tf.log(r)), tf.div(d, p.scale)), tf.mul(r, tf.exp(tf.neg(tf.div(d, q.scale))))), 1);
+    return tf.sub(tf.add(tf.add(tf.neg(tf.log(r)), tf.div(d, p.scale)), tf.mul(r, tf.exp(tf.neg(tf.div(d, q.scale))))), 1); // [...]
   }),
   // N(m, s^2) || Laplace(l, b): log(2b) - 0.5 log(2 pi e s^2) + E|X - l| / b, with the folded-normal
   // mean E|X - l| = s sqrt(2/pi) exp(-d^2 / 2s^2) + d erf(d / (s sqrt 2)), d = m - l.
   elementwise<NormalDist, LaplaceDist>('Normal', 'Laplace', (q, p) => {
     const d = tf.sub(q.loc, p.loc); // [...]
     const s = q.scale;
-    const fold = tf.add(
+    const fold = tf.add( // [...] E|X - l|
       tf.mul(tf.mul(s, Math.sqrt(2 / Math.PI)), tf.exp(tf.neg(tf.div(tf.square(d), tf.mul(2, tf.square(s)))))),
       tf.mul(d, tf.erf(tf.div(d, tf.mul(s, Math.SQRT2)))),
     ); // [...]
     const negH = tf.neg(tf.add(tf.log(s), 0.5 + 0.5 * LOG_2PI)); // [...] -entropy of q
-    return tf.add(tf.add(negH, tf.log(tf.mul(2, p.scale))), tf.div(fold, p.scale));
+    return tf.add(tf.add(negH, tf.log(tf.mul(2, p.scale))), tf.div(fold, p.scale)); // [...]
   }),
   // a (lq - lp) + softplus(lp) - softplus(lq), a = sigmoid(lq)
   elementwise<BernoulliDist, BernoulliDist>('Bernoulli', 'Bernoulli', (q, p) => {
     const lq = q.p.logits();
     const lp = p.p.logits();
-    return tf.add(tf.mul(q.p.probs(), tf.sub(lq, lp)), tf.sub(tf.softplus(lp), tf.softplus(lq)));
+    return tf.add(tf.mul(q.p.probs(), tf.sub(lq, lp)), tf.sub(tf.softplus(lp), tf.softplus(lq))); // [...]
   }),
   // E_q[log q - log p] is linear in x: log Cq - log Cp + E_q[x] (lq - lp) - softplus(lq) + softplus(lp)
   elementwise<ContinuousBernoulliDist, ContinuousBernoulliDist>('ContinuousBernoulli', 'ContinuousBernoulli', (q, p) => {
     const lq = q.p.logits();
     const lp = p.p.logits();
     const norm = tf.sub(cbLogNorm(lq), cbLogNorm(lp)); // [...]
-    return tf.add(tf.add(norm, tf.mul(cbMean(lq), tf.sub(lq, lp))), tf.sub(tf.softplus(lp), tf.softplus(lq)));
+    return tf.add(tf.add(norm, tf.mul(cbMean(lq), tf.sub(lq, lp))), tf.sub(tf.softplus(lp), tf.softplus(lq))); // [...]
   }),
   // sum_j q_j (log q_j - log p_j) over the class axis, per event element
   elementwise<CategoricalDist, CategoricalDist>('Categorical', 'Categorical', (q, p) =>
-    tf.sum(tf.mul(q.p.probs(), tf.sub(q.p.logProbs(), p.p.logProbs())), -1),
+    tf.sum(tf.mul(q.p.probs(), tf.sub(q.p.logProbs(), p.p.logProbs())), -1), // [...batch, ...event]
   ),
   {
     q: 'OneHotCategorical',
@@ -109,7 +109,7 @@ export const KL_RULES: readonly KlRule[] = [
   // log(rq / rp) + rp / rq - 1
   elementwise<ExponentialDist, ExponentialDist>('Exponential', 'Exponential', (q, p) => {
     const r = tf.div(p.rate, q.rate); // [...]
-    return tf.sub(tf.sub(r, tf.log(r)), 1);
+    return tf.sub(tf.sub(r, tf.log(r)), 1); // [...]
   }),
   elementwise<GammaDist, GammaDist>('Gamma', 'Gamma', (q, p) => gammaKl(q.concentration, q.rate, p.concentration, p.rate)),
   elementwise<ExponentialDist, GammaDist>('Exponential', 'Gamma', (q, p) => gammaKl(1, q.rate, p.concentration, p.rate)),
@@ -123,13 +123,13 @@ export const KL_RULES: readonly KlRule[] = [
     const t1 = tf.sub(lbeta(ap, bp), lbeta(aq, bq)); // [...]
     const t2 = tf.add(tf.mul(tf.sub(aq, ap), digamma(aq)), tf.mul(tf.sub(bq, bp), digamma(bq))); // [...]
     const t3 = tf.mul(tf.sub(tf.add(ap, bp), tf.add(aq, bq)), digamma(tf.add(aq, bq))); // [...]
-    return tf.add(tf.add(t1, t2), t3);
+    return tf.add(tf.add(t1, t2), t3); // [...]
   }),
   // log((hp - lp) / (hq - lq)) when [lq, hq] lies inside [lp, hp], else +Infinity
   elementwise<UniformDist, UniformDist>('Uniform', 'Uniform', (q, p) => {
     const bounds = [q.low, q.high, p.low, p.high].filter((t): t is Tensor => typeof t !== 'number');
     const inside = detached(bounds, () => tf.logicalAnd(tf.greaterEqual(q.low, p.low), tf.lessEqual(q.high, p.high))); // [...] bool
-    return tf.where(inside, tf.sub(tf.log(p.width()), tf.log(q.width())), Infinity);
+    return tf.where(inside, tf.sub(tf.log(p.width()), tf.log(q.width())), Infinity); // [...]
   }),
 ];
 

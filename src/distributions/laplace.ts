@@ -38,22 +38,22 @@ export class LaplaceDist extends ElementwiseDistribution {
 
   /** Inverse-CDF sample, differentiable in loc and scale. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** loc, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(this.loc));
+    return tf.tidy(() => this.full(this.loc)); // [...batch, ...event]
   }
 
   /** 2 scale^2, [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(tf.mul(2, tf.square(this.scale))));
+    return tf.tidy(() => this.full(tf.mul(2, tf.square(this.scale)))); // [...batch, ...event]
   }
 
   /** sum over the event of 1 + log(2 scale), [...batch]. */
   entropy(): Tensor {
-    return tf.tidy(() => this.sumEntropy(tf.add(1, tf.log(tf.mul(2, this.scale)))));
+    return tf.tidy(() => this.sumEntropy(tf.add(1, tf.log(tf.mul(2, this.scale))))); // [...batch]
   }
 }
 

@@ -38,25 +38,25 @@ export class LogNormalDist extends ElementwiseDistribution {
 
   /** exp(loc + scale * eps), differentiable in loc and scale. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** exp(loc + scale^2 / 2), [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.exp(tf.add(this.loc, tf.mul(0.5, tf.square(this.scale))))));
+    return tf.tidy(() => this.full(tf.exp(tf.add(this.loc, tf.mul(0.5, tf.square(this.scale)))))); // [...batch, ...event]
   }
 
   /** expm1(scale^2) exp(2 loc + scale^2), [...batch, ...event]. */
   variance(): Tensor {
     return tf.tidy(() => {
       const s2 = tf.square(this.scale); // [...params]
-      return this.full(tf.mul(tf.expm1(s2), tf.exp(tf.add(tf.mul(2, this.loc), s2))));
+      return this.full(tf.mul(tf.expm1(s2), tf.exp(tf.add(tf.mul(2, this.loc), s2)))); // [...batch, ...event]
     });
   }
 
   /** sum over the event of loc + 0.5 + 0.5 log(2 pi) + log scale, [...batch]. */
   entropy(): Tensor {
-    return tf.tidy(() => this.sumEntropy(tf.add(tf.add(this.loc, tf.log(this.scale)), 0.5 + 0.5 * LOG_2PI)));
+    return tf.tidy(() => this.sumEntropy(tf.add(tf.add(this.loc, tf.log(this.scale)), 0.5 + 0.5 * LOG_2PI))); // [...batch]
   }
 }
 

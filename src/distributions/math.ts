@@ -61,7 +61,7 @@ function lgammaForward(x: Tensor): Tensor {
     const { e, n, factors } = reduce(x);
     const series = horner(e, LGAMMA2_COEF); // [...x] lgamma(y)
     const up = tf.log(factors.reduce((a, b) => tf.mul(a, b))); // [...x] log prod (x - i)
-    const down = tf.add(
+    const down = tf.add( // [...x]
       tf.where(tf.lessEqual(n, -1), tf.log(x), 0),
       tf.where(tf.lessEqual(n, -2), log1pForward(x), 0),
     ); // [...x] log x (+ log(1 + x))
@@ -71,7 +71,7 @@ function lgammaForward(x: Tensor): Tensor {
     const zi2 = tf.square(zi); // [...x]
     const corr = tf.mul(zi, horner(zi2, [1 / 12, -1 / 360, 1 / 1260, -1 / 1680])); // [...x]
     const stirling = tf.add(tf.sub(tf.mul(tf.sub(z, 0.5), tf.log(z)), z), tf.add(corr, 0.5 * LOG_2PI)); // [...x]
-    return tf.where(tf.less(x, ASYMPTOTIC_FROM), small, stirling);
+    return tf.where(tf.less(x, ASYMPTOTIC_FROM), small, stirling); // [...x]
   });
 }
 
@@ -81,9 +81,9 @@ function digammaForward(x: Tensor): Tensor {
     const series = horner(e, DIGAMMA2_COEF); // [...x] digamma(y)
     let up: Tensor = tf.zerosLike(x); // [...x] sum 1 / (x - i) over used steps
     for (let i = 0; i < factors.length; i++) {
-      up = tf.add(up, tf.where(tf.lessEqual(i + 1, n), tf.reciprocal(factors[i]!), 0));
+      up = tf.add(up, tf.where(tf.lessEqual(i + 1, n), tf.reciprocal(factors[i]!), 0)); // [...x]
     }
-    const down = tf.add(
+    const down = tf.add( // [...x]
       tf.where(tf.lessEqual(n, -1), tf.reciprocal(x), 0),
       tf.where(tf.lessEqual(n, -2), tf.reciprocal(tf.add(x, 1)), 0),
     ); // [...x]
@@ -92,7 +92,7 @@ function digammaForward(x: Tensor): Tensor {
     const zi2 = tf.reciprocal(tf.square(z)); // [...x]
     const tail = tf.mul(zi2, horner(zi2, [-1 / 12, 1 / 120, -1 / 252, 1 / 240, -1 / 132])); // [...x]
     const asym = tf.add(tf.sub(tf.log(z), tf.div(0.5, z)), tail); // [...x]
-    return tf.where(tf.less(x, ASYMPTOTIC_FROM), small, asym);
+    return tf.where(tf.less(x, ASYMPTOTIC_FROM), small, asym); // [...x]
   });
 }
 
@@ -102,26 +102,26 @@ function log1pForward(x: Tensor): Tensor {
     const u = tf.add(x, 1); // [...x]
     const d = tf.sub(u, 1); // [...x]
     const safeD = tf.where(tf.equal(d, 0), 1, d); // [...x]
-    return tf.where(tf.equal(d, 0), x, tf.mul(tf.log(u), tf.div(x, safeD)));
+    return tf.where(tf.equal(d, 0), x, tf.mul(tf.log(u), tf.div(x, safeD))); // [...x]
   });
 }
 
 const lgammaOp = tf.customGrad((x, save) => {
   const xt = x as Tensor;
   (save as tf.GradSaveFunc)([xt]);
-  return { value: lgammaForward(xt), gradFunc: (dy, saved) => tf.mul(dy, digamma(saved[0]!)) };
+  return { value: lgammaForward(xt), gradFunc: (dy, saved) => tf.mul(dy, digamma(saved[0]!)) }; // grad [...x]
 });
 
 const digammaOp = tf.customGrad((x, save) => {
   const xt = x as Tensor;
   (save as tf.GradSaveFunc)([xt]);
-  return { value: digammaForward(xt), gradFunc: (dy, saved) => tf.mul(dy, trigamma(saved[0]!)) };
+  return { value: digammaForward(xt), gradFunc: (dy, saved) => tf.mul(dy, trigamma(saved[0]!)) }; // grad [...x]
 });
 
 const log1pOp = tf.customGrad((x, save) => {
   const xt = x as Tensor;
   (save as tf.GradSaveFunc)([xt]);
-  return { value: log1pForward(xt), gradFunc: (dy, saved) => tf.div(dy, tf.add(saved[0]!, 1)) };
+  return { value: log1pForward(xt), gradFunc: (dy, saved) => tf.div(dy, tf.add(saved[0]!, 1)) }; // grad [...x]
 });
 
 /**
@@ -130,12 +130,12 @@ const log1pOp = tf.customGrad((x, save) => {
  * @example lgamma(tf.tensor([0.5, 1, 10])) // [log sqrt(pi), 0, log 362880]
  */
 export function lgamma(x: Tensor | number): Tensor {
-  return tf.tidy(() => lgammaOp(toFloat(x)));
+  return tf.tidy(() => lgammaOp(toFloat(x))); // [...x]
 }
 
 /** digamma(x) = d/dx log Gamma(x) for x > 0 (absolute error ~1e-7); gradient trigamma(x). */
 export function digamma(x: Tensor | number): Tensor {
-  return tf.tidy(() => digammaOp(toFloat(x)));
+  return tf.tidy(() => digammaOp(toFloat(x))); // [...x]
 }
 
 /**
@@ -152,18 +152,18 @@ export function trigamma(x: Tensor | number): Tensor {
     const zi2 = tf.square(zi); // [...x]
     // 1/z + 1/(2z^2) + 1/(6z^3) - 1/(30z^5) + 1/(42z^7) - 1/(30z^9) + 5/(66z^11)
     const odd = tf.mul(zi, horner(zi2, [1, 1 / 6, -1 / 30, 1 / 42, -1 / 30, 5 / 66])); // [...x]
-    return tf.add(acc, tf.add(odd, tf.mul(0.5, zi2)));
+    return tf.add(acc, tf.add(odd, tf.mul(0.5, zi2))); // [...x]
   });
 }
 
 /** log(1 + x), accurate for small |x| on every backend; gradient 1 / (1 + x). */
 export function log1p(x: Tensor | number): Tensor {
-  return tf.tidy(() => log1pOp(toFloat(x)));
+  return tf.tidy(() => log1pOp(toFloat(x))); // [...x]
 }
 
 /** log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b). */
 export function lbeta(a: Tensor | number, b: Tensor | number): Tensor {
-  return tf.tidy(() => tf.sub(tf.add(lgamma(a), lgamma(b)), lgamma(tf.add(a, b))));
+  return tf.tidy(() => tf.sub(tf.add(lgamma(a), lgamma(b)), lgamma(tf.add(a, b)))); // [...broadcast(a, b)]
 }
 
 /**
@@ -171,16 +171,16 @@ export function lbeta(a: Tensor | number, b: Tensor | number): Tensor {
  * ~1e-7 for large x (where the value is ~0). Differentiable.
  */
 export function log1mexp(x: Tensor | number): Tensor {
-  return tf.tidy(() => tf.log(tf.neg(tf.expm1(tf.neg(toFloat(x))))));
+  return tf.tidy(() => tf.log(tf.neg(tf.expm1(tf.neg(toFloat(x)))))); // [...x]
 }
 
 /** log sigmoid(x) = -softplus(-x), never log(sigmoid(x)). */
 export function logSigmoid(x: Tensor): Tensor {
-  return tf.tidy(() => tf.neg(tf.softplus(tf.neg(x))));
+  return tf.tidy(() => tf.neg(tf.softplus(tf.neg(x)))); // [...x]
 }
 
 /** A float32 tensor from a number or tensor (tensors pass through unchanged). */
 export function toFloat(x: Tensor | number): Tensor {
-  if (typeof x === 'number') return tf.scalar(x);
-  return x.dtype === 'float32' ? x : tf.cast(x, 'float32');
+  if (typeof x === 'number') return tf.scalar(x); // []
+  return x.dtype === 'float32' ? x : tf.cast(x, 'float32'); // [...x]
 }

@@ -88,7 +88,7 @@ export class MixtureNormalDist extends BaseDistribution {
   mean(): Tensor {
     return tf.tidy(() => {
       const m = tf.mul(this.weightsE(), this.locs); // [..., k, ...S']
-      return expandTo(tf.sum(m, m.rank - this.eventShape.length - 1), [...this.batchShape, ...this.eventShape]);
+      return expandTo(tf.sum(m, m.rank - this.eventShape.length - 1), [...this.batchShape, ...this.eventShape]); // [...batch, ...event]
     });
   }
 
@@ -99,7 +99,7 @@ export class MixtureNormalDist extends BaseDistribution {
       const m2 = tf.mul(w, tf.add(tf.square(this.scales), tf.square(this.locs))); // [..., k, ...S']
       const second = tf.sum(m2, m2.rank - this.eventShape.length - 1); // [..., ...S']
       const mean = this.mean(); // [...batch, ...event]
-      return expandTo(tf.sub(second, tf.square(mean)), [...this.batchShape, ...this.eventShape]);
+      return expandTo(tf.sub(second, tf.square(mean)), [...this.batchShape, ...this.eventShape]); // [...batch, ...event]
     });
   }
 }

@@ -36,22 +36,22 @@ export class NormalDist extends ElementwiseDistribution {
 
   /** loc + scale * eps, differentiable in loc and scale. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** loc, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(this.loc));
+    return tf.tidy(() => this.full(this.loc)); // [...batch, ...event]
   }
 
   /** scale^2, [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(tf.square(this.scale)));
+    return tf.tidy(() => this.full(tf.square(this.scale))); // [...batch, ...event]
   }
 
   /** sum over the event of 0.5 log(2 pi e scale^2), [...batch]. */
   entropy(): Tensor {
-    return tf.tidy(() => this.sumEntropy(tf.add(tf.log(this.scale), 0.5 + 0.5 * LOG_2PI)));
+    return tf.tidy(() => this.sumEntropy(tf.add(tf.log(this.scale), 0.5 + 0.5 * LOG_2PI))); // [...batch]
   }
 }
 

@@ -64,14 +64,14 @@ export class OneHotCategoricalDist extends BaseDistribution {
 
   /** The class probabilities, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => expandTo(this.p.probs(), this.fullShape));
+    return tf.tidy(() => expandTo(this.p.probs(), this.fullShape)); // [...batch, ...event]
   }
 
   /** p (1 - p), [...batch, ...event]. */
   variance(): Tensor {
     return tf.tidy(() => {
       const p = this.p.probs(); // [...params]
-      return expandTo(tf.mul(p, tf.sub(1, p)), this.fullShape);
+      return expandTo(tf.mul(p, tf.sub(1, p)), this.fullShape); // [...batch, ...event]
     });
   }
 

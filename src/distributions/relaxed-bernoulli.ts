@@ -47,7 +47,7 @@ export class RelaxedBernoulliDist extends ElementwiseDistribution {
 
   /** sigmoid((l + L) / t), clipped to [eps, 1 - eps]; differentiable in t and the logits. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 }
 

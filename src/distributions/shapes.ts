@@ -74,7 +74,7 @@ export function sumRightmost(t: Tensor, eventRank: number): Tensor {
 
 /** `t` broadcast to `shape`, always a new tensor (never a parameter itself). */
 export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
-  return sameShape(t.shape, shape) ? t.clone() : tf.broadcastTo(t, [...shape]);
+  return sameShape(t.shape, shape) ? t.clone() : tf.broadcastTo(t, [...shape]); // [...shape]
 }
 
 /** The largest support {@link enumerateIndices} will list. */

@@ -54,12 +54,12 @@ export class StudentTDist extends ElementwiseDistribution {
 
   /** loc + scale * T, differentiable in loc and scale (T is held fixed). */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** loc where df > 1, else NaN; [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.where(compare('greater', this.df, 1), this.loc, NaN)));
+    return tf.tidy(() => this.full(tf.where(compare('greater', this.df, 1), this.loc, NaN))); // [...batch, ...event]
   }
 
   /** scale^2 df / (df - 2) where df > 2, Infinity for 1 < df <= 2, else NaN; [...batch, ...event]. */
@@ -67,7 +67,7 @@ export class StudentTDist extends ElementwiseDistribution {
     return tf.tidy(() => {
       const v = tf.div(tf.mul(tf.square(this.scale), this.df), tf.sub(this.df, 2)); // [...params]
       const mid = tf.where(compare('greater', this.df, 1), Infinity, NaN); // [...df]
-      return this.full(tf.where(compare('greater', this.df, 2), v, mid));
+      return this.full(tf.where(compare('greater', this.df, 2), v, mid)); // [...batch, ...event]
     });
   }
 
@@ -81,7 +81,7 @@ export class StudentTDist extends ElementwiseDistribution {
       const half = tf.mul(0.5, tf.add(nu, 1)); // [...params]
       const a = tf.mul(half, tf.sub(digamma(half), digamma(tf.mul(0.5, nu)))); // [...params]
       const b = tf.add(tf.mul(0.5, tf.log(nu)), lbeta(tf.mul(0.5, nu), 0.5)); // [...params]
-      return this.sumEntropy(tf.add(tf.add(a, b), tf.log(this.scale)));
+      return this.sumEntropy(tf.add(tf.add(a, b), tf.log(this.scale))); // [...batch]
     });
   }
 }

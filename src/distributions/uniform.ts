@@ -44,22 +44,22 @@ export class UniformDist extends ElementwiseDistribution {
 
   /** low + (high - low) u, differentiable in low and high. */
   rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
-    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape)));
+    return tf.tidy(() => this.draw(rng, this.sampleShape(batchShape))); // [...batchShape, ...event]
   }
 
   /** (low + high) / 2, [...batch, ...event]. */
   mean(): Tensor {
-    return tf.tidy(() => this.full(tf.mul(0.5, tf.add(this.low, this.high))));
+    return tf.tidy(() => this.full(tf.mul(0.5, tf.add(this.low, this.high)))); // [...batch, ...event]
   }
 
   /** (high - low)^2 / 12, [...batch, ...event]. */
   variance(): Tensor {
-    return tf.tidy(() => this.full(tf.div(tf.square(this.width()), 12)));
+    return tf.tidy(() => this.full(tf.div(tf.square(this.width()), 12))); // [...batch, ...event]
   }
 
   /** sum over the event of log(high - low), [...batch]. */
   entropy(): Tensor {
-    return tf.tidy(() => this.sumEntropy(tf.log(this.width())));
+    return tf.tidy(() => this.sumEntropy(tf.log(this.width()))); // [...batch]
   }
 }
 
