@@ -26,7 +26,7 @@ export interface Printer {
 }
 
 export function formatCliError(e: unknown, sources: ReadonlyMap<string, Source> = new Map(), color = false): string {
-  if (e instanceof DiagnosticError) return renderDiagnostics(e.diagnostics, sources, { color });
+  if (e instanceof DiagnosticError) return renderDiagnostics(e.diagnostics, e.sources ?? sources, { color });
   const withHint = (code: string, msg: string, hint?: string) => `error[${code}]: ${msg}${hint ? `\n  = hint: ${hint}` : ''}`;
   if (e instanceof CliError) return withHint(e.code, e.message, e.hint);
   if (e instanceof BackendError) return withHint('VAE704', e.message);

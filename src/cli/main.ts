@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { initBackend } from '../backend';
 import { runCheck } from './check';
+import { runTrainCommand } from './train';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
@@ -61,6 +62,29 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--objective <objective>', 'elbo, iwae or iwae:K')
     .addHelpText('after', '\nExamples:\n  vae check models/vae.vae\n  vae check models/m2.vae --estimator y=score\n  vae check models/vae.vae --set "model.z ~ Laplace(0, 1)" --json')
     .action((file: string, flags) => withBackend((p) => runCheck(file, flags, p)));
+
+  program
+    .command('train')
+    .description('train a .vae program (or resume a run) and write checkpoints, metrics and curves')
+    .argument('[file]', 'the .vae file')
+    .option('--data <data>', 'a data set name (binarized-mnist, mnist, fashion-mnist, ring, ...), a file, or x=FILE,y=FILE')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files (also $VAE_DATA)')
+    .option('--epochs <n>', 'passes over the training data')
+    .option('--steps <n>', 'a fixed number of optimizer steps (overrides --epochs)')
+    .option('--batch <n>', 'examples per minibatch')
+    .option('--lr <rate>', 'learning rate')
+    .option('--objective <objective>', 'elbo, iwae or iwae:K')
+    .option('--particles <n>', 'Monte Carlo samples per example (elbo)')
+    .option('--estimator <site=kind>', 'gradient estimator for a guide site: reparam, score, enumerate, stl, dreg, vimco (repeatable)', collect)
+    .option('--set <override>', "override a declaration, e.g. --set 'model.z ~ Laplace(0, 1)' (repeatable)", collect)
+    .option('--seed <n>', 'random seed (initialization, minibatches, sampling)')
+    .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation ELBO')
+    .option('--limit <n>', 'use only the first N training examples (quick runs)')
+    .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
+    .option('--resume <dir>', 'continue a run from its last checkpoint')
+    .option('--json', 'print one JSON object per epoch, then {done, checkpoint}')
+    .addHelpText('after', '\nExamples:\n  vae train models/vae.vae\n  vae train models/vae.vae --epochs 1 --limit 2000 --out runs/quick\n  vae train models/m2.vae --estimator y=score\n  vae train models/vae.vae --set "model.z ~ Laplace(0, 1)" --json\n  vae train --resume runs/vae-20261121-120000 --epochs 20')
+    .action((file: string | undefined, flags) => withBackend((p) => runTrainCommand(file, flags, p)));
 
   return program;
 }

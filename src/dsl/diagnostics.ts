@@ -135,7 +135,11 @@ export function sortDiagnostics(ds: readonly Diagnostic[]): Diagnostic[] {
 
 /** An error carrying diagnostics, for code paths that must stop (the CLI renders it). */
 export class DiagnosticError extends Error {
-  constructor(readonly diagnostics: readonly Diagnostic[]) {
+  constructor(
+    readonly diagnostics: readonly Diagnostic[],
+    /** The sources the diagnostics point into (for rendering), when known. */
+    readonly sources?: ReadonlyMap<string, import('./source').Source>,
+  ) {
     super(diagnostics[0]?.message ?? 'error');
   }
 }

@@ -1,0 +1,58 @@
+/** `vae train FILE` (or `--resume DIR`): flags to a TrainCommand. */
+import { runTrain, type TrainOverrides } from '../train/run';
+import { CliError, type Printer } from './errors';
+import { parseEstimatorFlags, parseNonNegInt, parseObjectiveFlag, parsePositiveInt, parsePositiveNumber } from './flags';
+
+export interface TrainFlags {
+  data?: string;
+  dataDir?: string;
+  epochs?: string;
+  steps?: string;
+  batch?: string;
+  lr?: string;
+  objective?: string;
+  particles?: string;
+  estimator?: string[];
+  set?: string[];
+  seed?: string;
+  out?: string;
+  json?: boolean;
+  resume?: string;
+  earlyStopping?: string;
+  limit?: string;
+}
+
+export async function runTrainCommand(file: string | undefined, f: TrainFlags, io: Printer): Promise<number> {
+  if (!file && !f.resume) throw new CliError('missing the .vae file to train', 'write vae train models/vae.vae, or vae train --resume runs/DIR');
+  if (file && f.resume) throw new CliError('give either a .vae file or --resume DIR, not both', 'a resumed run uses the program saved in its checkpoint');
+  const overrides: TrainOverrides = {
+    ...(f.epochs !== undefined ? { epochs: parsePositiveInt('--epochs', f.epochs) } : {}),
+    ...(f.steps !== undefined ? { steps: parsePositiveInt('--steps', f.steps) } : {}),
+    ...(f.batch !== undefined ? { batch: parsePositiveInt('--batch', f.batch) } : {}),
+    ...(f.lr !== undefined ? { lr: parsePositiveNumber('--lr', f.lr) } : {}),
+    ...(f.objective !== undefined ? { objective: parseObjectiveFlag(f.objective) } : {}),
+    ...(f.particles !== undefined ? { particles: parsePositiveInt('--particles', f.particles) } : {}),
+    ...(f.seed !== undefined ? { seed: parseNonNegInt('--seed', f.seed) } : {}),
+    ...(f.earlyStopping !== undefined ? { earlyStopping: parsePositiveInt('--early-stopping', f.earlyStopping) } : {}),
+  };
+  if (f.resume && (f.set?.length || f.estimator?.length || f.objective)) {
+    throw new CliError('--set, --estimator and --objective cannot change a resumed run', 'start a new run with the changed program instead');
+  }
+  await runTrain(
+    {
+      ...(file ? { file } : {}),
+      ...(f.resume ? { resume: f.resume } : {}),
+      sets: f.set ?? [],
+      estimators: parseEstimatorFlags(f.estimator ?? []),
+      overrides,
+      ...(f.data !== undefined ? { data: f.data } : {}),
+      ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
+      ...(f.out !== undefined ? { out: f.out } : {}),
+      json: f.json === true,
+      progress: process.stderr.isTTY === true && f.json !== true,
+      ...(f.limit !== undefined ? { limit: parsePositiveInt('--limit', f.limit) } : {}),
+    },
+    io,
+  );
+  return 0;
+}

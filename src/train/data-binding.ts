@@ -1,0 +1,168 @@
+/**
+ * Binds data to a program's `data` declarations: a named data set (`binarized-mnist`, `mnist`,
+ * `fashion-mnist`, `ring`, ...), one file (`.npy`, IDX, `.csv`), or `x=FILE,y=FILE`. The train
+ * block names the default; `--data` overrides it. Every column is validated against its declared
+ * type and shape (src/data/validate.ts gives the messages). Grayscale images on a Binary site
+ * need `binarize: dynamic` (fresh pixels each epoch) or `threshold`.
+ */
+import * as path from 'node:path';
+import type { CheckedProgram, DataInfo } from '../dsl/checked';
+import { numel } from '../dsl/types';
+import { readCsvSites } from '../data/csv';
+import { DATASET_INFO, isDatasetName, loadDataset, type LoadDatasetOptions } from '../data/datasets';
+import { makeDataset, sliceDataset, withLabelsPerClass, type Dataset, type DatasetSplits } from '../data/dataset';
+import { DataError } from '../data/errors';
+import { binarizeThreshold, toUnitInterval } from '../data/binarize';
+import type { NdArray } from '../data/ndarray';
+import { readArray } from '../data/read-array';
+import { validateSite } from '../data/validate';
+import type { Binarize } from '../dsl/train-config';
+
+export interface BindOptions {
+  /** `--data`: a data set name, a file, or `x=FILE,y=FILE`. Overrides the train block. */
+  readonly data?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly binarize?: Binarize | undefined;
+  readonly labelsPerClass?: number | null | undefined;
+  /** 'train' holds out a validation split from files; 'eval' uses a file whole as the test split. */
+  readonly role: 'train' | 'eval';
+  /** Fraction of a file held out for validation when training (default 0.1). */
+  readonly validFraction?: number;
+  readonly seed?: number;
+  /** Synthetic data set sizes (tests). */
+  readonly sizes?: LoadDatasetOptions['sizes'];
+  /** Only load these splits of named data sets (speed). */
+  readonly splits?: LoadDatasetOptions['splits'];
+}
+
+export interface BoundData {
+  readonly splits: DatasetSplits;
+  /** Where the data came from, for the config printout, e.g. `binarized-mnist` or `x=images.npy`. */
+  readonly source: string;
+  /** Binary sites whose pixels are drawn per epoch from grayscale values (dynamic binarization). */
+  readonly dynamic: ReadonlySet<string>;
+  readonly labeledIndices?: Int32Array;
+}
+
+function spec(d: DataInfo, binarizeDynamic: boolean) {
+  const kind = d.type.vk === 'Binary' && binarizeDynamic ? 'Unit' : d.type.vk;
+  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial };
+}
+
+/** Maps the program's data names to the data set's columns: by name, else by matching shape and kind. */
+function mapColumns(cp: CheckedProgram, setName: string, columns: readonly { name: string; kind: string; shape: readonly number[] }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of cp.data) {
+    const byName = columns.find((c) => c.name === d.name);
+    const isLabel = d.type.vk === 'Category';
+    const byShape = columns.filter((c) => (c.kind === 'Category') === isLabel && (isLabel || numel(c.shape) === numel(d.type.shape)));
+    const col = byName ?? (byShape.length === 1 ? byShape[0] : undefined);
+    if (!col) {
+      const have = columns.map((c) => `${c.name} (${c.kind}${c.shape.length ? `[${c.shape.join(', ')}]` : ''})`).join(', ');
+      throw new DataError(`the data set '${setName}' has no column for \`${d.name}\`; it has ${have}`, { hint: `bind a file instead: --data ${d.name}=FILE` });
+    }
+    out.set(d.name, col.name);
+  }
+  return out;
+}
+
+function prepare(cp: CheckedProgram, ds: Dataset, colFor: Map<string, string>, file: (name: string) => string, bin: Binarize): Dataset {
+  const cols: Record<string, NdArray> = {};
+  for (const d of cp.data) {
+    const raw = ds.columns[colFor.get(d.name) ?? d.name];
+    if (!raw) throw new DataError(`no data for \`${d.name}\` in ${ds.name}`, { hint: `bind it with --data ${d.name}=FILE` });
+    let arr = raw;
+    if (d.type.vk === 'Binary' && bin === 'threshold') arr = binarizeThreshold(arr, file(d.name));
+    else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, file(d.name));
+    cols[d.name] = validateSite(arr, spec(d, bin === 'dynamic'), { file: file(d.name) }).array;
+  }
+  return makeDataset(ds.name, cols, ds.labeledIndices);
+}
+
+function parseBindings(text: string): Map<string, string> | undefined {
+  if (!text.includes('=')) return undefined;
+  const out = new Map<string, string>();
+  for (const part of text.split(',')) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(part);
+    if (!m) throw new DataError(`invalid --data binding '${part}'`, { hint: 'write --data x=images.npy,y=labels.npy' });
+    out.set(m[1]!, m[2]!);
+  }
+  return out;
+}
+
+function readFileColumns(cp: CheckedProgram, bindings: Map<string, string>): Record<string, NdArray> {
+  const cols: Record<string, NdArray> = {};
+  const byFile = new Map<string, string[]>();
+  for (const [name, file] of bindings) byFile.set(file, [...(byFile.get(file) ?? []), name]);
+  for (const [file, names] of byFile) {
+    if (file.toLowerCase().endsWith('.csv')) {
+      const sites = names.map((n) => {
+        const d = cp.data.find((x) => x.name === n)!;
+        return { name: n, size: numel(d.type.shape), integer: d.type.vk === 'Category' };
+      });
+      Object.assign(cols, readCsvSites(file, sites));
+    } else {
+      if (names.length > 1) throw new DataError(`${names.join(' and ')} are bound to the same file '${file}'`, { hint: 'an .npy or IDX file holds one array; use a CSV file for several sites' });
+      cols[names[0]!] = readArray(file);
+    }
+  }
+  return cols;
+}
+
+/** Loads and validates the data of a program (see the module comment). */
+export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<BoundData> {
+  const cfg = cp.train.config;
+  const source = opts.data ?? cfg.dataset ?? 'binarized-mnist';
+  const bin = opts.binarize ?? cfg.binarize;
+  const labels = opts.labelsPerClass === undefined ? cfg.labelsPerClass : opts.labelsPerClass;
+  const unknownData = (n: string) => {
+    if (!cp.data.some((d) => d.name === n)) throw new DataError(`--data binds \`${n}\`, but the program declares no data \`${n}\``, { hint: `its data are: ${cp.data.map((d) => d.name).join(', ')}` });
+  };
+  let splits: DatasetSplits;
+  let colFor: Map<string, string>;
+  let fileOf: (name: string) => string;
+  const bindings = parseBindings(source);
+  if (!bindings && isDatasetName(source)) {
+    const raw = await loadDataset(source, {
+      ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
+      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      ...(opts.sizes ? { sizes: opts.sizes } : {}),
+      ...(opts.splits ? { splits: opts.splits } : {}),
+      ...(labels !== null && labels !== undefined && opts.role === 'train' ? { labelsPerClass: labels } : {}),
+    });
+    colFor = mapColumns(cp, source, DATASET_INFO[source].columns);
+    fileOf = () => source;
+    splits = raw;
+  } else {
+    const looksLikeName = !bindings && !/[./\\]/.test(source);
+    if (looksLikeName) {
+      await loadDataset(source); // throws the "unknown data set, did you mean" error
+    }
+    const map = bindings ?? new Map([[cp.data.find((d) => !d.partial)?.name ?? cp.data[0]?.name ?? 'x', source]]);
+    if (!bindings && source.toLowerCase().endsWith('.csv')) for (const d of cp.data) map.set(d.name, source);
+    for (const n of map.keys()) unknownData(n);
+    for (const d of cp.data) {
+      if (!map.has(d.name)) throw new DataError(`no data bound to \`${d.name}\``, { hint: `add it: --data ${[...map].map(([k, v]) => `${k}=${v}`).join(',')},${d.name}=FILE` });
+    }
+    const cols = readFileColumns(cp, map);
+    let whole = makeDataset(path.basename(source), cols);
+    const label = cp.data.find((d) => d.partial);
+    if (label && labels !== null && labels !== undefined && opts.role === 'train') whole = withLabelsPerClass(whole, labels, { column: label.name, ...(label.type.classes !== undefined ? { classes: label.type.classes } : {}) });
+    colFor = new Map(cp.data.map((d) => [d.name, d.name]));
+    fileOf = (name) => path.basename(map.get(name) ?? source);
+    if (opts.role === 'eval') {
+      splits = { train: sliceDataset(whole, 0, 0), valid: sliceDataset(whole, 0, 0), test: whole };
+    } else {
+      const nValid = Math.floor(whole.size * (opts.validFraction ?? 0.1));
+      const cut = whole.size - nValid;
+      splits = { train: sliceDataset(whole, 0, cut, `${whole.name}/train`), valid: sliceDataset(whole, cut, whole.size, `${whole.name}/valid`), test: sliceDataset(whole, 0, 0) };
+    }
+  }
+  const prepared: DatasetSplits = {
+    train: prepare(cp, splits.train, colFor, fileOf, bin),
+    valid: prepare(cp, splits.valid, colFor, fileOf, bin),
+    test: prepare(cp, splits.test, colFor, fileOf, bin),
+  };
+  const dynamic = new Set(bin === 'dynamic' ? cp.data.filter((d) => d.type.vk === 'Binary').map((d) => d.name) : []);
+  return { splits: prepared, source, dynamic, ...(prepared.train.labeledIndices ? { labeledIndices: prepared.train.labeledIndices } : {}) };
+}

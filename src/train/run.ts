@@ -1,0 +1,273 @@
+/**
+ * `vae train`: resolve the configuration (file < command line; defaults marked), bind the data,
+ * train with a progress bar (or one JSON object per epoch), evaluate on the validation split
+ * each epoch, append metrics.jsonl, write an atomic checkpoint each epoch (and on Ctrl-C), stop
+ * on a non-finite loss with the site and step, and plot curves.png at the end.
+ */
+import { produce } from 'immer';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { Program } from '../api';
+import type { Printer } from '../cli/errors';
+import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
+import { bindData, type BoundData } from './data-binding';
+import { saveCheckpoint, type ProgramRecord } from './checkpoint';
+import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
+import { loadChecked, programRecord, restoreRun, type Checked } from './session';
+import { Trainer } from './trainer';
+import { writeCurves, type EpochRecord } from './curves';
+
+export interface TrainOverrides {
+  readonly epochs?: number;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly lr?: number;
+  readonly objective?: Objective;
+  readonly particles?: number;
+  readonly seed?: number;
+  readonly earlyStopping?: number;
+}
+
+export interface TrainCommand {
+  readonly file?: string;
+  readonly resume?: string;
+  readonly sets?: readonly string[];
+  readonly estimators?: ReadonlyMap<string, string>;
+  readonly overrides: TrainOverrides;
+  readonly data?: string;
+  readonly dataDir?: string;
+  readonly out?: string;
+  readonly json?: boolean;
+  /** Show a live progress bar (a TTY and not --json). */
+  readonly progress?: boolean;
+  /** Synthetic data set sizes, for tests and demos. */
+  readonly sizes?: { train?: number; valid?: number; test?: number };
+  /** Use only the first N training examples (quick runs and tests). */
+  readonly limit?: number;
+}
+
+export interface TrainResult {
+  readonly dir: string;
+  readonly checkpoint: string;
+  readonly history: EpochRecord[];
+  readonly stopped: 'done' | 'early' | 'interrupted';
+}
+
+function resolveConfig(base: TrainConfig, explicit: ReadonlySet<TrainKey>, o: TrainOverrides): ResolvedConfig {
+  const origin = {} as Record<TrainKey, Origin>;
+  for (const k of Object.keys(base) as TrainKey[]) origin[k] = explicit.has(k) ? 'file' : 'default';
+  const config = produce(base, (d) => {
+    const set = <K extends TrainKey>(k: K, v: TrainConfig[K] | undefined) => {
+      if (v === undefined) return;
+      (d as Record<string, unknown>)[k] = v;
+      origin[k] = 'cli';
+    };
+    set('epochs', o.epochs);
+    set('steps', o.steps);
+    set('batch', o.batch);
+    set('objective', o.objective);
+    set('particles', o.particles);
+    set('seed', o.seed);
+    set('earlyStopping', o.earlyStopping);
+    if (o.lr !== undefined) {
+      d.optimizer.lr = o.lr;
+      origin.optimizer = 'cli';
+    }
+  });
+  return { config, origin };
+}
+
+function timestamp(): string {
+  const d = new Date();
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}${p(d.getSeconds())}`;
+}
+
+function fmt(x: number, digits = 2): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainResult> {
+  let outcome: Checked;
+  let record: ProgramRecord;
+  let prog: Program;
+  let resolved: ResolvedConfig;
+  let dir: string;
+  let startEpoch = 0;
+  let startStepInEpoch = 0;
+  let history: EpochRecord[] = [];
+  let bestValid: number | null = null;
+  let sinceBest = 0;
+  let restored: ReturnType<typeof restoreRun> | undefined;
+
+  if (cmd.resume) {
+    restored = restoreRun(cmd.resume);
+    outcome = restored.outcome;
+    record = restored.contents.program;
+    prog = restored.prog;
+    const saved = restored.contents.state.config as { config: TrainConfig; origin: Record<TrainKey, Origin> };
+    const base = resolveConfig(saved.config, new Set(), cmd.overrides);
+    resolved = { config: base.config, origin: Object.fromEntries(Object.keys(base.origin).map((k) => [k, base.origin[k as TrainKey] === 'cli' ? 'cli' : (saved.origin[k as TrainKey] ?? 'default')])) as Record<TrainKey, Origin> };
+    dir = cmd.resume.replace(/\/checkpoint\/?$/, '');
+    startEpoch = restored.contents.state.epoch;
+    startStepInEpoch = restored.contents.state.stepInEpoch;
+    bestValid = restored.contents.state.bestValid;
+    sinceBest = restored.contents.state.epochsSinceBest;
+    history = readHistory(dir);
+  } else {
+    if (!cmd.file) throw new Error('no program');
+    const req = { file: cmd.file, sets: cmd.sets ?? [], estimators: cmd.estimators ?? new Map(), objective: cmd.overrides.objective };
+    outcome = loadChecked(req);
+    record = programRecord(req, outcome);
+    resolved = resolveConfig(outcome.checked.train.config, outcome.checked.train.explicit, cmd.overrides);
+    prog = new Program(outcome.checked, outcome.plan, resolved.config.seed);
+    dir = cmd.out ?? path.join('runs', `${path.basename(cmd.file).replace(/\.vae$/, '')}-${timestamp()}`);
+  }
+  const config = resolved.config;
+  const data: BoundData = await bindData(outcome.checked, {
+    data: cmd.data ?? (restored ? restored.contents.state.data.source : undefined),
+    dataDir: cmd.dataDir,
+    role: 'train',
+    seed: config.seed,
+    ...(cmd.sizes ? { sizes: cmd.sizes } : {}),
+  }).catch((e) => {
+    prog.dispose();
+    throw e;
+  });
+  if (cmd.limit !== undefined && data.splits.train.size > cmd.limit) {
+    const { sliceDataset } = await import('../data/dataset');
+    (data as { splits: BoundData['splits'] }).splits = { ...data.splits, train: sliceDataset(data.splits.train, 0, cmd.limit), valid: sliceDataset(data.splits.valid, 0, Math.min(data.splits.valid.size, cmd.limit)) };
+  }
+
+  const trainer = new Trainer(prog, data, config, config.seed);
+  if (restored) {
+    trainer.step = restored.contents.state.step;
+    await trainer.loadOptimizerWeights(restored.contents.optimizer);
+    prog.state.load(restored.contents.state.baselines);
+  }
+  const spe = trainer.stepsPerEpoch();
+  const totalSteps = config.steps ?? config.epochs * spe;
+  const totalEpochs = Math.ceil(totalSteps / spe);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
+  if (data.labeledIndices) fs.writeFileSync(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));
+
+  if (!cmd.json) {
+    io.err(`${cmd.resume ? 'resuming' : 'training'} ${record.root}: ${prog.store.size().toLocaleString('en-US')} parameters`);
+    io.err(`  ${'data'.padEnd(14)}${data.source}: train ${data.splits.train.size}, valid ${data.splits.valid.size}${data.labeledIndices ? `, ${data.labeledIndices.length} labelled` : ''}`);
+    for (const l of configLines(resolved, prog.plan)) io.err(l);
+    io.err(`  ${'out'.padEnd(14)}${dir}${cmd.resume ? ` (from epoch ${startEpoch + 1}, step ${trainer.step})` : ''}`);
+  }
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+  };
+  process.once('SIGINT', onSigint);
+  const saveState = async (epoch: number, stepInEpoch: number): Promise<string> =>
+    saveCheckpoint(dir, {
+      weights: prog.store.list().map((e) => ({ name: e.name, tensor: e.variable })),
+      optimizer: await trainer.optimizerWeights(),
+      program: record,
+      state: {
+        version: 1,
+        step: trainer.step,
+        epoch,
+        stepInEpoch,
+        seed: config.seed,
+        baselines: prog.state.values(),
+        bestValid,
+        epochsSinceBest: sinceBest,
+        config: { config, origin: resolved.origin },
+        data: { source: data.source, ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
+      },
+    });
+
+  let checkpoint = path.join(dir, 'checkpoint');
+  let stopped: TrainResult['stopped'] = 'done';
+  const bar = cmd.progress && !cmd.json ? new SingleBar({ format: ' epoch {epoch} |{bar}| {value}/{total} steps | ELBO {elbo} | {rate} ex/s | ETA {eta_formatted}', barsize: 24, hideCursor: true }, undefined) : null;
+  try {
+    for (let epoch = startEpoch; epoch < totalEpochs && trainer.step < totalSteps; epoch++) {
+      const batches = trainer.epochBatches(epoch);
+      const first = epoch === startEpoch ? startStepInEpoch : 0;
+      const stepsThisEpoch = Math.min(batches.length, first + (totalSteps - trainer.step));
+      const t0 = performance.now();
+      let examples = 0;
+      bar?.start(stepsThisEpoch, first, { epoch: `${epoch + 1}/${totalEpochs}`, elbo: '...', rate: '...' });
+      await trainer.takeSnapshot(epoch);
+      let runningElbo = NaN;
+      let epochStats = { sum: 0, kl: 0, n: 0 };
+      for (let i = first; i < stepsThisEpoch; i++) {
+        trainer.trainStep(batches[i]!, epoch, epoch + i / batches.length);
+        examples += batches[i]!.length;
+        if ((i + 1) % 20 === 0 || i === stepsThisEpoch - 1) {
+          if (trainer.firstBadStep() >= 0) throw await trainer.diagnoseNonFinite((e) => trainer.epochBatches(e));
+          const s = trainer.readStats();
+          epochStats = { sum: epochStats.sum + s.elbo * s.steps, kl: epochStats.kl + s.kl * s.steps, n: epochStats.n + s.steps };
+          runningElbo = s.elbo;
+          await trainer.takeSnapshot(epoch);
+          bar?.update(i + 1, { elbo: fmt(runningElbo), rate: Math.round(examples / ((performance.now() - t0) / 1000)).toLocaleString('en-US') });
+        }
+        if (interrupted) break;
+      }
+      bar?.stop();
+      const seconds = (performance.now() - t0) / 1000;
+      const trainElbo = epochStats.n ? epochStats.sum / epochStats.n : NaN;
+      const trainKl = epochStats.n ? epochStats.kl / epochStats.n : NaN;
+      if (interrupted) {
+        const done = trainer.step - epoch * spe;
+        checkpoint = await saveState(done >= batches.length ? epoch + 1 : epoch, done >= batches.length ? 0 : done);
+        stopped = 'interrupted';
+        if (!cmd.json) io.err(`interrupted at step ${trainer.step}; checkpoint saved. Resume with: vae train --resume ${dir}`);
+        break;
+      }
+      const valid = data.splits.valid.size > 0 ? trainer.evaluate(data.splits.valid) : null;
+      const rec: EpochRecord = {
+        epoch: epoch + 1,
+        step: trainer.step,
+        trainElbo,
+        validElbo: valid ? valid.elbo : null,
+        kl: trainKl,
+        validKl: valid ? valid.kl : null,
+        examplesPerSec: examples / seconds,
+        seconds,
+      };
+      history.push(rec);
+      fs.appendFileSync(path.join(dir, 'metrics.jsonl'), `${JSON.stringify(rec)}\n`);
+      if (valid) {
+        if (bestValid === null || valid.elbo > bestValid) {
+          bestValid = valid.elbo;
+          sinceBest = 0;
+        } else sinceBest++;
+      }
+      checkpoint = await saveState(epoch + 1, 0);
+      if (cmd.json) io.out(JSON.stringify(rec));
+      else io.err(`epoch ${String(epoch + 1).padStart(3)}/${totalEpochs}  train ELBO ${fmt(trainElbo)}  valid ELBO ${valid ? fmt(valid.elbo) : 'n/a'}  KL ${fmt(trainKl)}  ${Math.round(rec.examplesPerSec).toLocaleString('en-US')} ex/s  ${fmt(seconds, 1)} s`);
+      if (config.earlyStopping !== null && sinceBest >= config.earlyStopping) {
+        stopped = 'early';
+        if (!cmd.json) io.err(`early stopping: no better validation ELBO for ${sinceBest} epochs`);
+        break;
+      }
+    }
+  } finally {
+    bar?.stop();
+    process.removeListener('SIGINT', onSigint);
+    trainer.dispose();
+    prog.dispose();
+  }
+  const curves = writeCurves(dir, history, record.root);
+  if (cmd.json) io.out(JSON.stringify({ done: true, checkpoint: dir, stopped }));
+  else io.err(`done: ${dir}${curves ? ` (curves: ${curves})` : ''}`);
+  return { dir, checkpoint, history, stopped };
+}
+
+function readHistory(dir: string): EpochRecord[] {
+  const f = path.join(dir, 'metrics.jsonl');
+  if (!fs.existsSync(f)) return [];
+  return fs
+    .readFileSync(f, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as EpochRecord);
+}

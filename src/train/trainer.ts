@@ -1,0 +1,293 @@
+/**
+ * The trainer: one optimizer step per minibatch, no host readback in the step (statistics
+ * and the non-finite flag accumulate on the device and are read at logging points), epoch
+ * evaluation, and the NaN/Inf watchdog. When a loss or gradient is not finite, the trainer
+ * restores the last snapshot (taken at every logging point), replays the steps up to the bad
+ * one (everything is a function of seed, epoch and step, so the replay is exact) and reports
+ * the first non-finite site term or gradient with the step that produced it (VAE901).
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Program } from '../api';
+import { diag, DiagnosticError } from '../dsl/diagnostics';
+import { betaAt, type Objective, type TrainConfig } from '../dsl/train-config';
+import { batchIndices } from '../data/batches';
+import type { Dataset } from '../data/dataset';
+import { makeBatch } from '../inference/execute';
+import { runObjective, type ObjectiveSettings } from '../inference/objectives/index';
+import { Rng } from '../inference/rng';
+import { batchTensors, chunks, EVAL_EPOCH } from './batches';
+import type { BoundData } from './data-binding';
+import type { NamedTensor } from './checkpoint';
+import { makeOptimizer } from './optimizer';
+
+export interface EpochStats {
+  readonly elbo: number;
+  readonly kl: number;
+  readonly steps: number;
+}
+
+export interface EvalStats {
+  readonly elbo: number;
+  readonly recon: number;
+  readonly kl: number;
+  readonly n: number;
+}
+
+interface Snapshot {
+  readonly step: number;
+  readonly epoch: number;
+  readonly params: Map<string, tf.Tensor>;
+  readonly optimizer: NamedTensor[];
+  readonly baselines: Record<string, number>;
+}
+
+/** Runs `f` in a tensor scope (everything it allocates is freed) and returns its plain result. */
+function scoped<T>(f: () => T): T {
+  tf.engine().startScope();
+  try {
+    return f();
+  } finally {
+    tf.engine().endScope();
+  }
+}
+
+export class Trainer {
+  readonly optimizer: tf.Optimizer;
+  /** Optimizer steps taken so far. */
+  step = 0;
+  private readonly rng: Rng;
+  private readonly vars: tf.Variable[];
+  /** Sum of [elbo, kl] over the steps since the last read, and the step count. */
+  private acc: tf.Tensor | null = null;
+  private accSteps = 0;
+  /** The first step whose loss or gradient was not finite (-1: none), on the device. */
+  private readonly badStep: tf.Variable;
+  private snapshot: Snapshot | null = null;
+
+  constructor(
+    readonly prog: Program,
+    readonly data: BoundData,
+    readonly config: TrainConfig,
+    readonly seed: number,
+  ) {
+    this.optimizer = makeOptimizer(config.optimizer);
+    this.rng = Rng.fromSeed(seed);
+    this.vars = prog.store.variables();
+    this.badStep = tf.variable(tf.scalar(-1, 'int32'), false, `badStep#${Math.floor(Math.random() * 1e9)}`);
+  }
+
+  get train(): Dataset {
+    return this.data.splits.train;
+  }
+
+  stepsPerEpoch(): number {
+    return Math.ceil(this.train.size / this.config.batch);
+  }
+
+  /** The minibatch index lists of an epoch (a seeded permutation of the training set). */
+  epochBatches(epoch: number): Int32Array[] {
+    return batchIndices(this.train.size, { batchSize: this.config.batch, seed: this.rng.foldName('shuffle'), epoch, shuffle: true });
+  }
+
+  private settings(epochFloat: number): ObjectiveSettings {
+    const c = this.config;
+    return { particles: c.particles, beta: betaAt(c.beta, epochFloat, this.step), freeBits: c.freeBits, classify: c.classify };
+  }
+
+  /** One optimizer step on the rows `indices` of the training set. */
+  trainStep(indices: Int32Array, epoch: number, epochFloat: number): void {
+    const step = this.step;
+    const cols = batchTensors(this.prog.checked, this.train, indices, this.data.dynamic, this.seed, epoch);
+    let kept: tf.Tensor[] = [];
+    let updates = new Map<string, tf.Tensor>();
+    let stats: tf.Tensor | null = null;
+    tf.tidy(() => {
+      const batch = makeBatch(this.prog.checked, cols);
+      const { value, grads } = tf.variableGrads(() => {
+        const out = runObjective(this.config.objective, {
+          prog: this.prog.compiled,
+          store: this.prog.store,
+          plan: this.prog.plan,
+          batch,
+          rng: this.rng.fold(step),
+          settings: this.settings(epochFloat),
+          state: this.prog.state,
+        });
+        kept = out.keep;
+        updates = out.baselineUpdates;
+        stats = tf.keep(tf.stack([tf.mean(out.bound), tf.mean(out.kl)])); // [2]
+        return tf.neg(out.surrogate) as tf.Scalar;
+      }, this.vars);
+      // Non-finite watchdog: loss + sum of squared gradients, folded into badStep on the device.
+      const gsq = tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))); // []
+      const bad = tf.logicalNot(tf.isFinite(tf.add(value, gsq))); // []
+      const first = tf.logicalAnd(bad, tf.less(this.badStep, 0)); // []
+      this.badStep.assign(tf.where(first, tf.scalar(step, 'int32'), this.badStep as tf.Scalar));
+      this.optimizer.applyGradients(grads);
+    });
+    this.prog.state.apply(updates);
+    const next = this.acc ? tf.add(this.acc, stats!) : tf.keep(stats!.clone()); // [2]
+    this.acc?.dispose();
+    this.acc = tf.keep(next);
+    this.accSteps++;
+    tf.dispose([stats!, ...kept, ...updates.values(), ...cols.values()]);
+    this.step++;
+  }
+
+  /** Reads and resets the running [elbo, kl] means. */
+  readStats(): EpochStats {
+    if (!this.acc || this.accSteps === 0) return { elbo: NaN, kl: NaN, steps: 0 };
+    const [e, k] = this.acc.dataSync() as Float32Array;
+    const out = { elbo: e! / this.accSteps, kl: k! / this.accSteps, steps: this.accSteps };
+    this.acc.dispose();
+    this.acc = null;
+    this.accSteps = 0;
+    return out;
+  }
+
+  /** The first non-finite step since the start, or -1 (one scalar readback). */
+  firstBadStep(): number {
+    return this.badStep.dataSync()[0]!;
+  }
+
+  /** Keeps copies of parameters, optimizer state and baselines for the watchdog's replay. */
+  async takeSnapshot(epoch: number): Promise<void> {
+    this.dropSnapshot();
+    const opt = await this.optimizer.getWeights();
+    this.snapshot = {
+      step: this.step,
+      epoch,
+      params: this.prog.store.snapshot(),
+      optimizer: opt.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
+      baselines: this.prog.state.values(),
+    };
+  }
+
+  private dropSnapshot(): void {
+    if (!this.snapshot) return;
+    for (const t of this.snapshot.params.values()) t.dispose();
+    for (const w of this.snapshot.optimizer) w.tensor.dispose();
+    this.snapshot = null;
+  }
+
+  /** Evaluates the bound (ELBO or IWAE) on a split, batched, forward only. */
+  evaluate(ds: Dataset, opts: { objective?: Objective; particles?: number; batch?: number; seed?: number } = {}): EvalStats {
+    let sum = 0;
+    let recon = 0;
+    let kl = 0;
+    let n = 0;
+    const rng = Rng.fromSeed(opts.seed ?? this.seed).foldName('eval');
+    let i = 0;
+    for (const idx of chunks(ds.size, opts.batch ?? 500)) {
+      const cols = batchTensors(this.prog.checked, ds, idx, this.data.dynamic, this.seed, EVAL_EPOCH);
+      const r = tf.tidy(() => {
+        const out = runObjective(opts.objective ?? { kind: 'elbo' }, {
+          prog: this.prog.compiled,
+          store: this.prog.store,
+          plan: this.prog.plan,
+          batch: makeBatch(this.prog.checked, cols),
+          rng: rng.fold(i++),
+          settings: { particles: opts.particles ?? 1, beta: 1, freeBits: 0, classify: null },
+          state: this.prog.state,
+        });
+        tf.dispose(out.keep);
+        return tf.stack([tf.sum(out.bound), tf.sum(out.recon), tf.sum(out.kl)]); // [3]
+      });
+      const [a, b, c] = r.dataSync() as Float32Array;
+      r.dispose();
+      tf.dispose([...cols.values()]);
+      sum += a!;
+      recon += b!;
+      kl += c!;
+      n += idx.length;
+    }
+    return { elbo: sum / n, recon: recon / n, kl: kl / n, n };
+  }
+
+  /**
+   * After firstBadStep() >= 0: replays from the last snapshot to the bad step and returns the
+   * diagnostic naming the first non-finite site term (or gradient) at that step.
+   */
+  async diagnoseNonFinite(batchesOf: (epoch: number) => Int32Array[]): Promise<DiagnosticError> {
+    const bad = this.firstBadStep();
+    const snap = this.snapshot;
+    if (snap) {
+      this.prog.store.restore(snap.params);
+      await this.optimizer.setWeights(snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
+      this.prog.state.load(snap.baselines);
+      this.step = snap.step;
+      let epoch = snap.epoch;
+      const spe = this.stepsPerEpoch();
+      while (this.step < bad) {
+        epoch = Math.floor(this.step / spe);
+        const b = batchesOf(epoch)[this.step % spe]!;
+        this.trainStep(b, epoch, this.step / spe);
+      }
+    }
+    const spe = this.stepsPerEpoch();
+    const epoch = Math.floor(bad / spe);
+    const indices = batchesOf(epoch)[bad % spe]!;
+    return this.explain(indices, epoch, bad);
+  }
+
+  private explain(indices: Int32Array, epoch: number, step: number): DiagnosticError {
+    const cols = batchTensors(this.prog.checked, this.train, indices, this.data.dynamic, this.seed, epoch);
+    const spe = this.stepsPerEpoch();
+    const found = scoped((): { site: string; what: string } | null => {
+      const batch = makeBatch(this.prog.checked, cols);
+      let culprit: { site: string; what: string } | null = null;
+      const { grads } = tf.variableGrads(() => {
+        const out = runObjective(this.config.objective, { prog: this.prog.compiled, store: this.prog.store, plan: this.prog.plan, batch, rng: this.rng.fold(step), settings: this.settings(step / spe), state: this.prog.state });
+        for (const t of out.terms) {
+          const checks: [string, tf.Tensor | null][] = [['log-probability', t.lp], ['guide log-density', t.lq], ['KL', t.kl]];
+          for (const [what, x] of checks) {
+            if (culprit || !x) continue;
+            if (tf.any(tf.logicalNot(tf.isFinite(x))).dataSync()[0]) culprit = { site: t.name, what };
+          }
+        }
+        tf.dispose(out.keep);
+        return tf.neg(out.surrogate) as tf.Scalar;
+      }, this.vars);
+      if (culprit) return culprit;
+      for (const e of this.prog.store.list()) {
+        const g = grads[e.variable.name];
+        if (g && tf.any(tf.logicalNot(tf.isFinite(g))).dataSync()[0]) return { site: e.group, what: 'gradient' };
+      }
+      return null;
+    });
+    tf.dispose([...cols.values()]);
+    const cp = this.prog.checked;
+    const site = found ? [...cp.model.sites, ...cp.guide.sites].find((s) => s.name === found.site) : undefined;
+    const net = found && !site ? cp.nets.find((n) => n.name === found.site) : undefined;
+    const span = site?.stmt.span ?? net?.decl.span ?? cp.model.decl?.keywordSpan ?? { file: cp.program.file, start: 0, end: 0 };
+    const usesProbs = site?.args.has('probs');
+    const hint = usesProbs
+      ? 'probabilities of exactly 0 or 1 give log 0: pass `logits:` instead of `probs:`, or lower the learning rate (--lr)'
+      : site && site.spec.params.some((p) => p.kind === 'Positive')
+        ? 'a scale may have collapsed to 0 or overflowed: lower the learning rate (--lr), or bound the scale, e.g. `softplus(h) + 0.001`'
+        : 'lower the learning rate (--lr); check the data for extreme values';
+    const what = found ? (found.what === 'gradient' ? `a non-finite gradient of \`${found.site}\`` : `a non-finite ${found.what} of \`${found.site}\``) : 'a non-finite loss';
+    return new DiagnosticError([diag('VAE901', `training stopped: ${what} at step ${step}`, { span }, { hint })], cp.sources);
+  }
+
+  /** The optimizer's state with stable names (index order matches the variables). */
+  async optimizerWeights(): Promise<NamedTensor[]> {
+    const ws = await this.optimizer.getWeights();
+    return ws.map((w, i) => ({ name: i === 0 ? 'iter' : `opt${i}`, tensor: w.tensor }));
+  }
+
+  async loadOptimizerWeights(ws: NamedTensor[]): Promise<void> {
+    if (ws.length === 0) return;
+    // tfjs optimizers match accumulators to variables by order; names only need to be unique.
+    const current = await this.optimizer.getWeights();
+    const names = current.length === ws.length ? current.map((w) => w.name) : ws.map((w, i) => (i === 0 ? 'iter' : `${this.vars[(i - 1) % this.vars.length]?.name ?? 'v'}/${i}`));
+    await this.optimizer.setWeights(ws.map((w, i) => ({ name: names[i] ?? w.name, tensor: w.tensor })));
+  }
+
+  dispose(): void {
+    this.dropSnapshot();
+    this.acc?.dispose();
+    this.badStep.dispose();
+    this.optimizer.dispose();
+  }
+}
