@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { initBackend } from '../backend';
 import { runCheck } from './check';
 import { runTrainCommand } from './train';
+import { runEvalCommand } from './eval';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
@@ -32,18 +33,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('-V, --version', 'print the version and the backend in use')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
-    .exitOverride()
-    .action(() => {
-      setRunner(async () => {
-        if (program.opts()['version']) {
-          const backend = await initBackend(program.opts()['backend'] as string | undefined);
-          io.out(`vaelang ${VERSION} (backend: ${backend})`);
-          return 0;
-        }
-        program.outputHelp();
-        return 0;
-      });
-    });
+    .exitOverride();
 
   const withBackend = (fn: Runner): void =>
     setRunner(async (p) => {
@@ -86,6 +76,23 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .addHelpText('after', '\nExamples:\n  vae train models/vae.vae\n  vae train models/vae.vae --epochs 1 --limit 2000 --out runs/quick\n  vae train models/m2.vae --estimator y=score\n  vae train models/vae.vae --set "model.z ~ Laplace(0, 1)" --json\n  vae train --resume runs/vae-20261121-120000 --epochs 20')
     .action((file: string | undefined, flags) => withBackend((p) => runTrainCommand(file, flags, p)));
 
+  program
+    .command('eval')
+    .description('evaluate a trained run: ELBO, IWAE log-likelihood, active units, collapse, accuracy')
+    .argument('<run>', 'a run directory (or a .vae file with --checkpoint)')
+    .option('--checkpoint <dir>', 'the run whose weights to use when <run> is a .vae file')
+    .option('--split <split>', 'train, valid or test', 'test')
+    .option('--iwae <K>', 'importance samples for log p(x) (0 to skip)', '5000')
+    .option('--limit <n>', 'evaluate only the first N examples')
+    .option('--epsilon <nats>', 'KL threshold of the posterior-collapse measure', '0.01')
+    .option('--mi-samples <n>', 'examples used to estimate I(x; z)', '1000')
+    .option('--data <data>', 'evaluate on other data (a data set name or files)')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
+    .option('--seed <n>', 'seed of the Monte Carlo estimates')
+    .option('--json', 'print all metrics as one JSON object')
+    .addHelpText('after', '\nExamples:\n  vae eval runs/vae-20261121-120000\n  vae eval runs/vae-20261121-120000 --iwae 50 --limit 1000 --json\n  vae eval models/vae.vae --checkpoint runs/vae-20261121-120000')
+    .action((run: string, flags) => withBackend((p) => runEvalCommand(run, flags, p)));
+
   return program;
 }
 
@@ -96,6 +103,18 @@ export async function main(argv: readonly string[], io: Printer = defaultPrinter
     const program = buildProgram(io, (r) => {
       runner = r;
     });
+    const rest = argv.filter((a, i) => !a.startsWith('--backend') && argv[i - 1] !== '--backend');
+    if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
+      const i = argv.findIndex((a) => a.startsWith('--backend'));
+      const requested = i >= 0 ? (argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]) : undefined;
+      const backend = await initBackend(requested);
+      io.out(`vaelang ${VERSION} (backend: ${backend})`);
+      return 0;
+    }
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return runner ? await runner(io) : 0;
   } catch (e) {

@@ -1,0 +1,90 @@
+/** `vae eval DIR` (or `vae eval FILE --checkpoint DIR`): the metrics of src/eval/metrics.ts. */
+import { Program } from '../api';
+import type { SplitName } from '../data/dataset';
+import { evalAccuracy, evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
+import { loadCheckpoint } from '../train/checkpoint';
+import { sliceDataset } from '../data/dataset';
+import { bindData } from '../train/data-binding';
+import { loadChecked, loadWeights, restoreRun } from '../train/session';
+import { CliError, type Printer } from './errors';
+import { parseNonNegInt, parsePositiveInt, parsePositiveNumber } from './flags';
+
+export interface EvalFlags {
+  checkpoint?: string;
+  split?: string;
+  iwae?: string;
+  limit?: string;
+  epsilon?: string;
+  data?: string;
+  dataDir?: string;
+  seed?: string;
+  miSamples?: string;
+  json?: boolean;
+}
+
+function loadForEval(target: string, f: EvalFlags): { prog: Program; source: string; seed: number; label: string } {
+  if (target.endsWith('.vae')) {
+    if (!f.checkpoint) throw new CliError(`${target} is a program; evaluating it needs trained weights`, `add --checkpoint runs/DIR, or give the run directory: vae eval runs/DIR`);
+    const outcome = loadChecked({ file: target });
+    const contents = loadCheckpoint(f.checkpoint);
+    const prog = new Program(outcome.checked, outcome.plan, contents.state.seed);
+    try {
+      loadWeights(prog, contents.weights, f.checkpoint);
+    } catch (e) {
+      prog.dispose();
+      throw e;
+    }
+    return { prog, source: contents.state.data.source, seed: contents.state.seed, label: `${target} with ${f.checkpoint}` };
+  }
+  const run = restoreRun(target);
+  return { prog: run.prog, source: run.contents.state.data.source, seed: run.contents.state.seed, label: target };
+}
+
+export async function runEvalCommand(target: string, f: EvalFlags, io: Printer): Promise<number> {
+  const split = (f.split ?? 'test') as SplitName;
+  if (!['train', 'valid', 'test'].includes(split)) throw new CliError(`invalid --split '${f.split}'`, 'choose train, valid or test');
+  const k = f.iwae !== undefined ? parseNonNegInt('--iwae', f.iwae) : 5000;
+  const eps = f.epsilon !== undefined ? parsePositiveNumber('--epsilon', f.epsilon) : 0.01;
+  const { prog, source, seed, label } = loadForEval(target, f);
+  try {
+    const bound = await bindData(prog.checked, {
+      data: f.data ?? source,
+      dataDir: f.dataDir,
+      role: f.data && !['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian'].includes(f.data) ? 'eval' : 'train',
+      labelsPerClass: null,
+      seed,
+      splits: [split],
+    });
+    let ds = bound.splits[split];
+    if (ds.size === 0) throw new CliError(`the ${split} split of ${bound.source} is empty`, split === 'test' ? 'evaluate files with --data x=FILE (the whole file is used), or use --split valid' : 'choose another split');
+    if (f.limit !== undefined) ds = sliceDataset(ds, 0, parsePositiveInt('--limit', f.limit));
+    const ctx: EvalContext = { prog, data: ds, dynamic: bound.dynamic, seed: f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : seed };
+    if (!f.json) io.err(`evaluating ${label} on ${bound.source}/${split} (${ds.size} examples)`);
+    const elbo = evalElbo(ctx);
+    if (!f.json) io.out(`  ${'ELBO'.padEnd(22)}${elbo.elbo.toFixed(2)} nats (reconstruction ${elbo.recon.toFixed(2)}, KL ${elbo.kl.toFixed(2)})`);
+    const iwae = k > 0 ? evalIwae(ctx, k, { onProgress: f.json ? undefined : (done, total) => process.stderr.isTTY && process.stderr.write(`\r  IWAE-${k}: ${done}/${total} examples`) }) : null;
+    if (iwae && !f.json) {
+      if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+      io.out(`  ${`log p(x), IWAE-${k}`.padEnd(22)}${iwae.logLikelihood.toFixed(2)} ± ${iwae.standardError.toFixed(2)} nats (${iwae.seconds.toFixed(1)} s)`);
+    }
+    const latents = evalLatents(ctx, { epsilon: eps, ...(f.miSamples !== undefined ? { miSamples: parsePositiveInt('--mi-samples', f.miSamples) } : {}) });
+    const accuracy = evalAccuracy(ctx);
+    if (f.json) {
+      io.out(JSON.stringify({ split, n: ds.size, elbo: elbo.elbo, recon: elbo.recon, kl: elbo.kl, iwae, latents, accuracy, epsilon: eps }));
+      return 0;
+    }
+    for (const l of latents) {
+      io.out(`  ${`active units (${l.site})`.padEnd(22)}${l.activeUnits} / ${l.dims}  (Cov_x E_q[u] > 0.01)`);
+      io.out(`  ${`collapsed (${l.site})`.padEnd(22)}${(100 * l.collapsed).toFixed(0)}% of dimensions (KL < ${eps} for 99% of examples)`);
+      const top = l.klPerDim.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
+      io.out(`  ${`KL per dim (${l.site})`.padEnd(22)}${top.map(([i, v]) => `${l.site}[${i}] ${v.toFixed(2)}`).join(', ')}${l.dims > 8 ? ', ...' : ''}`);
+      if (l.mutualInformation !== null) {
+        io.out(`  ${'ELBO decomposition'.padEnd(22)}reconstruction ${elbo.recon.toFixed(2)} − I(x;${l.site}) ${l.mutualInformation.toFixed(2)} − KL(q(${l.site})‖p) ${l.marginalKl!.toFixed(2)}`);
+      }
+    }
+    for (const a of accuracy) io.out(`  ${`accuracy (${a.site})`.padEnd(22)}${(100 * a.accuracy).toFixed(2)}% of ${a.n} labelled examples`);
+    return 0;
+  } finally {
+    prog.dispose();
+  }
+}
