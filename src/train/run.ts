@@ -12,6 +12,7 @@ import { Program } from '../api';
 import type { Printer } from '../cli/errors';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
+import { sliceDataset } from '../data/dataset';
 import { saveCheckpoint, type ProgramRecord } from './checkpoint';
 import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
 import { loadChecked, programRecord, restoreRun, type Checked } from './session';
@@ -135,9 +136,9 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     prog.dispose();
     throw e;
   });
-  if (cmd.limit !== undefined && data.splits.train.size > cmd.limit) {
-    const { sliceDataset } = await import('../data/dataset');
-    (data as { splits: BoundData['splits'] }).splits = { ...data.splits, train: sliceDataset(data.splits.train, 0, cmd.limit), valid: sliceDataset(data.splits.valid, 0, Math.min(data.splits.valid.size, cmd.limit)) };
+  const limit = cmd.limit ?? restored?.contents.state.data.limit;
+  if (limit !== undefined && data.splits.train.size > limit) {
+    (data as { splits: BoundData['splits'] }).splits = { ...data.splits, train: sliceDataset(data.splits.train, 0, limit), valid: sliceDataset(data.splits.valid, 0, Math.min(data.splits.valid.size, limit)) };
   }
 
   const trainer = new Trainer(prog, data, config, config.seed);
@@ -180,7 +181,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         bestValid,
         epochsSinceBest: sinceBest,
         config: { config, origin: resolved.origin },
-        data: { source: data.source, ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
+        data: { source: data.source, ...(limit !== undefined ? { limit } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
       },
     });
 

@@ -257,7 +257,8 @@ export class Trainer {
     });
     tf.dispose([...cols.values()]);
     const cp = this.prog.checked;
-    const site = found ? [...cp.model.sites, ...cp.guide.sites].find((s) => s.name === found.site) : undefined;
+    const inGuide = found?.what === 'guide log-density';
+    const site = found ? (inGuide ? cp.guide.sites : cp.model.sites).find((s) => s.name === found.site) : undefined;
     const net = found && !site ? cp.nets.find((n) => n.name === found.site) : undefined;
     const span = site?.stmt.span ?? net?.decl.span ?? cp.model.decl?.keywordSpan ?? { file: cp.program.file, start: 0, end: 0 };
     const usesProbs = site?.args.has('probs');
