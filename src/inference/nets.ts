@@ -19,8 +19,6 @@ export interface CompiledNet {
   apply(inputs: readonly tf.Tensor[], store: ParamStore, detach?: boolean): tf.Tensor[];
 }
 
-const FUSABLE: Partial<Record<Activation, tf.fused.Activation>> = { relu: 'relu', elu: 'elu', sigmoid: 'sigmoid', linear: 'linear' };
-
 function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   switch (a) {
     case 'softplus':
@@ -82,25 +80,18 @@ export function compileNet(info: NetInfo, store: ParamStore, rng: Rng): Compiled
         return rank === 1 ? x : x.reshape([...batch, inSizes[i]!]); // [...batch_i, d_i]
       });
       const last0 = depth === 1;
-      let h: tf.Tensor;
       const act0: Activation = last0 ? 'linear' : activation;
-      if (flat.length === 1 && flat[0]!.rank === 2 && FUSABLE[act0]) {
-        h = tf.fused.matMul({ a: flat[0] as tf.Tensor2D, b: p(`${name}.l0.w0`) as tf.Tensor2D, bias: p(`${name}.l0.b`), activation: FUSABLE[act0]! }); // [B, h0]
-      } else {
-        let acc: tf.Tensor | null = null;
-        flat.forEach((x, i) => {
-          const y = matMulND(x, p(`${name}.l0.w${i}`)); // [...batch_i, h0]
-          acc = acc === null ? y : tf.add(acc, y); // [...batch, h0]
-        });
-        h = activate(tf.add(acc!, p(`${name}.l0.b`)), act0); // [...batch, h0]
-      }
+      // Plain matMul + add (not tf.fused.matMul): the fused op's gradient uses transposed
+      // matmuls, which the wasm backend runs an order of magnitude slower (see fast-gradients.ts).
+      let acc: tf.Tensor | null = null;
+      flat.forEach((x, i) => {
+        const y = matMulND(x, p(`${name}.l0.w${i}`)); // [...batch_i, h0]
+        acc = acc === null ? y : tf.add(acc, y); // [...batch, h0]
+      });
+      let h = activate(tf.add(acc!, p(`${name}.l0.b`)), act0); // [...batch, h0]
       for (let l = 1; l < depth; l++) {
         const a: Activation = l === depth - 1 ? 'linear' : activation;
-        if (h.rank === 2 && FUSABLE[a]) {
-          h = tf.fused.matMul({ a: h as tf.Tensor2D, b: p(`${name}.l${l}.w`) as tf.Tensor2D, bias: p(`${name}.l${l}.b`), activation: FUSABLE[a]! }); // [B, h_l]
-        } else {
-          h = activate(tf.add(matMulND(h, p(`${name}.l${l}.w`)), p(`${name}.l${l}.b`)), a); // [...batch, h_l]
-        }
+        h = activate(tf.add(matMulND(h, p(`${name}.l${l}.w`)), p(`${name}.l${l}.b`)), a); // [...batch, h_l]
       }
       const batch = h.shape.slice(0, -1);
       const parts = outSizes.length === 1 ? [h] : tf.split(h, outSizes, h.rank - 1); // each [...batch, d_j]
