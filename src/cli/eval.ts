@@ -3,7 +3,7 @@ import { Program } from '../api';
 import type { SplitName } from '../data/dataset';
 import { evalAccuracy, evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
 import { loadCheckpoint } from '../train/checkpoint';
-import { sliceDataset } from '../data/dataset';
+import { subsetDataset } from '../data/dataset';
 import { bindData } from '../train/data-binding';
 import { loadChecked, loadWeights, restoreRun } from '../train/session';
 import { CliError, type Printer } from './errors';
@@ -57,7 +57,11 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
     });
     let ds = bound.splits[split];
     if (ds.size === 0) throw new CliError(`the ${split} split of ${bound.source} is empty`, split === 'test' ? 'evaluate files with --data x=FILE (the whole file is used), or use --split valid' : 'choose another split');
-    if (f.limit !== undefined) ds = sliceDataset(ds, 0, parsePositiveInt('--limit', f.limit));
+    if (f.limit !== undefined) {
+      // Evenly spaced examples, not the first N: some test sets (binarized MNIST) are sorted by class.
+      const n = Math.min(ds.size, parsePositiveInt('--limit', f.limit));
+      ds = subsetDataset(ds, Int32Array.from({ length: n }, (_, i) => Math.floor((i * ds.size) / n)));
+    }
     const ctx: EvalContext = { prog, data: ds, dynamic: bound.dynamic, seed: f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : seed };
     if (!f.json) io.err(`evaluating ${label} on ${bound.source}/${split} (${ds.size} examples)`);
     const elbo = evalElbo(ctx);

@@ -9,6 +9,7 @@ import { initBackend } from '../backend';
 import { runCheck } from './check';
 import { runTrainCommand } from './train';
 import { runEvalCommand } from './eval';
+import { runSampleCommand } from './sample';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
@@ -92,6 +93,28 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--json', 'print all metrics as one JSON object')
     .addHelpText('after', '\nExamples:\n  vae eval runs/vae-20261121-120000\n  vae eval runs/vae-20261121-120000 --iwae 50 --limit 1000 --json\n  vae eval models/vae.vae --checkpoint runs/vae-20261121-120000')
     .action((run: string, flags) => withBackend((p) => runEvalCommand(run, flags, p)));
+
+  program
+    .command('sample')
+    .description('draw figures of a trained run as PNGs: prior samples, reconstructions, interpolations, the 2-D manifold, latent scatter, analogies')
+    .argument('<run>', 'a run directory')
+    .option('--out <dir>', 'where to write the PNGs (default <run>/samples)')
+    .option('--n <n>', 'how many: samples (prior, 64), test examples (reconstruct 30, scatter 2000, analogies 8), pairs (interpolate, 4), grid points per side (grid2d, 20)')
+    .option('--seed <n>', 'random seed (default: the run\'s seed)')
+    .option('--mode <mode>', 'mean (the observed distribution\'s mean, e.g. Bernoulli probabilities) or sample', 'mean')
+    .option('--from <source>', 'prior: latents drawn from the prior (the default figure)')
+    .option('--reconstruct', 'test examples beside their reconstructions (rows alternate)')
+    .option('--interpolate', 'linear and spherical paths between the guide means of pairs of test examples')
+    .option('--steps <n>', 'points per interpolation path', '10')
+    .option('--grid2d', 'the decoded manifold of a 2-D latent over a grid of normal quantiles')
+    .option('--label <k>', 'the class held fixed by --grid2d in a class-conditional or M2 model (default 0)')
+    .option('--scatter', "the test set's posterior means in 2-D (PCA above 2 dimensions), coloured by label")
+    .option('--analogies', 'each test example\'s latent code decoded with every class (M2, class-conditional models)')
+    .option('--scale <k>', 'pixel upscaling of the image grids', '2')
+    .option('--data <data>', 'draw test examples from other data (a data set name or files)')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
+    .addHelpText('after', '\nExamples:\n  vae sample runs/vae-20261121-120000\n  vae sample runs/vae-20261121-120000 --reconstruct --interpolate --scatter\n  vae sample runs/vae-z2 --grid2d --n 15 --mode sample\n  vae sample runs/m2-20261121-120000 --analogies --grid2d --label 3 --out figures/')
+    .action((run: string, flags) => withBackend((p) => runSampleCommand(run, flags, p)));
 
   return program;
 }

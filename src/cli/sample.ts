@@ -1,0 +1,102 @@
+/**
+ * `vae sample RUN_DIR`: figures of a trained run as PNG files, one path per line on stdout.
+ * `--from prior` (the default), `--reconstruct`, `--interpolate`, `--grid2d`, `--scatter` and
+ * `--analogies` may be combined; `--n` means a count per figure (see FIGURE_N). Every figure's
+ * requirements are checked before any file is written.
+ */
+import * as path from 'node:path';
+import type { CheckedProgram } from '../dsl/checked';
+import { sampleAnalogies } from '../sample/analogies';
+import { sampleGrid2d, grid2dSetup } from '../sample/grid2d';
+import { sampleInterpolations } from '../sample/interpolate';
+import { openRun } from '../sample/load';
+import { samplePrior } from '../sample/prior';
+import { sampleReconstructions } from '../sample/reconstruct';
+import { sampleScatter, scatterSetup } from '../sample/scatter';
+import { imageSite, requireLabel } from '../sample/sites';
+import type { Mode } from '../sample/decode';
+import { CliError, type Printer } from './errors';
+import { parseNonNegInt, parsePositiveInt } from './flags';
+
+export interface SampleFlags {
+  out?: string;
+  n?: string;
+  seed?: string;
+  mode?: string;
+  from?: string;
+  reconstruct?: boolean;
+  interpolate?: boolean;
+  grid2d?: boolean;
+  scatter?: boolean;
+  analogies?: boolean;
+  label?: string;
+  steps?: string;
+  scale?: string;
+  data?: string;
+  dataDir?: string;
+}
+
+export const FIGURES = ['prior', 'reconstruct', 'interpolate', 'grid2d', 'scatter', 'analogies'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+/** What `--n` counts in each figure, and its default. */
+export const FIGURE_N: Readonly<Record<Figure, { what: string; default: number }>> = {
+  prior: { what: 'samples', default: 64 },
+  reconstruct: { what: 'test examples', default: 30 },
+  interpolate: { what: 'pairs of test examples', default: 4 },
+  grid2d: { what: 'grid points per side', default: 20 },
+  scatter: { what: 'test examples (at most the test set)', default: 2000 },
+  analogies: { what: 'test examples (rows)', default: 8 },
+};
+
+function figuresOf(f: SampleFlags): Figure[] {
+  if (f.from !== undefined && f.from !== 'prior') {
+    throw new CliError(`invalid --from '${f.from}'`, 'only --from prior is a source; for test data use --reconstruct, --interpolate, --scatter or --analogies');
+  }
+  const asked = FIGURES.filter((k) => (k === 'prior' ? f.from === 'prior' : f[k] === true));
+  return asked.length > 0 ? asked : ['prior'];
+}
+
+/** Throws the one-line error of the first figure the program cannot draw. */
+function checkFigures(cp: CheckedProgram, figures: readonly Figure[], label: number | undefined): void {
+  for (const fig of figures) {
+    if (fig !== 'scatter') imageSite(cp);
+    if (fig === 'grid2d') grid2dSetup(cp, label);
+    if (fig === 'scatter') scatterSetup(cp);
+    if (fig === 'analogies') requireLabel(cp, '--analogies');
+  }
+}
+
+export async function runSampleCommand(run: string, f: SampleFlags, io: Printer): Promise<number> {
+  const mode = (f.mode ?? 'mean') as Mode;
+  if (mode !== 'mean' && mode !== 'sample') throw new CliError(`invalid --mode '${f.mode}'`, 'choose mean (the observed distribution\'s mean, e.g. Bernoulli probabilities) or sample');
+  const figures = figuresOf(f);
+  const n = f.n !== undefined ? parsePositiveInt('--n', f.n) : undefined;
+  const seed = f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : undefined;
+  const label = f.label !== undefined ? parseNonNegInt('--label', f.label) : undefined;
+  if (label !== undefined && !figures.includes('grid2d')) throw new CliError('--label applies to --grid2d only', 'add --grid2d, or leave out --label');
+  const steps = f.steps !== undefined ? parsePositiveInt('--steps', f.steps) : 10;
+  if (steps < 2) throw new CliError(`invalid --steps '${f.steps}'`, '--steps takes an integer of at least 2 (the path includes both ends)');
+  const scale = f.scale !== undefined ? parsePositiveInt('--scale', f.scale) : 2;
+  if (scale > 16) throw new CliError(`invalid --scale '${f.scale}'`, '--scale takes an integer from 1 to 16');
+  const opened = await openRun({ run, out: f.out ?? path.join(run, 'samples'), mode, seed, data: f.data, dataDir: f.dataDir, scale, labels: figures.includes('scatter') });
+  try {
+    const { ctx } = opened;
+    checkFigures(ctx.prog.checked, figures, label);
+    io.err(`sampling ${run} (mode ${mode}${figures.some((x) => x !== 'prior' && x !== 'grid2d') ? `, data ${opened.source}` : ''})`);
+    const count = (fig: Figure) => n ?? (fig === 'scatter' ? Math.min(FIGURE_N.scatter.default, ctx.data.size) : FIGURE_N[fig].default);
+    for (const fig of figures) {
+      const file =
+        fig === 'prior' ? samplePrior(ctx, count(fig))
+        : fig === 'reconstruct' ? sampleReconstructions(ctx, count(fig))
+        : fig === 'interpolate' ? sampleInterpolations(ctx, count(fig), steps)
+        : fig === 'grid2d' ? sampleGrid2d(ctx, count(fig), label)
+        : fig === 'scatter' ? sampleScatter(ctx, count(fig))
+        : sampleAnalogies(ctx, count(fig));
+      io.out(file);
+    }
+    return 0;
+  } finally {
+    opened.dispose();
+  }
+}

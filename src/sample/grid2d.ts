@@ -1,0 +1,75 @@
+/**
+ * `--grid2d`: the learned manifold of a 2-D latent (Kingma & Welling 2013, figure 4): a g x g
+ * grid of normal quantiles, z_i = Φ⁻¹(p_i) with p evenly spaced over [0.05, 0.95], decoded.
+ * Columns run over the first coordinate (left to right, increasing), rows over the second (top
+ * to bottom, decreasing). A class-conditional or M2 model decodes every cell with the label
+ * fixed to `label` (default 0); any other latent is drawn from its prior; other covariates are
+ * those of the first test example.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { numel } from '../dsl/types';
+import { CliError } from '../cli/errors';
+import { dataRows, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { decode, gatherRows, labelColumn, scoped } from './decode';
+import type { CheckedProgram, SiteInfo } from '../dsl/checked';
+import { continuousLatents, covariateNames, imageSite, labelInfo, type LabelInfo } from './sites';
+
+/** Φ⁻¹(p), the standard normal quantile (Acklam's rational approximation, |rel. error| < 1.2e-9). */
+export function normalQuantile(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? -Infinity : p === 1 ? Infinity : NaN;
+  const a = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+  const b = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+  const c = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/** g normal quantiles at p evenly spaced over [0.05, 0.95]. */
+export function gridQuantiles(g: number): number[] {
+  return Array.from({ length: g }, (_, i) => normalQuantile(g === 1 ? 0.5 : 0.05 + (0.9 * i) / (g - 1)));
+}
+
+/** The 2-D latent and the label value of a --grid2d figure, or the one-line error why it cannot be drawn. */
+export function grid2dSetup(cp: CheckedProgram, label: number | undefined): { z: SiteInfo; y: LabelInfo | undefined; k: number } {
+  const zs = continuousLatents(cp);
+  const z = zs.find((s) => numel(s.shape) === 2);
+  if (!z) {
+    const dims = zs.map((s) => `the latent \`${s.name}\` has ${numel(s.shape)} dimension${numel(s.shape) === 1 ? '' : 's'}`).join(', ');
+    throw new CliError(
+      `${dims || 'the model has no continuous latent'}; --grid2d needs a 2-D latent`,
+      "train a model with a 2-D latent, e.g. `const Z = 2`: vae train models/vae.vae --set 'const Z = 2'",
+    );
+  }
+  const y = labelInfo(cp);
+  if (label !== undefined && !y) throw new CliError('--label needs a class-conditional model, but the model uses no Category data', 'leave out --label');
+  const k = label ?? 0;
+  if (y && k >= y.classes) throw new CliError(`--label ${k} is out of range: \`${y.name}\` has ${y.classes} classes`, `choose a class from 0 to ${y.classes - 1}`);
+  return { z, y, k };
+}
+
+export function sampleGrid2d(ctx: SampleContext, g: number, label: number | undefined): string {
+  const cp = ctx.prog.checked;
+  const image = imageSite(cp);
+  const { z, y, k } = grid2dSetup(cp, label);
+  const q = gridQuantiles(g);
+  const grid = new Float32Array(g * g * 2);
+  for (let r = 0; r < g; r++) for (let c = 0; c < g; c++) grid.set([q[c]!, q[g - 1 - r]!], 2 * (r * g + c));
+  const n = g * g;
+  const pixels = scoped(() => {
+    const values = new Map<string, tf.Tensor>([[z.name, tf.tensor(grid, [n, ...z.shape])]]); // [g*g, ...event]
+    const others = covariateNames(cp).filter((c) => c !== y?.name);
+    const data = others.length > 0 ? gatherRows(dataRows(ctx, pickExamples(ctx, 1, '--grid2d (for the covariates the model reads)')), new Array<number>(n).fill(0)) : new Map<string, tf.Tensor>(); // name -> [g*g, ...]
+    if (y) {
+      values.set(y.name, labelColumn(n, k)); // [g*g]
+      data.set(y.name, labelColumn(n, k)); // [g*g]
+    }
+    return decode(ctx.prog, image.site, values, data, { mode: ctx.mode, rng: figureRng(ctx, 'grid2d'), n }).dataSync() as Float32Array; // [g*g * event]
+  });
+  const name = y ? `grid2d-${y.name}${k}` : 'grid2d';
+  return writeGrid(ctx, figurePath(ctx, name), image, splitImages(pixels, n), g, g);
+}
