@@ -36,8 +36,13 @@ function nonneg(t: TensorType): boolean {
 }
 
 function expectArity(args: readonly TypedArg[], n: number, ctx: BuiltinContext, name: string, sig: string): boolean {
-  if (args.length !== n || args.some((a) => a.name !== null)) {
-    ctx.error('VAE310', `\`${name}\` takes ${n} positional argument${n === 1 ? '' : 's'}, found ${args.length}`, ctx.call.span, `write ${sig}`);
+  const named = args.find((a) => a.name !== null);
+  if (named) {
+    ctx.error('VAE310', `\`${name}\` takes no named arguments; found \`${named.name}:\``, ctx.call.span, `write \`${sig}\``);
+    return false;
+  }
+  if (args.length !== n) {
+    ctx.error('VAE310', `\`${name}\` takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`, ctx.call.span, `write \`${sig}\``);
     return false;
   }
   return true;
@@ -68,7 +73,7 @@ function elementwise(name: string, doc: string, result: (t: TensorType) => Value
       if (!t) return ERROR_TYPE;
       if (t.vk === 'Category') return ctx.error('VAE310', `\`${name}\` needs real values, found ${formatType(t)}`, args[0]!.expr.span, 'class indices are not numbers; use `onehot(y)`');
       const vk = result(t);
-      if (vk === undefined) return ctx.error('VAE310', `\`${name}\` is undefined for ${formatType(t)} values`, args[0]!.expr.span, domainHint);
+      if (vk === undefined) return ctx.error('VAE310', `\`${name}\` is not defined for every ${formatType(t)} value`, args[0]!.expr.span, domainHint);
       return tensor(vk, t.shape);
     },
   };
@@ -135,7 +140,7 @@ const TABLE: BuiltinSpec[] = [
     signature: 'concat(a, b, ...)',
     doc: 'Concatenates along the last axis; the other axes must agree.',
     check(args, ctx) {
-      if (args.length < 2) return ctx.error('VAE310', '`concat` needs at least two tensors', ctx.call.span, 'write concat(a, b)');
+      if (args.length < 2) return ctx.error('VAE310', '`concat` needs at least two tensors', ctx.call.span, 'write `concat(a, b)`');
       const ts: TensorType[] = [];
       for (const a of args) {
         const t = tensorArg(a, ctx, 'concat');

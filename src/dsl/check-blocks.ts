@@ -15,6 +15,15 @@ import { formatShape, formatTensorType, sameShape, tensor, type DistType, type T
 
 export const ESTIMATOR_ANNOTATIONS = ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] as const;
 
+/** What PyTorch/Pyro users write for the estimators. */
+const ANNOTATION_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['rsample', 'reparam'],
+  ['reparameterize', 'reparam'],
+  ['reinforce', 'score'],
+  ['parallel', 'enumerate'],
+  ['config_enumerate', 'enumerate'],
+]);
+
 function supportHint(support: string, spec: string, found: TensorType, observed: boolean): string | undefined {
   if (spec === 'Bernoulli' && observed) return 'for values in [0, 1] use `ContinuousBernoulli`; or binarize the data (`binarize: dynamic` in the train block) and declare it Binary';
   if (support === 'Category') return 'a Categorical site holds a class index: declare it `Category[k]`';
@@ -44,7 +53,7 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
   }
   if (spec.support === 'Category') {
     if (dist.shape.length > 0) {
-      ctx.accept('VAE301', `\`${spec.name}\` here draws labels of shape ${formatShape(dist.shape)}, but \`${name}\` is one label`, { span: stmt.dist.span }, { secondary: [note] });
+      ctx.accept('VAE301', `\`${spec.name}\` here draws labels of shape ${formatShape(dist.shape)}, but \`${name}\` is one label`, { span: stmt.dist.span }, { secondary: [note], hint: 'give the class probabilities exactly one axis, e.g. a net output `Simplex[k]`' });
       return undefined;
     }
     if (dist.classes !== d.classes) {
@@ -52,6 +61,11 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
       return undefined;
     }
     return d;
+  }
+  const declaredClasses = d.shape[d.shape.length - 1];
+  if (spec.shapeRule === 'onehot' && dist.classes !== undefined && declaredClasses !== undefined && declaredClasses !== dist.classes) {
+    ctx.accept('VAE314', `\`${spec.name}\` here has ${dist.classes} classes but \`${name}\` is declared with ${declaredClasses}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${declaredClasses}` });
+    return undefined;
   }
   if (!broadcastsTo(dist.shape, d.shape)) {
     ctx.accept('VAE301', `shape mismatch for \`${name}\`: \`${spec.name}(...)\` has shape ${formatShape(dist.shape)} but \`${name}\` is ${formatTensorType(d)}`, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, {
@@ -61,7 +75,7 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
     return undefined;
   }
   if ((spec.shapeRule === 'onehot') && dist.classes !== undefined && d.shape[d.shape.length - 1] !== dist.classes) {
-    ctx.accept('VAE314', `\`${spec.name}\` has ${dist.classes} classes but \`${name}\` has ${d.shape[d.shape.length - 1]}`, { span: stmt.dist.span }, { secondary: [note] });
+    ctx.accept('VAE314', `\`${spec.name}\` has ${dist.classes} classes but \`${name}\` has ${d.shape[d.shape.length - 1]}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${d.shape[d.shape.length - 1]}` });
     return undefined;
   }
   return d;
@@ -85,7 +99,7 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
   for (const a of stmt.annotations) {
     const n = a.name.text;
     if (!(ESTIMATOR_ANNOTATIONS as readonly string[]).includes(n)) {
-      const dm = ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
+      const dm = ANNOTATION_ALIASES.get(n) ?? ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
       ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}` });
       continue;
     }
@@ -99,6 +113,17 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
     }
     estimator = a;
   }
+}
+
+/** Names already reported as clashing with a global (once for the model and the guide together). */
+const clashes = new WeakMap<CheckContext, Set<string>>();
+
+function reportedClash(ctx: CheckContext, name: string): boolean {
+  const seen = clashes.get(ctx) ?? new Set<string>();
+  clashes.set(ctx, seen);
+  if (seen.has(name)) return true;
+  seen.add(name);
+  return false;
 }
 
 export interface BlockResult {
@@ -117,7 +142,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
     if (defined.has(name)) continue;
     defined.add(name);
     const clash = ctx.consts.get(name)?.decl.name.span ?? ctx.params.get(name)?.decl.name.span ?? ctx.nets.get(name)?.decl.name.span ?? (stmt.kind === 'let' ? ctx.data.get(name)?.decl.name.span : undefined);
-    if (clash) {
+    if (clash && !reportedClash(ctx, name)) {
       ctx.accept('VAE207', `\`${name}\` is already declared`, { span: stmt.name.span }, { secondary: [{ span: clash, message: 'declared here' }], hint: 'choose another name' });
     }
     if (stmt.kind === 'let') {
@@ -135,21 +160,34 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
     let declared: { type: TensorType; span: Span } | undefined;
     if (stmt.type) {
       const r = resolveType(ctx, stmt.type);
-      if (r) declared = { type: r, span: stmt.type.span };
-      if (r && data && !(sameShape(r.shape, data.type.shape) && r.vk === data.type.vk && r.classes === data.type.classes)) {
+      if (!r) {
+        // The declared type is already reported: uses of this site and its guide/model
+        // agreement are not checked, so the bad type does not cascade.
+        ctx.broken.add(name);
+        continue;
+      }
+      declared = { type: r, span: stmt.type.span };
+      if (data && !(sameShape(r.shape, data.type.shape) && r.vk === data.type.vk && r.classes === data.type.classes)) {
         ctx.accept('VAE301', `\`${name}\` is declared ${formatTensorType(r)} here but ${formatTensorType(data.type)} as data`, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: 'drop the type here: a data site takes its type from the data declaration' });
       }
     } else if (data) {
       declared = { type: data.type, span: data.decl.type.span };
     }
-    const observed: Observed = data && block === 'model' ? (data.partial ? 'partial' : 'yes') : 'no';
+    // A site named like a data declaration that failed to check is taken as observed, so the
+    // failed declaration does not also produce "latent site without a guide site" errors.
+    const brokenData = !data && block === 'model' && ctx.broken.has(name);
+    const observed: Observed = data && block === 'model' ? (data.partial ? 'partial' : 'yes') : brokenData ? 'yes' : 'no';
     const latent = observed !== 'yes';
     if (t.kind === 'error') {
       scope.locals.set(name, { kind: 'site', name, span: stmt.name.span, type: declared?.type ?? tensor('Real', []), latent });
       continue;
     }
     if (t.kind !== 'dist') {
-      ctx.accept('VAE315', `expected a distribution after \`~\`, found ${t.kind === 'tensor' ? formatTensorType(t) : 'a value'}`, { span: stmt.dist.span }, { hint: `for a deterministic value write \`let ${name} = ...\`; for a random one \`${name} ~ Normal(...)\`` });
+      const likelihood = data?.type.vk === 'Binary' ? 'Bernoulli(logits: ...)' : data?.type.vk === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
+      const hint = data && block === 'model'
+        ? `an observed site needs a likelihood around the value, e.g. \`${name} ~ ${likelihood}\``
+        : `for a deterministic value write \`let ${name} = ...\`; for a random one \`${name} ~ Normal(...)\``;
+      ctx.accept('VAE315', `expected a distribution after \`~\`, found ${t.kind === 'tensor' ? formatTensorType(t) : 'a value'}`, { span: stmt.dist.span }, { hint });
       continue;
     }
     const vt = siteType(ctx, stmt, t, declared, observed === 'yes' || (observed === 'partial'));

@@ -3,14 +3,23 @@
  * declared twice is an error that points at both places.
  */
 import { numberSatisfies } from '../distributions/constraints';
+import { DISTRIBUTIONS } from '../distributions/registry';
+import { BUILTINS } from './builtins';
 import type * as A from './ast';
 import type { CheckContext } from './check-context';
-import { constValue, resolveType } from './check-types';
+import { constValue, mentionsBroken, resolveType } from './check-types';
 import { ACTIVATIONS, NET_BODIES, outputTransform, type Activation, type NetBody } from './net-bodies';
 import { didYouMean } from './suggest';
-import { formatTensorType, tensor, type TensorType } from './types';
+import { formatNumber, formatTensorType, tensor, type TensorType } from './types';
 
 function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
+  // A declaration named like a distribution or built-in would hide it everywhere: calls of
+  // `Normal(...)` would become calls of this declaration, with confusing errors at each one.
+  const taken = DISTRIBUTIONS.has(name.text) ? 'a distribution' : BUILTINS.has(name.text) ? 'a built-in function' : NET_BODIES.has(name.text) ? 'a net body' : undefined;
+  if (taken) {
+    ctx.accept('VAE207', `\`${name.text}\` is already the name of ${taken}`, { span: name.span, message: `this ${what}` }, { hint: 'choose another name' });
+    return false;
+  }
   ctx.broken.add(name.text);
   const prev = ctx.globalSpan(name.text);
   if (prev) {
@@ -22,8 +31,13 @@ function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
 
 export function checkConst(ctx: CheckContext, d: A.ConstDecl): void {
   if (!claim(ctx, d.name, 'constant')) return;
+  if (mentionsBroken(ctx, d.value)) return;
   const v = constValue(ctx, d.value);
-  if (v === undefined || !Number.isFinite(v)) {
+  if (v !== undefined && !Number.isFinite(v)) {
+    ctx.accept('VAE308', `\`${d.name.text}\` is not a finite number: it evaluates to ${formatNumber(v)}`, { span: d.value.span }, { hint: 'look for a division by zero or a number too large to represent' });
+    return;
+  }
+  if (v === undefined) {
     ctx.accept('VAE308', `\`${d.name.text}\` must be a number known at compile time`, { span: d.value.span }, { hint: 'a const is a number or arithmetic on numbers and other consts, e.g. `const H = 2 * Z`' });
     return;
   }
@@ -55,12 +69,13 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
   let init = dflt;
   if (d.init) {
     const v = constValue(ctx, d.init);
+    if (v === undefined && mentionsBroken(ctx, d.init)) return;
     if (v === undefined) {
-      ctx.accept('VAE308', 'a param initial value must be a number known at compile time', { span: d.init.span });
+      ctx.accept('VAE308', 'a param initial value must be a number known at compile time', { span: d.init.span }, { hint: 'write a number or a const, e.g. `param s: Positive = 1.0`' });
       return;
     }
     if (!numberSatisfies(type.vk, v) || (type.vk === 'Unit' && (v <= 0 || v >= 1))) {
-      ctx.accept('VAE306', `the initial value ${v} is outside ${type.vk}`, { span: d.init.span }, { hint: type.vk === 'Positive' ? 'a Positive param starts above 0, e.g. `= 1.0`' : 'a Unit param starts strictly between 0 and 1' });
+      ctx.accept('VAE306', `the initial value ${formatNumber(v)} is outside ${type.vk}`, { span: d.init.span }, { hint: type.vk === 'Positive' ? 'a Positive param starts above 0, e.g. `= 1.0`' : 'a Unit param starts strictly between 0 and 1' });
       return;
     }
     init = v;
@@ -93,6 +108,7 @@ function netBody(ctx: CheckContext, d: A.NetDecl): NetBody | undefined {
       hidden = [];
       for (const it of items) {
         const v = constValue(ctx, it);
+        if (v === undefined && mentionsBroken(ctx, it)) return undefined;
         if (v === undefined || !Number.isInteger(v) || v <= 0) {
           ctx.accept('VAE308', 'hidden layer widths must be positive integers known at compile time', { span: it.span }, { hint: 'for example `hidden: [400]` or `hidden: [500, 500]`' });
           return undefined;
@@ -142,7 +158,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
     if (o.name) {
       const prev = seen.get(o.name.text);
       if (prev) {
-        ctx.accept('VAE207', `output \`${o.name.text}\` is declared twice`, { span: o.name.span }, { secondary: [{ span: prev.span, message: 'first declared here' }] });
+        ctx.accept('VAE207', `output \`${o.name.text}\` is declared twice`, { span: o.name.span }, { secondary: [{ span: prev.span, message: 'first declared here' }], hint: 'give each output its own name' });
         ok = false;
       }
       seen.set(o.name.text, o.name);

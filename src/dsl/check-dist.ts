@@ -9,7 +9,7 @@ import type * as A from './ast';
 import { checkExpr, valueOf, type ExprEnv } from './check-expr';
 import { broadcastShapes } from './shapes';
 import { didYouMean } from './suggest';
-import { ERROR_TYPE, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
+import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
 
 function constraintHint(p: ParamSpec, spec: DistSpec): string | undefined {
   switch (p.kind) {
@@ -31,12 +31,40 @@ function satisfies(t: TensorType, kind: ValueKind): boolean {
   return t.value !== undefined && numberSatisfies(kind, t.value);
 }
 
+/** Parameter names from torch, NumPy and textbooks, mapped to this language's names. */
+const PARAM_ALIASES: ReadonlyMap<string, readonly string[]> = new Map([
+  ['mu', ['loc']],
+  ['mean', ['loc']],
+  ['location', ['loc']],
+  ['sigma', ['scale']],
+  ['std', ['scale']],
+  ['sd', ['scale']],
+  ['stddev', ['scale']],
+  ['p', ['probs']],
+  ['prob', ['probs']],
+  ['logit', ['logits']],
+  ['alpha', ['concentration1', 'concentration', 'weights']],
+  ['beta', ['concentration0', 'rate']],
+  ['lambda', ['rate']],
+  ['nu', ['df']],
+  ['a', ['low']],
+  ['b', ['high']],
+]);
+
+function paramHint(key: string, names: readonly string[]): string | undefined {
+  const alias = PARAM_ALIASES.get(key)?.find((n) => names.includes(n));
+  return alias !== undefined ? `did you mean \`${alias}\`?` : didYouMean(key, names);
+}
+
 function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Arg> | undefined {
   const { ctx } = env;
   const bound = new Map<string, A.Arg>();
   const grouped = new Set((spec.oneOf ?? []).filter((g) => g.length > 1).flat());
   const names = spec.params.map((p) => p.name);
   let ok = true;
+  // An argument that could not be bound (unknown name, needs a name) was probably meant for a
+  // missing parameter: then "needs `scale`" would repeat the same mistake, so it is not reported.
+  let unbound = false;
   let position = 0;
   for (const a of e.args) {
     if (a.name === null) {
@@ -44,12 +72,13 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Ar
       if (!p) {
         ctx.accept('VAE305', `\`${spec.name}\` takes at most ${spec.params.length} argument${spec.params.length === 1 ? '' : 's'}, found ${e.args.length}`, { span: a.span }, { hint: `its parameters are: ${names.join(', ')}` });
         ok = false;
-        continue;
+        break;
       }
       if (grouped.has(p.name)) {
         const group = spec.oneOf!.find((g) => g.includes(p.name))!;
         ctx.accept('VAE305', `this argument of \`${spec.name}\` needs a name`, { span: a.span }, { hint: `\`${spec.name}\` takes ${group.map((g) => `\`${g}:\``).join(' or ')}; write e.g. \`${spec.name}(${group[0]}: ...)\`` });
         ok = false;
+        unbound = true;
         continue;
       }
       bound.set(p.name, a);
@@ -57,18 +86,21 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Ar
     }
     const key = a.name.text;
     if (!names.includes(key)) {
-      const dm = didYouMean(key, names);
+      const dm = paramHint(key, names);
       ctx.accept('VAE305', `\`${spec.name}\` has no parameter \`${key}\``, { span: a.name.span }, { hint: dm ?? `\`${spec.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')}` });
       ok = false;
+      unbound = true;
       continue;
     }
     if (bound.has(key)) {
-      ctx.accept('VAE305', `\`${key}\` is given twice`, { span: a.span });
+      ctx.accept('VAE305', `\`${key}\` is given twice`, { span: a.span }, { hint: `remove one of them; \`${spec.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')}` });
       ok = false;
+      unbound = true;
       continue;
     }
     bound.set(key, a);
   }
+  if (unbound) return undefined;
   for (const g of spec.oneOf ?? []) {
     const given = g.filter((n) => bound.has(n));
     if (given.length === 0) {
@@ -97,13 +129,17 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
   switch (spec.shapeRule) {
     case 'elementwise': {
       let shape: number[] = [];
+      const seen: { name: string; arg: A.Arg; type: TensorType }[] = [];
       for (const [name, { arg, type }] of entries) {
         const b = broadcastShapes(shape, type.shape);
         if (!b) {
-          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { hint: 'the parameters of an elementwise distribution must broadcast to one shape' });
+          const other = seen.find((s) => !broadcastShapes(s.type.shape, type.shape)) ?? seen[seen.length - 1];
+          const secondary = other ? [{ span: other.arg.value.span, message: `\`${other.name}\` has shape ${formatShape(other.type.shape)}` }] : [];
+          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { secondary, hint: 'the parameters of an elementwise distribution must broadcast to one shape: sizes are compared from the right and must be equal or 1' });
           return undefined;
         }
         shape = b;
+        seen.push({ name, arg, type });
       }
       return { shape };
     }
@@ -112,7 +148,8 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
       if (!classParam) return undefined;
       const [name, { arg, type }] = classParam;
       if (type.shape.length === 0) {
-        ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` must be a vector over the classes, found a scalar`, { span: arg.value.span }, { hint: 'use a net output such as `Simplex[10]`, or `uniform(10)`' });
+        const hint = name === 'logits' ? 'use a vector with one entry per class, e.g. a net output `Real[10]` or `zeros(10)`' : 'use a vector with one entry per class, e.g. a net output `Simplex[10]` or `uniform(10)`';
+        ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` must be a vector over the classes, found a scalar`, { span: arg.value.span }, { hint });
         return undefined;
       }
       const k = type.shape[type.shape.length - 1]!;
@@ -125,7 +162,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
       if (!w || !locs || !scales) return undefined;
       const k = w.type.shape[0];
       if (w.type.shape.length !== 1 || k === undefined) {
-        ctx.accept('VAE301', 'mixture weights must be a vector over the components', { span: w.arg.value.span });
+        ctx.accept('VAE301', `mixture weights must be a vector over the components, found shape ${formatShape(w.type.shape)}`, { span: w.arg.value.span }, { hint: 'pass one weight per component, e.g. `uniform(3)` or a net output `Simplex[3]`' });
         return undefined;
       }
       for (const p of [locs, scales]) {
@@ -136,7 +173,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
       }
       const b = broadcastShapes(locs.type.shape.slice(1), scales.type.shape.slice(1));
       if (!b) {
-        ctx.accept('VAE302', 'locs and scales do not broadcast', { span: scales.arg.value.span });
+        ctx.accept('VAE302', `locs ${formatShape(locs.type.shape)} and scales ${formatShape(scales.type.shape)} do not broadcast`, { span: scales.arg.value.span }, { secondary: [{ span: locs.arg.value.span, message: `\`locs\` has shape ${formatShape(locs.type.shape)}` }], hint: 'after the component axis, locs and scales must broadcast to one shape' });
         return undefined;
       }
       return { shape: b, classes: k };
@@ -162,8 +199,9 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Expr
       ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found a class index`, { span: arg.value.span }, { hint: 'use `onehot(y)` to turn a class index into numbers' });
       ok = false;
     } else if (!satisfies(t, p.kind)) {
-      const found = t.value !== undefined ? String(t.value) : formatTensorType(t);
-      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found ${found}`, { span: arg.value.span }, { hint: constraintHint(p, spec) });
+      const found = t.value !== undefined ? formatNumber(t.value) : formatTensorType(t);
+      const literalHint = t.value === undefined ? undefined : p.kind === 'Positive' ? `\`${name}\` must be greater than 0, e.g. \`1\`` : p.kind === 'Unit' ? `\`${name}\` must lie in [0, 1], e.g. \`0.5\`` : undefined;
+      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found ${found}`, { span: arg.value.span }, { hint: literalHint ?? constraintHint(p, spec) });
       ok = false;
     }
     typed.set(name, { arg, type: t });

@@ -24,6 +24,14 @@ export interface ExprEnv {
 
 const PYRO_PREFIXES = ['dist', 'pyro', 'torch', 'tf', 'np', 'numpyro', 'F', 'nn', 'math'];
 
+/** Other libraries' names for families the registry has under another name. */
+const DIST_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['Gaussian', 'Normal'],
+  ['LogGaussian', 'LogNormal'],
+  ['Multinomial', 'OneHotCategorical'],
+  ['Student', 'StudentT'],
+]);
+
 export function checkExpr(env: ExprEnv, e: A.Expr): ExprType {
   const t = typeExpr(env, e);
   env.ctx.types.set(e, t);
@@ -74,7 +82,7 @@ export function valueOf(env: ExprEnv, t: ExprType, e: A.Expr): TensorType | unde
       ctx.fail('VAE311', `${formatType(t)} is not a value`, e.span, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
       return undefined;
     default:
-      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span);
+      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span, t.kind === 'list' ? 'lists appear only as arguments of net bodies, e.g. `hidden: [400]`' : t.kind === 'string' ? 'strings appear only after `extends` and in the train block' : 'use a number, a name or a call that gives a tensor');
       return undefined;
   }
 }
@@ -118,11 +126,25 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
   if (ctx.nets.has(name)) return ctx.fail('VAE312', `\`${name}\` is a net; call it`, e.span, `write \`${name}(...)\` with its inputs`);
   if (DISTRIBUTIONS.has(name)) return ctx.fail('VAE311', `\`${name}\` is a distribution, not a value`, e.span, `write \`${name}(...)\` right after \`~\``);
   if (BUILTINS.has(name)) return ctx.fail('VAE312', `\`${name}\` is a function; call it`, e.span, `write \`${name}(...)\``);
+  // An unknown name is reported at its first use only; later uses are quiet.
+  if (firstReport(ctx, name)) return ERROR_TYPE;
   if (scope?.block === 'guide' && env.modelLatents.has(name)) {
     return ctx.fail('VAE201', `\`${name}\` is a model site that the guide has not sampled`, e.span, `the guide cannot read model values; sample \`${name} ~ ...\` in the guide above this line`);
   }
   const visible = [...(scope?.locals.keys() ?? []), ...ctx.data.keys(), ...ctx.consts.keys(), ...ctx.params.keys()];
-  return ctx.fail('VAE201', `unknown name \`${name}\``, e.span, didYouMean(name, visible));
+  const where = scope ? 'declare it (`data`, `const`, `param`) or define it above this line with a site or `let`' : 'declare it with `const` above this line';
+  return ctx.fail('VAE201', `unknown name \`${name}\``, e.span, didYouMean(name, visible) ?? where);
+}
+
+const unknownNames = new WeakMap<CheckContext, Set<string>>();
+
+/** True when `name` was already reported as unknown in this check. */
+function firstReport(ctx: CheckContext, name: string): boolean {
+  const seen = unknownNames.get(ctx) ?? new Set<string>();
+  unknownNames.set(ctx, seen);
+  if (seen.has(name)) return true;
+  seen.add(name);
+  return false;
 }
 
 function positiveish(t: TensorType): boolean {
@@ -141,7 +163,10 @@ function checkBinary(env: ExprEnv, e: A.BinaryExpr): ExprType {
   const r = valueOf(env, rt, e.right);
   if (!l || !r) return ERROR_TYPE;
   for (const [t, x] of [[l, e.left], [r, e.right]] as const) {
-    if (t.vk === 'Category') return ctx.fail('VAE310', 'arithmetic on a class index', x.span, 'class indices are not numbers; use `onehot(y)` to get a vector');
+    if (t.vk === 'Category') {
+      const what = x.kind === 'name' ? `\`${x.name}\`` : 'this operand';
+      return ctx.fail('VAE310', `arithmetic on a class index: ${what} is ${formatTensorType(t)}`, x.span, `class indices are labels, not numbers; use \`onehot(${x.kind === 'name' ? x.name : 'y'})\` to get a one-hot vector`);
+    }
   }
   const shape = broadcastShapes(l.shape, r.shape);
   if (!shape) {
@@ -169,6 +194,13 @@ function checkField(env: ExprEnv, e: A.FieldExpr): ExprType {
     if (f) return f;
     return ctx.fail('VAE206', `\`${t.net}\` has no output \`${e.field.text}\``, e.field.span, didYouMean(e.field.text, t.fields.keys()) ?? `its outputs are: ${[...t.fields.keys()].join(', ')}`);
   }
+  if (t.kind === 'dist') {
+    // Pyro's `.to_event(1)`, torch's `.expand(...)`: shapes come from the site's declared type.
+    const hint = ['to_event', 'expand', 'expand_by', 'independent', 'mask'].includes(e.field.text)
+      ? 'the event shape comes from the site\'s type: write e.g. `z: Real[50] ~ Normal(0, 1)`'
+      : 'a distribution has no fields; it can only appear right after `~`';
+    return ctx.fail('VAE206', `${formatType(t)} has no field \`${e.field.text}\``, e.field.span, hint);
+  }
   return ctx.fail('VAE206', `${formatType(t)} has no field \`${e.field.text}\``, e.field.span, 'only the outputs of a net with named outputs have fields');
 }
 
@@ -179,12 +211,15 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
     const base = callee.target.kind === 'name' ? callee.target.name : undefined;
     const fn = callee.field.text;
     if (base !== undefined && PYRO_PREFIXES.includes(base) && !env.scope?.locals.has(base) && !ctx.data.has(base)) {
-      return ctx.fail('VAE210', `\`${base}.${fn}\` is a Python-style qualified name`, callee.span, `vaelang has no modules: write \`${fn}(...)\``);
+      const hint = ['sample', 'observe', 'factor', 'param', 'plate', 'deterministic'].includes(fn)
+        ? 'vaelang has no modules or effect calls: declare sites with `~`, e.g. `z ~ Normal(0, 1)`; a site named like a data declaration is observed'
+        : `vaelang has no modules: write \`${fn}(...)\``;
+      return ctx.fail('VAE210', `\`${base}.${fn}\` is a Python-style qualified name`, callee.span, hint);
     }
     const t = checkExpr(env, callee);
-    return t.kind === 'error' ? t : ctx.fail('VAE312', `${formatType(t)} is not a function`, callee.span);
+    return t.kind === 'error' ? t : ctx.fail('VAE312', `${formatType(t)} is not a function`, callee.span, 'only nets, distributions and built-ins can be called');
   }
-  if (callee.kind !== 'name') return ctx.fail('VAE312', 'only names can be called', callee.span);
+  if (callee.kind !== 'name') return ctx.fail('VAE312', 'only names can be called', callee.span, 'call a net, a distribution or a built-in by its name, e.g. `decoder(z)`');
   const name = callee.name;
   if (ctx.broken.has(name)) {
     for (const a of e.args) checkExpr(env, a.value);
@@ -202,13 +237,17 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
     return builtin.check(args, { call: e, error: (code, message, span, hint) => ctx.fail(code, message, span, hint) });
   }
   for (const a of e.args) checkExpr(env, a.value);
+  if (firstReport(ctx, `${name}(`)) return ERROR_TYPE;
   if (NET_BODIES.has(name)) return ctx.fail('VAE203', `\`${name}\` is a net body, not a function`, callee.span, `use it in a net declaration: \`net f: Real[784] -> Real[50] = ${name}(...)\``);
   if (name === 'sample' || name === 'observe' || name === 'factor') {
     return ctx.fail('VAE203', `there is no \`${name}\` function`, callee.span, 'declare sites with `~`: `z ~ Normal(0, 1)`; a site named like a data declaration is observed');
   }
   const isUpper = name[0] !== undefined && name[0] === name[0].toUpperCase();
-  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, didYouMean(name, DISTRIBUTIONS.keys()) ?? `the distributions are: ${[...DISTRIBUTIONS.keys()].join(', ')}`);
-  return ctx.fail('VAE203', `unknown function or net \`${name}\``, callee.span, didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...DISTRIBUTIONS.keys()]));
+  const alias = DIST_ALIASES.get(name);
+  const distHint = alias !== undefined && DISTRIBUTIONS.has(alias) ? `the family is called \`${alias}\`` : didYouMean(name, DISTRIBUTIONS.keys());
+  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, distHint ?? `the distributions are: ${[...DISTRIBUTIONS.keys()].join(', ')}`);
+  const fnHint = didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...DISTRIBUTIONS.keys()]) ?? `declare a net with \`net ${name}: ... = mlp(...)\`; the built-ins are: ${[...BUILTINS.keys()].join(', ')}`;
+  return ctx.fail('VAE203', `unknown function or net \`${name}\``, callee.span, fnHint);
 }
 
 function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
@@ -217,9 +256,17 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
   const argTypes = e.args.map((a) => checkExpr(env, a.value));
   const declared = { span: net.decl.name.span, message: `\`${name}\` is declared with ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}: ${net.inputs.map(formatTensorType).join(', ')}` };
   const named = e.args.find((a) => a.name !== null);
-  if (named) return ctx.fail('VAE303', `net inputs are positional; found \`${named.name!.text}:\``, named.span, `write \`${name}(${net.inputs.map((_, i) => `x${i + 1}`).join(', ')})\``);
+  if (named) {
+    const shown = e.args.length === net.inputs.length ? e.args.map((a, i) => (a.value.kind === 'name' ? a.value.name : `x${i + 1}`)) : net.inputs.map((_, i) => `x${i + 1}`);
+    return ctx.fail('VAE303', `net inputs are positional; found \`${named.name!.text}:\``, named.span, `drop the names: write \`${name}(${shown.join(', ')})\``);
+  }
   if (e.args.length !== net.inputs.length) {
-    return ctx.fail('VAE303', `\`${name}\` takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}, found ${e.args.length}`, e.span, 'several inputs are concatenated by the net; pass each one as its own argument', [declared]);
+    const given = argTypes.map((t) => (t.kind === 'tensor' ? (t.vk === 'Category' ? `OneHot[${t.classes ?? 1}]` : formatTensorType(t)) : '...'));
+    const hint =
+      e.args.length > net.inputs.length
+        ? `to give \`${name}\` more inputs, declare them all in its signature: \`net ${name}: (${given.join(', ')}) -> ...\`; the net concatenates them`
+        : `pass all ${net.inputs.length} inputs, in the order of the declaration`;
+    return ctx.fail('VAE303', `\`${name}\` takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}, found ${e.args.length}`, e.span, hint, [declared]);
   }
   let bad = false;
   e.args.forEach((a, i) => {
@@ -237,7 +284,15 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
       ctx.accept('VAE304', `input ${i + 1} of \`${name}\` must be ${formatTensorType(want)}, found ${formatTensorType(t)}`, { span: a.value.span }, { secondary: [declared] });
     } else if (!sameShape(t.shape, want.shape)) {
       bad = true;
-      const hint = t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1) ? `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs` : undefined;
+      const other = [...ctx.nets.values()].find((n) => n.name !== name && n.inputs.length === e.args.length && n.inputs[i] !== undefined && sameShape(n.inputs[i]!.shape, t.shape));
+      const hint =
+        t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1)
+          ? `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs`
+          : other
+            ? `\`${other.name}\` takes ${formatTensorType(other.inputs[i]!)}: did you mean \`${other.name}(...)\`?`
+            : t.shape.length === 0 && a.value.kind === 'name' && env.scope?.locals.get(a.value.name)?.kind === 'site'
+              ? `\`${a.value.name}\` is a scalar site: declare its shape, e.g. \`${a.value.name}: ${want.vk}${formatShape(want.shape)} ~ ...\``
+              : `pass a value of shape ${formatShape(want.shape)}`;
       ctx.accept('VAE304', `input ${i + 1} of \`${name}\` has shape ${formatShape(t.shape)} but the net expects ${formatShape(want.shape)}`, { span: a.value.span }, { hint, secondary: [declared] });
     }
   });

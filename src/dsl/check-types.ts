@@ -3,19 +3,78 @@ import { VALUE_KINDS, type ValueKind } from '../distributions/constraints';
 import type * as A from './ast';
 import type { CheckContext } from './check-context';
 import { didYouMean } from './suggest';
-import { tensor, type TensorType } from './types';
+import { formatNumber, tensor, type TensorType } from './types';
+
+/** Consts already reported as bad dimensions, per check: each is reported at its first use only. */
+const reportedDims = new WeakMap<CheckContext, Set<string>>();
 
 /** Evaluates a dimension: a positive integer literal, a const, or arithmetic on them. */
 export function constDim(ctx: CheckContext, e: A.Expr): number | undefined {
   const v = constValue(ctx, e);
+  if (v !== undefined && (!Number.isInteger(v) || v <= 0) && e.kind === 'name') {
+    const seen = reportedDims.get(ctx) ?? new Set<string>();
+    reportedDims.set(ctx, seen);
+    if (seen.has(e.name)) return undefined;
+    seen.add(e.name);
+    const decl = ctx.consts.get(e.name)?.decl;
+    ctx.accept('VAE308', `a dimension must be a positive integer, but \`${e.name}\` is ${formatNumber(v)}`, { span: e.span }, {
+      hint: 'a size counts elements: make the const a whole number greater than 0',
+      ...(decl ? { secondary: [{ span: decl.value.span, message: `\`${e.name}\` is defined here` }] } : {}),
+    });
+    return undefined;
+  }
+  if (v === undefined && mentionsBroken(ctx, e)) return undefined;
+  const other = v === undefined ? firstNonConst(ctx, e) : undefined;
+  if (other) {
+    // A name that is not a const: reported once per name, not at every size that uses it.
+    const seen = reportedDims.get(ctx) ?? new Set<string>();
+    reportedDims.set(ctx, seen);
+    if (seen.has(`?${other.name}`)) return undefined;
+    seen.add(`?${other.name}`);
+    const declared = ctx.globalSpan(other.name);
+    if (declared) {
+      ctx.accept('VAE308', `\`${other.name}\` is not a compile-time number, so it cannot be a size`, { span: other.span }, { secondary: [{ span: declared, message: `\`${other.name}\` is declared here` }], hint: 'sizes are numbers or `const`s, e.g. `const Z = 50` then `Real[Z]`' });
+    } else {
+      ctx.accept('VAE201', `unknown name \`${other.name}\``, { span: other.span }, { hint: didYouMean(other.name, ctx.consts.keys()) ?? `declare it, e.g. \`const ${other.name} = 50\`` });
+    }
+    return undefined;
+  }
   if (v === undefined || !Number.isInteger(v) || v <= 0) {
-    const found = v === undefined ? 'an expression that is not known at compile time' : String(v);
+    const found = v === undefined ? 'an expression that is not known at compile time' : formatNumber(v);
     ctx.accept('VAE308', `a dimension must be a positive integer known at compile time, found ${found}`, { span: e.span }, {
-      hint: v === undefined ? 'use a number or a `const`, e.g. `const Z = 50` then `Real[Z]`' : undefined,
+      hint: v === undefined ? 'use a number or a `const`, e.g. `const Z = 50` then `Real[Z]`' : 'a size counts elements: use a whole number greater than 0',
     });
     return undefined;
   }
   return v;
+}
+
+/** The first name in a numeric expression that is not a const, if any. */
+function firstNonConst(ctx: CheckContext, e: A.Expr): A.NameExpr | undefined {
+  switch (e.kind) {
+    case 'name':
+      return ctx.consts.has(e.name) ? undefined : e;
+    case 'neg':
+      return firstNonConst(ctx, e.operand);
+    case 'binary':
+      return firstNonConst(ctx, e.left) ?? firstNonConst(ctx, e.right);
+    default:
+      return undefined;
+  }
+}
+
+/** True when the expression uses a name whose declaration failed (already reported). */
+export function mentionsBroken(ctx: CheckContext, e: A.Expr): boolean {
+  switch (e.kind) {
+    case 'name':
+      return ctx.broken.has(e.name);
+    case 'neg':
+      return mentionsBroken(ctx, e.operand);
+    case 'binary':
+      return mentionsBroken(ctx, e.left) || mentionsBroken(ctx, e.right);
+    default:
+      return false;
+  }
 }
 
 /** The value of a compile-time numeric expression, or undefined. */
@@ -62,7 +121,7 @@ export function resolveType(ctx: CheckContext, t: A.TypeExpr): TensorType | unde
     return tensor('Category', [], { classes: dims[0]! });
   }
   if ((vk === 'Simplex' || vk === 'OneHot') && dims.length === 0) {
-    ctx.accept('VAE309', `\`${vk}\` needs a size, the number of classes`, { span: t.span }, { hint: `write \`${vk}[10]\`` });
+    ctx.accept('VAE309', `\`${vk}\` needs a size, the number of classes`, { span: t.span }, { hint: `give the number of classes, e.g. \`${vk}[10]\`` });
     return undefined;
   }
   return tensor(vk, dims);

@@ -97,10 +97,13 @@ export function loadProgram(file: string, opts: LoadOptions = {}): LoadedProgram
     diagnostics.push(...parsed.diagnostics);
     const ext = parsed.program.decls.filter((d): d is A.ExtendsDecl => d.kind === 'extends');
     for (const extra of ext.slice(1)) {
-      diagnostics.push(diag('VAE603', 'a file can extend only one other file', { span: extra.span }, { secondary: [{ span: ext[0]!.span, message: 'the first `extends`' }] }));
+      diagnostics.push(diag('VAE603', 'a file can extend only one other file', { span: extra.span }, { secondary: [{ span: ext[0]!.span, message: 'the first `extends`' }], hint: 'remove one `extends`; to combine two files, let one of them extend the other' }));
     }
     const e = ext[0];
     if (!e) return parsed.program;
+    // An unterminated path string is already reported (VAE102); following it would add a
+    // second error for the same mistake.
+    if (parsed.diagnostics.some((d) => d.code === 'VAE102' && d.primary.span.start === e.pathSpan.start)) return parsed.program;
     const parentAbs = path.resolve(path.dirname(abs), e.path);
     if (chain.includes(parentAbs)) {
       const cycle = [...chain.slice(chain.indexOf(parentAbs)), parentAbs].map((p) => path.basename(p)).join(' -> ');

@@ -4,14 +4,14 @@
  * Python keyword arguments, `#` comments). Cascades from recovery are dropped: after one
  * syntax error, later ones on the same line are not reported.
  */
-import type { IRecognitionException, IToken } from 'chevrotain';
+import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { EOF } from 'chevrotain';
 import type * as A from './ast';
 import { AstBuilder } from './build-ast';
-import { diag, type Diagnostic } from './diagnostics';
+import { diag, type Diagnostic, type Label } from './diagnostics';
 import { vaeParser } from './parser';
 import { lineCol, type Source, type Span } from './source';
-import { UnterminatedString, vaeLexer } from './tokens';
+import { Identifier, LBrace, LBracket, LParen, RBrace, RBracket, RParen, StringLit, UnterminatedString, vaeLexer } from './tokens';
 
 export interface ParseResult {
   readonly program: A.Program;
@@ -26,22 +26,31 @@ function lexHint(ch: string): string | undefined {
   return undefined;
 }
 
-function syntaxHint(e: IRecognitionException, found: IToken, prev: IToken | undefined): string | undefined {
+function syntaxHint(e: IRecognitionException, found: IToken, prev: IToken | undefined, next: IToken | undefined): string | undefined {
   const rule = e.context.ruleStack[e.context.ruleStack.length - 1];
   const msg = e.message;
   if (rule === 'siteStmt' && found.image === '=') {
-    return 'a random site is written `z ~ Normal(0, 1)`; for a deterministic value write `let z = ...`';
+    const name = prev?.tokenType === Identifier ? prev.image : 'z';
+    const dist = next?.tokenType === Identifier && /^[A-Z]/.test(next.image) ? next.image : undefined;
+    return dist
+      ? `a random site is written \`${name} ~ ${dist}(...)\`; for a deterministic value write \`let ${name} = ...\``
+      : `to name a value write \`let ${name} = ...\`; a random site is written \`${name} ~ Distribution(...)\``;
   }
   if (found.image === '=' && (rule === 'args' || rule === 'postfix' || e.context.ruleStack.includes('args'))) {
     return 'keyword arguments are written `name: value`, e.g. `Bernoulli(logits: decoder(z))`';
   }
-  if (found.tokenType === EOF && msg.includes("'}'")) return 'a block opened with `{` is not closed';
-  if (found.tokenType === EOF && msg.includes("')'")) return 'a `(` is not closed';
-  if (found.tokenType === EOF && msg.includes("']'")) return 'a `[` is not closed';
+  const closing = found.tokenType === EOF || found.image === '}' || found.image === ')' || found.image === ']';
+  if (closing && msg.startsWith("expected '}'")) return 'add the missing `}` at the end of the block';
+  if (closing && msg.startsWith("expected ')'")) return 'add the missing `)`';
+  if (closing && msg.startsWith("expected ']'")) return 'add the missing `]`';
   if (rule === 'dataDecl' && msg.includes("':'")) return 'data is declared with a type: `data x: Binary[784]`';
   if (rule === 'netDecl' && msg.includes("'->'")) return 'a net has a signature: `net f: Real[784] -> Real[50] = mlp(hidden: [400], activation: softplus)`';
   if (rule === 'netDecl' && msg.includes("'='")) return 'a net needs a body after `=`: `mlp(hidden: [400], activation: softplus)` or `linear()`';
   if (rule === 'trainEntry' && msg.includes('a value')) return 'each train setting needs a value, e.g. `batch: 100`';
+  if (prev?.image === '~' && msg.includes('an expression')) return 'write a distribution after `~`, e.g. `z ~ Normal(0, 1)`';
+  if (prev?.image === ',' && (found.image === ')' || found.image === ']')) return 'remove the trailing comma';
+  if (msg.startsWith("expected a site ('name ~")) return 'a block holds sites such as `z ~ Normal(0, 1)` and bindings such as `let h = f(z)`';
+  if (msg.startsWith("expected a setting ('name:")) return 'each train setting is written `name: value`, e.g. `batch: 100`';
   if (rule === 'item' && prev === undefined) return 'a .vae file is a list of declarations such as `data x: Binary[784]` and blocks such as `model { ... }`';
   if (found.image === 'sample' || found.image === 'def' || found.image === 'import') {
     return 'vaelang is not Python: declare sites as `name ~ Distribution(...)` inside `model { }` and `guide { }`';
@@ -55,6 +64,22 @@ function errorCode(e: IRecognitionException): 'VAE103' | 'VAE104' | 'VAE105' {
   return 'VAE104';
 }
 
+/** The innermost `open` token without its `close`, for "a `{` is not closed" notes. */
+function unclosed(tokens: readonly IToken[], open: TokenType, close: TokenType): IToken | undefined {
+  const stack: IToken[] = [];
+  for (const t of tokens) {
+    if (t.tokenType === open) stack.push(t);
+    else if (t.tokenType === close) stack.pop();
+  }
+  return stack[stack.length - 1];
+}
+
+const PAIRS: [string, TokenType, TokenType][] = [
+  ["'}'", LBrace, RBrace],
+  ["')'", LParen, RParen],
+  ["']'", LBracket, RBracket],
+];
+
 export function parseSource(src: Source): ParseResult {
   const diagnostics: Diagnostic[] = [];
   const lexed = vaeLexer.tokenize(src.text);
@@ -67,28 +92,48 @@ export function parseSource(src: Source): ParseResult {
     const hint = lexHint(ch[0] ?? '');
     diagnostics.push(diag('VAE101', `unexpected character '${ch}'`, { span: at(e.offset, e.length), message: 'not part of the language' }, { hint }));
   }
-  const tokens = lexed.tokens.filter((t) => {
-    if (t.tokenType !== UnterminatedString) return true;
+  // An unterminated string is reported here and then parsed as a string (up to the end of its
+  // line), so the parser does not report a second, confusing error for the same mistake.
+  const tokens = lexed.tokens.map((t): IToken => {
+    if (t.tokenType !== UnterminatedString) return t;
     errorLines.add(lineCol(src, t.startOffset).line);
     diagnostics.push(
-      diag('VAE102', 'this string is never closed', { span: at(t.startOffset, t.image.length), message: 'missing a closing "' }, { hint: 'strings end on the line where they start: "vae.vae"' }),
+      diag('VAE102', 'this string is never closed', { span: at(t.startOffset, t.image.length), message: 'missing a closing "' }, { hint: 'add the closing `"`; a string ends on the line where it starts' }),
     );
-    return false;
+    return { ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx ?? t.tokenTypeIdx };
   });
+  const last = tokens[tokens.length - 1];
 
   vaeParser.input = tokens;
   const cst = vaeParser.program();
   for (const e of vaeParser.errors) {
     const found = e.token;
     const isEof = found.tokenType === EOF || !Number.isFinite(found.startOffset);
-    const start = isEof ? src.text.length : found.startOffset;
-    const line = lineCol(src, start).line;
+    // At the end of the file, point just after the last token (not at an empty last line).
+    const start = isEof ? (last ? last.startOffset + last.image.length : src.text.length) : found.startOffset;
+    const nextIndex = isEof ? -1 : tokens.findIndex((t) => t.startOffset >= start);
+    const prevIndex = isEof ? tokens.length - 1 : nextIndex - 1;
+    const prev = prevIndex >= 0 ? tokens[prevIndex] : nextIndex === -1 ? last : undefined;
+    const next = nextIndex >= 0 ? tokens[nextIndex + 1] : undefined;
+    let span: Span = isEof ? { file: src.path, start, end: start } : at(start, found.image.length);
+    let message = e.message;
+    // `batch:` followed by the next setting: point at the setting that has no value.
+    const key = prevIndex >= 1 ? tokens[prevIndex - 1] : undefined;
+    if (errorCode(e) === 'VAE105' && e.context.ruleStack.includes('trainEntry') && prev?.image === ':' && key?.tokenType === Identifier) {
+      message = `\`${key.image}\` has no value`;
+      span = { file: src.path, start: key.startOffset, end: prev.startOffset + 1 };
+    }
+    const line = lineCol(src, span.start).line;
     if (errorLines.has(line)) continue;
     errorLines.add(line);
-    const prevIndex = tokens.findIndex((t) => t.startOffset >= start) - 1;
-    const prev = prevIndex >= 0 ? tokens[prevIndex] : prevIndex === -2 ? tokens[tokens.length - 1] : undefined;
-    const span = isEof ? at(Math.max(0, start), 0) : at(start, found.image.length);
-    diagnostics.push(diag(errorCode(e), e.message, { span }, { hint: syntaxHint(e, found, prev) }));
+    const secondary: Label[] = [];
+    const closer = PAIRS.find(([label]) => e.message.startsWith(`expected ${label} `));
+    if (closer && (isEof || PAIRS.some(([, , c]) => c === found.tokenType))) {
+      // A missing `)`, `]` or `}`: show where the unclosed one was opened.
+      const opener = unclosed(isEof ? tokens : tokens.slice(0, nextIndex), closer[1], closer[2]);
+      if (opener) secondary.push({ span: at(opener.startOffset, 1), message: `this \`${opener.image}\` is never closed` });
+    }
+    diagnostics.push(diag(errorCode(e), message, { span }, { hint: syntaxHint(e, found, prev, next), secondary }));
   }
   const program = new AstBuilder(src.path).program(cst);
   return { program, diagnostics };

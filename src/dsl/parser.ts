@@ -25,9 +25,16 @@ function listWords(items: string[]): string {
 
 /** Replaces Chevrotain's "Expecting token of type --> X <--" texts with plain language. */
 export const vaeErrorMessages: IParserErrorMessageProvider = {
-  buildMismatchTokenMessage({ expected, actual }) {
+  buildMismatchTokenMessage({ expected, actual, ruleName }) {
     if (expected === EOF) {
       return `expected a declaration (data, const, param, net, model, guide, train or extends) but found ${describeToken(actual)}`;
+    }
+    // A `{ ... }` loop stopped at something that cannot start an entry: say what may come next.
+    if (expected === T.RBrace && ruleName === 'blockOrOverride' && actual.tokenType !== EOF) {
+      return `expected a site ('name ~ Distribution(...)'), 'let' or '}' but found ${describeToken(actual)}`;
+    }
+    if (expected === T.RBrace && ruleName === 'trainBlock' && actual.tokenType !== EOF) {
+      return `expected a setting ('name: value') or '}' but found ${describeToken(actual)}`;
     }
     return `expected ${labelOf(expected)} but found ${describeToken(actual)}`;
   },

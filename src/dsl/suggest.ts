@@ -17,7 +17,8 @@ export function editDistance(a: string, b: string): number {
 
 /** The closest candidate within a distance that scales with the word's length, if any. */
 export function suggest(word: string, candidates: Iterable<string>): string | undefined {
-  const limit = Math.max(1, Math.min(3, Math.floor(word.length / 3) + 1));
+  // A one-letter name is one edit away from every other one-letter name: only case counts then.
+  const limit = word.length <= 1 ? 0.5 : Math.max(1, Math.min(3, Math.floor(word.length / 3) + 1));
   let best: string | undefined;
   let bestD = Infinity;
   for (const c of candidates) {

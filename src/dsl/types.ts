@@ -69,6 +69,13 @@ export function formatTensorType(t: TensorType): string {
   return t.shape.length === 0 ? t.vk : `${t.vk}${formatShape(t.shape)}`;
 }
 
+/** A compile-time number as users read it: no `NaN` or `Infinity` in messages. */
+export function formatNumber(v: number): string {
+  if (Number.isNaN(v)) return '0 / 0 (not a number)';
+  if (!Number.isFinite(v)) return v > 0 ? 'infinity' : '-infinity';
+  return String(v);
+}
+
 export function formatShape(s: Shape): string {
   return `[${s.join(', ')}]`;
 }

@@ -1,0 +1,31 @@
+/** Every shipped model (models/*.vae, globbed so new models are covered) checks with zero diagnostics. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkFile } from '../../src/dsl/index';
+import { renderDiagnostics } from '../../src/dsl/render-diagnostic';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const models = fs
+  .readdirSync(path.join(root, 'models'))
+  .filter((f) => f.endsWith('.vae'))
+  .sort();
+
+describe('models/*.vae', () => {
+  it('there are models to check', () => {
+    expect(models.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const file of models) {
+    it(`${file} checks clean`, () => {
+      const r = checkFile(`models/${file}`, { cwd: root });
+      expect(renderDiagnostics(r.diagnostics, r.sources)).toBe('');
+      expect(r.checked).toBeDefined();
+      expect(r.plan).toBeDefined();
+      // Every latent of the model has a guide site and a planned estimator.
+      const latents = r.checked!.model.sites.filter((s) => s.observed !== 'yes').map((s) => s.name);
+      expect(r.plan!.sites.map((s) => s.name).sort()).toEqual([...latents].sort());
+    });
+  }
+});
