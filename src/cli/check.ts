@@ -5,6 +5,7 @@ import { describeDist, type Plan } from '../inference/plan';
 import { parseEstimatorFlags, parseObjectiveFlag } from './flags';
 import type { Printer } from './errors';
 import { formatTensorType } from '../dsl/types';
+import { formatObjective } from '../dsl/train-config';
 import type { CheckedProgram } from '../dsl/checked';
 
 export interface CheckFlags {
@@ -19,7 +20,7 @@ export function formatPlan(plan: Plan): string {
   const header = ['site', 'distribution', 'estimator', 'why'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`;
-  const obj = plan.objective.kind === 'elbo' ? 'elbo' : `iwae(k: ${plan.objective.k})`;
+  const obj = formatObjective(plan.objective);
   if (rows.length === 0) return `estimator plan (objective: ${obj}): no latent sites`;
   return [`estimator plan (objective: ${obj}):`, line(header), ...rows.map(line)].join('\n');
 }

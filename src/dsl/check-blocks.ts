@@ -128,6 +128,8 @@ function reportedClash(ctx: CheckContext, name: string): boolean {
 
 export interface BlockResult {
   readonly sites: SiteInfo[];
+  /** The block's scope after its last statement (an expectation objective is typed in the guide's). */
+  readonly scope: Scope;
 }
 
 export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: ReadonlySet<string>, firstId: number): BlockResult {
@@ -210,5 +212,5 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
       deps: depsOf(ctx, scope, stmt.dist),
     });
   }
-  return { sites };
+  return { sites, scope };
 }

@@ -85,11 +85,19 @@ function numArg(args: Map<string, A.Expr>, name: string, dflt: number, check: (x
 const SETTINGS: SettingSpec[] = [
   {
     key: 'objective',
-    syntax: '`objective: elbo` or `objective: iwae(k: 5)`',
-    doc: 'The training objective: the ELBO or the importance-weighted bound with K samples (Burda et al. 2015).',
-    parse(values) {
+    syntax: '`objective: elbo`, `objective: iwae(k: 5)` or `objective: minimize(square(x))`',
+    doc: 'The training objective: the ELBO, the importance-weighted bound with K samples (Burda et al. 2015), or the expectation under the guide of an expression of guide sites to minimize or maximize.',
+    parse(values, ctx) {
       const v = single(values, this.syntax);
       if (!v.ok) return v;
+      const e = v.value;
+      if (e.kind === 'call' && e.callee.kind === 'name' && (e.callee.name === 'minimize' || e.callee.name === 'maximize')) {
+        const arg = e.args[0];
+        if (e.args.length !== 1 || !arg || arg.name !== null) return fail(`\`${e.callee.name}\` takes one expression of guide sites`, 'for example `objective: minimize(square(x))`', e.span);
+        const src = ctx.sources.get(arg.value.span.file);
+        const text = src ? src.text.slice(arg.value.span.start, arg.value.span.end) : '...';
+        return ok({ kind: 'expectation' as const, sense: e.callee.name, text });
+      }
       const c = callArgs(v.value, ['k']);
       if (!c.ok) return c;
       if (c.value.name === 'elbo') return c.value.args.size > 0 ? fail('`elbo` takes no arguments; use `particles: N` for more samples', undefined, v.value.span) : ok({ kind: 'elbo' as const });
@@ -97,7 +105,7 @@ const SETTINGS: SettingSpec[] = [
         const k = numArg(c.value.args, 'k', 5, (x) => Number.isInteger(x) && x >= 1, 'a positive integer');
         return k.ok ? ok({ kind: 'iwae' as const, k: k.value }) : k;
       }
-      return fail(`unknown objective \`${c.value.name}\``, didYouMean(c.value.name, ['elbo', 'iwae']) ?? 'choose `elbo` or `iwae(k: 5)`', v.value.span);
+      return fail(`unknown objective \`${c.value.name}\``, didYouMean(c.value.name, ['elbo', 'iwae', 'minimize', 'maximize']) ?? 'choose `elbo`, `iwae(k: 5)` or `minimize(f)`', v.value.span);
     },
   },
   { key: 'particles', syntax: '`particles: 1`', doc: 'Monte Carlo samples per example for the ELBO.', parse: positiveInt('`particles: 1`') },

@@ -6,6 +6,9 @@
 import type * as A from './ast';
 import { CheckContext } from './check-context';
 import { checkBlock } from './check-blocks';
+import type { Scope } from './check-context';
+import { checkExpr } from './check-expr';
+import { formatType } from './types';
 import { checkConst, checkData, checkNet, checkParam } from './check-decls';
 import { checkModelGuide } from './check-model-guide';
 import { checkTrain } from './check-train';
@@ -29,6 +32,32 @@ function pickBlock(ctx: CheckContext, decls: readonly A.Decl[], which: A.BlockNa
   return blocks[0] ?? null;
 }
 
+/** The argument of the last `objective: minimize(f)` / `maximize(f)` entry, if any. */
+function expectationExpr(trains: readonly A.TrainDecl[]): A.Arg | undefined {
+  let found: A.Arg | undefined;
+  for (const t of trains) {
+    for (const e of t.entries) {
+      if (e.key.text !== 'objective') continue;
+      const v = e.values[0];
+      found = v?.kind === 'call' && v.callee.kind === 'name' && (v.callee.name === 'minimize' || v.callee.name === 'maximize') && v.args.length === 1 && v.args[0]!.name === null ? v.args[0] : undefined;
+    }
+  }
+  return found;
+}
+
+/** An expectation objective: f is typed in the guide's final scope and must be numeric. */
+function checkExpectation(ctx: CheckContext, arg: A.Arg, scope: Scope | undefined, guideDecl: A.BlockDecl | null, modelLatents: ReadonlySet<string>): void {
+  if (!guideDecl || !scope) {
+    ctx.accept('VAE406', 'an expectation objective needs a `guide` block', { span: arg.value.span }, { hint: 'declare the random variables in `guide { ... }`, e.g. `x ~ Normal(theta, 1)`' });
+    return;
+  }
+  const t = checkExpr({ ctx, scope, modelLatents }, arg.value);
+  if (t.kind === 'error') return;
+  if (t.kind !== 'tensor' || t.vk === 'Category') {
+    ctx.accept('VAE312', `the objective must be a number per example, found ${formatType(t)}`, { span: arg.value.span }, { hint: 'use arithmetic on guide sites, e.g. `minimize(square(x))`; vectors are summed' });
+  }
+}
+
 export function checkProgram(program: A.Program, sources: SourceSet): CheckResult {
   const ctx = new CheckContext(sources);
   const decls = program.decls;
@@ -49,9 +78,13 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   const modelLatents = new Set([...modelNames].filter((n) => !ctx.data.has(n) || ctx.data.get(n)!.partial));
 
   const modelSites: SiteInfo[] = modelDecl ? checkBlock(ctx, modelDecl, modelLatents, 0).sites : [];
-  const guideSites: SiteInfo[] = guideDecl ? checkBlock(ctx, guideDecl, modelLatents, modelSites.length).sites : [];
+  const guideResult = guideDecl ? checkBlock(ctx, guideDecl, modelLatents, modelSites.length) : undefined;
+  const guideSites: SiteInfo[] = guideResult?.sites ?? [];
+  const trainsEarly = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
+  const expectation = expectationExpr(trainsEarly);
   const guideNames = new Set(guideDecl?.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text) ?? []);
-  checkModelGuide(ctx, modelSites, guideSites, modelDecl, guideDecl, modelNames, guideNames);
+  if (expectation) checkExpectation(ctx, expectation, guideResult?.scope, guideDecl, modelLatents);
+  else checkModelGuide(ctx, modelSites, guideSites, modelDecl, guideDecl, modelNames, guideNames);
 
   const categoryData = new Map([...ctx.data.values()].filter((d) => d.type.vk === 'Category').map((d) => [d.name, d.partial]));
   const trains = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
@@ -61,6 +94,7 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   const block = (decl: A.BlockDecl | null, sites: SiteInfo[]): BlockInfo => ({ decl, stmts: decl?.stmts ?? [], sites });
   const checked: CheckedProgram = {
+    objectiveExpr: train.train.config.objective.kind === 'expectation' ? (expectation?.value ?? null) : null,
     program,
     sources,
     consts: new Map([...ctx.consts].map(([k, v]) => [k, v.value])),

@@ -83,6 +83,8 @@ export interface CheckedProgram {
   readonly calls: ReadonlyMap<A.CallExpr, CallTarget>;
   readonly refs: ReadonlyMap<A.NameExpr, Ref>;
   readonly train: ResolvedTrain;
+  /** The f of `objective: minimize(f)` / `maximize(f)`, typed in the guide's scope. */
+  readonly objectiveExpr: A.Expr | null;
 }
 
 export function siteByName(block: BlockInfo, name: string): SiteInfo | undefined {

@@ -49,6 +49,8 @@ export interface CompiledProgram {
   readonly nets: ReadonlyMap<string, CompiledNet>;
   readonly model: CompiledBlock;
   readonly guide: CompiledBlock;
+  /** f of an expectation objective, evaluated in the guide's environment: [...batch] (event summed). */
+  readonly objective: ((env: EvalEnv) => tf.Tensor) | null;
   /** Creates every variable of the program in `store` (seeded). */
   initParams(store: ParamStore, rng: Rng): void;
 }
@@ -181,7 +183,11 @@ class Compiler {
         const f = this.expr(stmt.value);
         const name = stmt.name.text;
         return (_rt: Runtime, env: EvalEnv) => {
-          env.locals.set(name, f(env));
+          try {
+            env.locals.set(name, f(env));
+          } catch (err) {
+            throw runtimeError(`\`let ${name}\``, stmt.span, err);
+          }
         };
       }
       const cs = bySite.get(stmt)!;
@@ -189,6 +195,7 @@ class Compiler {
         try {
           const msg = init(cs, cs.makeDist(env));
           rt.apply(msg);
+          checkValueShape(cs.info, msg);
           env.locals.set(cs.info.name, msg.value!);
         } catch (err) {
           throw siteError(cs.info, err);
@@ -205,16 +212,38 @@ class Compiler {
   }
 }
 
+const SHAPE_HINT = 'the data or a net did not have the shape the program declares; check the data binding (--data) and the declared types';
+
 /** Turns a failure inside a site into a diagnostic at the site's span (no tfjs text). */
 export function siteError(site: SiteInfo, err: unknown): Error {
+  return runtimeError(`the site \`${site.name}\``, site.stmt.span, err);
+}
+
+/** A failure at run time (a site's or a `let`'s), as a VAE902 diagnostic at `span` (no tfjs text). */
+export function runtimeError(what: string, span: A.Stmt['span'], err: unknown): Error {
   if (err instanceof DiagnosticError) return err;
   const raw = err instanceof Error ? err.message : String(err);
   const shapes = [...raw.matchAll(/\[[\d, ]*\]/g)].map((m) => m[0]).slice(0, 2);
   const detail = shapes.length === 2 ? `: values of shapes ${shapes[0]} and ${shapes[1]} met` : '';
-  return new DiagnosticError([
-    diag('VAE902', `the site \`${site.name}\` failed at run time${detail}`, { span: site.stmt.span }, {
-      hint: 'the data or a net did not have the shape the program declares; check the data binding (--data) and the declared types',
-    }),
+  return new DiagnosticError([diag('VAE902', `${what} failed at run time${detail}`, { span }, { hint: SHAPE_HINT })]);
+}
+
+/**
+ * A site's value must end in its declared event shape, and a fully observed one must be
+ * [B, ...event]: otherwise data of the wrong shape would broadcast silently or fail later,
+ * far from the site (in the objective), with tfjs's text.
+ */
+function checkValueShape(site: SiteInfo, msg: Message): void {
+  const v = msg.value;
+  if (!v) return;
+  const rank = site.shape.length;
+  const observed = msg.observation !== null && msg.observation.mask === null;
+  const event = v.shape.slice(Math.max(0, v.rank - rank));
+  const fits = v.rank >= rank && event.every((d, i) => d === site.shape[i]) && (!observed || v.rank === rank + 1);
+  if (fits) return;
+  const want = `[${[observed ? 'B' : '...', ...site.shape].join(', ')}]`;
+  throw new DiagnosticError([
+    diag('VAE902', `the site \`${site.name}\` got a value of shape [${v.shape.join(', ')}]; its declared type needs ${want}`, { span: site.stmt.span }, { hint: SHAPE_HINT }),
   ]);
 }
 
@@ -237,21 +266,45 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
   const model = c.block(cp.model.stmts, cp.model.sites);
   const guide = c.block(cp.guide.stmts, cp.guide.sites);
   const guideNets = netsUsedBy(cp, cp.guide.stmts);
+  const guideParams = paramsUsedBy(cp, cp.guide.stmts);
+  let objective: CompiledProgram['objective'] = null;
+  if (cp.objectiveExpr) {
+    const f = c.expr(cp.objectiveExpr);
+    const rank = rankOf(cp.types.get(cp.objectiveExpr));
+    objective = (env) => {
+      const v = f(env) as tf.Tensor; // [...batch, ...event]
+      return rank === 0 ? v : tf.sum(v, Array.from({ length: rank }, (_, i) => v.rank - rank + i)); // [...batch]
+    };
+  }
   return {
     checked: cp,
     nets,
     model,
     guide,
+    objective,
     initParams(store, rng) {
       for (const p of pending) p(store, rng);
       for (const n of cp.nets) store.setSide(n.name, guideNets.has(n.name) ? 'guide' : 'model');
       for (const p of cp.params) {
         const init = inverseTransform(p.type.vk, p.init);
         store.create(paramVariableName(p.name), p.name, () => tf.fill([...p.type.shape], init)); // [...shape]
-        store.setSide(p.name, 'model');
+        store.setSide(p.name, guideParams.has(p.name) ? 'guide' : 'model');
       }
     },
   };
+}
+
+function paramsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {
+  const out = new Set<string>();
+  for (const [node, ref] of cp.refs) {
+    if (ref.kind !== 'param') continue;
+    if (stmts.some((s) => contains(s, node.span.start) && s.span.file === node.span.file)) out.add(ref.name);
+  }
+  return out;
+}
+
+function contains(s: A.Stmt, offset: number): boolean {
+  return s.span.start <= offset && offset < s.span.end;
 }
 
 function netsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {

@@ -49,7 +49,8 @@ export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Te
       observations.set(d.name, { value: col, mask: null });
     }
   }
-  return { size, data, observations };
+  // A program without data (e.g. an expectation objective) runs on one pseudo-example.
+  return { size: cp.data.length === 0 ? 1 : size, data, observations };
 }
 
 export interface Traces {
@@ -58,6 +59,8 @@ export interface Traces {
   readonly K: number;
   readonly B: number;
   readonly enumCount: number;
+  /** The guide's environment after it ran (its lets and site values), for expectation objectives. */
+  readonly guideEnv: EvalEnv;
 }
 
 export interface ExecuteOptions {
@@ -103,10 +106,10 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
   }
   guideHandlers.push(condition(partial), seed(rng.fold(0)), plate([K, B]), enumerate);
   const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false });
-  prog.guide.run(new Runtime(guideHandlers), env(), init);
+  const guideEnv = prog.guide.run(new Runtime(guideHandlers), env(), init);
 
   const modelTrace = new TraceHandler();
   const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), plate([K, B])];
   prog.model.run(new Runtime(modelHandlers), env(), init);
-  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, enumCount: enumerate.count };
+  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, enumCount: enumerate.count, guideEnv };
 }

@@ -30,7 +30,7 @@ export interface SitePlan {
   readonly estimator: EstimatorKind;
   readonly source: 'auto' | 'annotation' | 'cli';
   readonly reason: string;
-  readonly kl: 'analytic' | 'mc' | 'exact';
+  readonly kl: 'analytic' | 'mc' | 'exact' | 'none';
   readonly klReason: string;
   readonly supportSize: number | undefined;
 }
@@ -82,6 +82,7 @@ function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparam
     case 'reparam':
     case 'stl':
     case 'dreg':
+      if (kind !== 'reparam' && objective.kind === 'expectation') return { code: 'VAE505', message: `\`${kind}\` is an estimator of a variational bound; the objective is an expectation`, hint: 'use `@reparam` or `@score`' };
       if (discrete) return { code: 'VAE501', message: `\`${name}\` is discrete (${g.spec.name}); it cannot be reparameterized`, hint: n !== undefined && n <= MAX_ENUMERATE ? 'use `@enumerate` (exact) or `@score`; or a relaxation such as `RelaxedOneHotCategorical`' : 'use `@score`; or a relaxation such as `RelaxedOneHotCategorical`' };
       if (!g.spec.reparam) return { code: 'VAE504', message: `\`${g.spec.name}\` has no reparameterized sampler`, hint: 'use `@score`, or a family with a reparameterized sampler such as `LogNormal`' };
       if (kind === 'stl' && objective.kind === 'iwae') return { code: 'VAE505', message: '`stl` is the ELBO path-derivative estimator; the objective is iwae', hint: 'use `@dreg`, its IWAE counterpart (Tucker et al. 2018)' };
@@ -96,6 +97,7 @@ function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparam
       if (n > MAX_ENUMERATE) return { code: 'VAE503', message: `\`${name}\` has ${n} possible values; enumeration is limited to ${MAX_ENUMERATE}`, hint: 'use `@score` (or `@vimco` under iwae)' };
       return undefined;
     case 'vimco':
+      if (objective.kind === 'expectation') return { code: 'VAE505', message: '`vimco` is an estimator of the iwae bound; the objective is an expectation', hint: 'use `@score`' };
       if (objective.kind !== 'iwae' || objective.k < 2) return { code: 'VAE505', message: '`vimco` needs the iwae objective with k >= 2', hint: 'set `objective: iwae(k: 5)`, or use `@score` under elbo' };
       return undefined;
     case 'score':
@@ -104,6 +106,7 @@ function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparam
 }
 
 function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Objective, mode: KlMode): { kl: SitePlan['kl']; klReason: string } {
+  if (objective.kind === 'expectation') return { kl: 'none', klReason: 'expectation objective' };
   if (estimator === 'enumerate') return { kl: 'exact', klReason: 'exact over the enumerated support' };
   if (objective.kind === 'iwae') return { kl: 'mc', klReason: 'iwae uses per-sample log-weights' };
   if (mode === 'mc') return { kl: 'mc', klReason: 'kl: mc' };
@@ -132,7 +135,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
   const overrides0 = new Map(overrides);
   const reparamSites = new Set<string>();
   for (const g of checked.guide.sites) {
-    const m = checked.model.sites.find((s) => s.name === g.name);
+    const m = objective.kind === 'expectation' ? g : checked.model.sites.find((s) => s.name === g.name);
     if (!m) continue;
     const annotation = g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text));
     const cli = overrides.get(g.name);

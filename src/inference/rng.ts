@@ -46,9 +46,12 @@ export class Rng {
     return this.fold(h >>> 0);
   }
 
-  /** An integer seed for one tfjs random op, in [0, 2^31). */
+  /**
+   * An integer seed for one tfjs random op, in [1, 2^31). Never 0: tf.randomNormal treats a
+   * falsy seed as "unseeded" and draws from Math.random (tfjs-core rand_util MPRandGauss).
+   */
   seed(): number {
-    return mix32(this.hi ^ Math.imul(this.lo, 0x27d4eb2f)) & 0x7fffffff;
+    return (mix32(this.hi ^ Math.imul(this.lo, 0x27d4eb2f)) & 0x7fffffff) || 1;
   }
 
   /**

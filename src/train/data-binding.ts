@@ -111,6 +111,12 @@ function readFileColumns(cp: CheckedProgram, bindings: Map<string, string>): Rec
 
 /** Loads and validates the data of a program (see the module comment). */
 export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<BoundData> {
+  if (cp.data.length === 0) {
+    // A program without data (an expectation objective): one pseudo-example per step.
+    const one: Dataset = { name: 'no data', size: 1, columns: {} };
+    const none: Dataset = { name: 'no data', size: 0, columns: {} };
+    return { splits: { train: one, valid: none, test: one }, source: 'none (the program declares no data)', dynamic: new Set() };
+  }
   const cfg = cp.train.config;
   const source = opts.data ?? cfg.dataset ?? 'binarized-mnist';
   const bin = opts.binarize ?? cfg.binarize;

@@ -186,6 +186,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     });
 
   let checkpoint = path.join(dir, 'checkpoint');
+  const label = config.objective.kind === 'elbo' ? 'ELBO' : config.objective.kind === 'iwae' ? `IWAE-${config.objective.k}` : 'objective';
+  const printEvery = totalEpochs > 50 ? Math.ceil(totalEpochs / 20) : 1;
   let stopped: TrainResult['stopped'] = 'done';
   const bar = cmd.progress && !cmd.json ? new SingleBar({ format: ' epoch {epoch} |{bar}| {value}/{total} steps | ELBO {elbo} | {rate} ex/s | ETA {eta_formatted}', barsize: 24, hideCursor: true }, undefined) : null;
   try {
@@ -244,7 +246,10 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       }
       checkpoint = await saveState(epoch + 1, 0);
       if (cmd.json) io.out(JSON.stringify(rec));
-      else io.err(`epoch ${String(epoch + 1).padStart(3)}/${totalEpochs}  train ELBO ${fmt(trainElbo)}  valid ELBO ${valid ? fmt(valid.elbo) : 'n/a'}  KL ${fmt(trainKl)}  ${Math.round(rec.examplesPerSec).toLocaleString('en-US')} ex/s  ${fmt(seconds, 1)} s`);
+      else if ((epoch + 1) % printEvery === 0 || epoch + 1 === totalEpochs) {
+        const kl = config.objective.kind === 'expectation' ? '' : `  KL ${fmt(trainKl)}`;
+        io.err(`epoch ${String(epoch + 1).padStart(3)}/${totalEpochs}  train ${label} ${fmt(trainElbo)}  valid ${label} ${valid ? fmt(valid.elbo) : 'n/a'}${kl}  ${Math.round(rec.examplesPerSec).toLocaleString('en-US')} ex/s  ${fmt(seconds, 1)} s`);
+      }
       if (config.earlyStopping !== null && sinceBest >= config.earlyStopping) {
         stopped = 'early';
         if (!cmd.json) io.err(`early stopping: no better validation ELBO for ${sinceBest} epochs`);

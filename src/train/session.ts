@@ -40,7 +40,7 @@ export function loadChecked(req: ProgramRequest, readFile?: (p: string) => strin
 export function programRecord(req: ProgramRequest, outcome: CheckOutcome): ProgramRecord {
   const sources: Record<string, string> = {};
   for (const [k, v] of outcome.sources) if (!k.startsWith('--set')) sources[k] = v.text;
-  const objective = req.objective ? (req.objective.kind === 'elbo' ? 'elbo' : `iwae:${req.objective.k}`) : null;
+  const objective = req.objective?.kind === 'elbo' ? 'elbo' : req.objective?.kind === 'iwae' ? `iwae:${req.objective.k}` : null;
   return { root: req.file, sources, sets: [...(req.sets ?? [])], estimators: Object.fromEntries(req.estimators ?? []), objective };
 }
 

@@ -22,7 +22,9 @@ export class EstimatorState {
   baseline(site: string): tf.Variable {
     let b = this.baselines.get(site);
     if (!b) {
-      b = tf.variable(tf.scalar(0), false, `baseline.${site}#${++baselineCounter}`); // []
+      const zero = tf.scalar(0); // []
+      b = tf.variable(zero, false, `baseline.${site}#${++baselineCounter}`); // []
+      zero.dispose(); // the variable holds its own reference to the data
       this.baselines.set(site, b);
     }
     return b;
@@ -32,7 +34,9 @@ export class EstimatorState {
   apply(updates: ReadonlyMap<string, tf.Tensor>): void {
     for (const [site, mean] of updates) {
       const b = this.baseline(site);
-      b.assign(tf.tidy(() => tf.add(tf.mul(this.decay, b), tf.mul(1 - this.decay, mean)))); // []
+      const next = tf.tidy(() => tf.add(tf.mul(this.decay, b), tf.mul(1 - this.decay, mean))); // []
+      b.assign(next);
+      next.dispose(); // assign shares the data; the tensor handle itself would leak
     }
   }
 
@@ -41,7 +45,11 @@ export class EstimatorState {
   }
 
   load(values: Readonly<Record<string, number>>): void {
-    for (const [k, v] of Object.entries(values)) this.baseline(k).assign(tf.scalar(v));
+    for (const [k, v] of Object.entries(values)) {
+      const t = tf.scalar(v); // []
+      this.baseline(k).assign(t);
+      t.dispose();
+    }
   }
 
   dispose(): void {

@@ -15,7 +15,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { execute } from '../execute';
 import { stopGradient, type GradScaleHolder } from '../stop-gradient';
-import { addAll, classifyTerm, gradientOnly, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { addAll, classifyTerm, enumExpect, enumLogWeight, gradientOnly, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { siteKl, siteTerms, type SiteTerm } from './terms';
 
 /** This site's contribution to log w, [...E, K, B]. */
@@ -79,9 +79,12 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   const cls = classifyTerm(traces, settings.classify);
   if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
 
-  // ELBO parts of the particles, for reporting alongside the bound.
-  const recon = toShape(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), [traces.K, traces.B]); // [K, B]
-  const kl = toShape(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null).map((x) => (x.rank > 2 ? tf.mean(x, Array.from({ length: x.rank - 2 }, (_, i) => i)) : x))]), [traces.K, traces.B]); // [K, B]
+  // ELBO parts of the particles, for reporting alongside the bound; enumerated configurations
+  // are averaged under q (as the ELBO does), which also removes their [...E] axes.
+  const lwEnum = enumLogWeight(terms); // [...E, K, B]-broadcastable or null
+  const W = lwEnum ? stopGradient(tf.exp(lwEnum)) : null;
+  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), [traces.K, traces.B]); // [K, B]
+  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), [traces.K, traces.B]); // [K, B]
   return {
     surrogate,
     bound,

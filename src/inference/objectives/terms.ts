@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../../distributions/kl';
 import type { Distribution } from '../../distributions/types';
 import type { SiteInfo } from '../../dsl/checked';
+import { siteError } from '../compile';
 import type { Traces } from '../execute';
+import type { SampleMsg } from '../messages';
 import type { EstimatorKind, Plan } from '../plan';
 import { stopGradient } from '../stop-gradient';
 
@@ -56,39 +58,48 @@ export function siteTerms(traces: Traces, plan: Plan): SiteTerm[] {
   const out: SiteTerm[] = [];
   const planned = new Map(plan.sites.map((s) => [s.name, s]));
   for (const [name, m] of traces.model) {
-    const value = m.value!;
-    const sp = planned.get(name);
-    const g = traces.guide.get(name);
-    const latent = m.site.observed !== 'yes' && g !== undefined;
-    const lpRaw = m.dist.logProb(value); // [...batch]
-    if (!latent || !g || !sp) {
-      out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: lpRaw, lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
-      continue;
+    try {
+      siteTerm(name, m, traces, planned, out);
+    } catch (err) {
+      throw siteError(m.site, err);
     }
-    const obsMask = m.observation?.mask ?? null;
-    const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
-    const detach = sp.estimator === 'stl' || sp.estimator === 'dreg';
-    const q = detach ? detachParams(g.dist) : g.dist;
-    const lq = masked(q.logProb(value), latentMask); // [...batch]
-    let kl: tf.Tensor | null = null;
-    let klEl: tf.Tensor | null = null;
-    const rank = m.site.shape.length;
-    if (sp.kl === 'analytic') {
-      const r = klDivergence(g.dist, m.dist);
-      if (r) {
-        if (r.elementwise) {
-          klEl = latentMask ? tf.mul(r.value, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : r.value; // [...batch, ...event]
-          kl = sumEvent(klEl, rank); // [...batch]
-        } else kl = masked(r.value, latentMask); // [...batch]
-      }
-    }
-    if (!klEl && g.dist.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0) {
-      klEl = tf.sub(q.logProbElementwise!(value), m.dist.logProbElementwise(value)); // [...batch, ...event]
-      if (latentMask) klEl = tf.mul(klEl, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)]));
-    }
-    out.push({ name, model: m.site, latent: true, estimator: sp.estimator, enumIndex: g.enumIndex, lp: lpRaw, lq, kl, klElementwise: klEl, latentMask, observedMask: obsMask, q: g.dist, p: m.dist, value });
   }
   return out;
+}
+
+/** One model site's term, appended to `out`. */
+function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyMap<string, Plan['sites'][number]>, out: SiteTerm[]): void {
+  const value = m.value!;
+  const sp = planned.get(name);
+  const g = traces.guide.get(name);
+  const latent = m.site.observed !== 'yes' && g !== undefined;
+  const lpRaw = m.dist.logProb(value); // [...batch]
+  if (!latent || !g || !sp) {
+    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: lpRaw, lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    return;
+  }
+  const obsMask = m.observation?.mask ?? null;
+  const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
+  const detach = sp.estimator === 'stl' || sp.estimator === 'dreg';
+  const q = detach ? detachParams(g.dist) : g.dist;
+  const lq = masked(q.logProb(value), latentMask); // [...batch]
+  let kl: tf.Tensor | null = null;
+  let klEl: tf.Tensor | null = null;
+  const rank = m.site.shape.length;
+  if (sp.kl === 'analytic') {
+    const r = klDivergence(g.dist, m.dist);
+    if (r) {
+      if (r.elementwise) {
+        klEl = latentMask ? tf.mul(r.value, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : r.value; // [...batch, ...event]
+        kl = sumEvent(klEl, rank); // [...batch]
+      } else kl = masked(r.value, latentMask); // [...batch]
+    }
+  }
+  if (!klEl && g.dist.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0) {
+    klEl = tf.sub(q.logProbElementwise!(value), m.dist.logProbElementwise(value)); // [...batch, ...event]
+    if (latentMask) klEl = tf.mul(klEl, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)]));
+  }
+  out.push({ name, model: m.site, latent: true, estimator: sp.estimator, enumIndex: g.enumIndex, lp: lpRaw, lq, kl, klElementwise: klEl, latentMask, observedMask: obsMask, q: g.dist, p: m.dist, value });
 }
 
 /**
