@@ -197,7 +197,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
     scope.locals.set(name, { kind: 'site', name, span: stmt.name.span, type: siteValueType, latent });
     if (!vt) continue;
     const target = ctx.calls.get(stmt.dist as A.CallExpr);
-    if (!target || target.kind !== 'dist') continue;
+    if (!target || (target.kind !== 'dist' && target.kind !== 'flow' && target.kind !== 'vamp' && target.kind !== 'mixture')) continue;
     sites.push({
       id: firstId + sites.length,
       name,
@@ -205,7 +205,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
       stmt,
       call: stmt.dist as A.CallExpr,
       spec: t.spec,
-      args: target.args,
+      args: target.kind === 'dist' ? target.args : new Map(),
       shape: vt.shape,
       type: vt,
       observed,

@@ -9,6 +9,7 @@ import type * as A from './ast';
 import { BUILTINS } from './builtins';
 import type { CheckContext, Scope } from './check-context';
 import { checkDistCall } from './check-dist';
+import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
 import { broadcastShapes } from './shapes';
 import { didYouMean } from './suggest';
@@ -227,6 +228,7 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
   }
   const net = ctx.nets.get(name);
   if (net) return checkNetCall(env, e, name);
+  if (META_DISTS.has(name) || isLearnableMixture(e)) return checkMetaDist(env, e, name, env.scope?.block);
   const spec = DISTRIBUTIONS.get(name);
   if (spec) return checkDistCall(env, e, spec);
   const builtin = BUILTINS.get(name);

@@ -52,10 +52,25 @@ export interface DataInfo {
   readonly partial: boolean;
 }
 
+/** One layer of `Flow(base, [...])`. */
+export interface FlowLayerDecl {
+  readonly kind: 'planar' | 'radial' | 'iaf' | 'coupling';
+  /** Hidden widths of IAF/coupling nets (null: the layer's default). */
+  readonly hidden: readonly number[] | null;
+  /** IAF context (per example), e.g. `q.h`. */
+  readonly context: A.Expr | null;
+  /** Amortized planar/radial parameters by name (empty: global learnable parameters). */
+  readonly amortized: ReadonlyMap<string, A.Expr>;
+  readonly call: A.CallExpr;
+}
+
 export type CallTarget =
   | { readonly kind: 'net'; readonly net: string; readonly output: string | null }
   | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'dist'; readonly spec: DistSpec; readonly args: ReadonlyMap<string, A.Expr> };
+  | { readonly kind: 'dist'; readonly spec: DistSpec; readonly args: ReadonlyMap<string, A.Expr> }
+  | { readonly kind: 'flow'; readonly base: A.Expr; readonly layers: readonly FlowLayerDecl[] }
+  | { readonly kind: 'vamp'; readonly net: string; readonly k: number }
+  | { readonly kind: 'mixture'; readonly k: number };
 
 export type Ref =
   | { readonly kind: 'let'; readonly stmt: A.LetStmt }

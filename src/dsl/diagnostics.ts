@@ -52,6 +52,7 @@ export const CODES = {
   VAE313: { title: 'invalid net', severity: 'error', phase: 'check' },
   VAE314: { title: 'class count mismatch', severity: 'error', phase: 'check' },
   VAE315: { title: 'not a distribution', severity: 'error', phase: 'check' },
+  VAE316: { title: 'flow layer without a density at a given value', severity: 'error', phase: 'check' },
 
   VAE401: { title: 'latent site without a guide site', severity: 'error', phase: 'check' },
   VAE402: { title: 'guide site without a model site', severity: 'error', phase: 'check' },

@@ -14,6 +14,7 @@ import { padEvent } from './align';
 import { BUILTIN_IMPLS } from './builtins-impl';
 import type { Message } from './messages';
 import { compileNet, type CompiledNet } from './nets';
+import { compileMetaSite } from './compile-meta';
 import { ParamStore } from './params';
 import type { Rng } from './rng';
 import type { Runtime } from './runtime';
@@ -157,7 +158,24 @@ class Compiler {
     throw new Error('a distribution is not a value');
   }
 
+  /** Creators of per-site learnable parameters (flows, VampPrior, learnable mixtures). */
+  readonly siteInits: ((store: ParamStore, rng: Rng) => void)[] = [];
+
+  /** A plain distribution call (e.g. a Flow's base) for a site of the given shape. */
+  distOf(call: A.Expr, shape: readonly number[]): (env: EvalEnv) => Distribution {
+    const target = call.kind === 'call' ? this.cp.calls.get(call) : undefined;
+    if (!target || target.kind !== 'dist') throw new Error('not a distribution call');
+    const fake = { spec: target.spec, args: target.args, shape } as unknown as SiteInfo;
+    return this.site(fake).makeDist;
+  }
+
   site(info: SiteInfo): CompiledSite {
+    const target = this.cp.calls.get(info.call);
+    if (target && (target.kind === 'flow' || target.kind === 'vamp' || target.kind === 'mixture')) {
+      const meta = compileMetaSite({ cp: this.cp, nets: this.nets, expr: (e) => this.expr(e), dist: (c, s) => this.distOf(c, s) }, info, target);
+      this.siteInits.push((store, rng) => meta.init(store, rng));
+      return { info, makeDist: (env) => meta.makeDist(env) };
+    }
     const siteRank = info.shape.length;
     const rule = info.spec.shapeRule;
     const params = [...info.args].map(([name, expr]) => {
@@ -284,6 +302,7 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
     objective,
     initParams(store, rng) {
       for (const p of pending) p(store, rng);
+      for (const init of c.siteInits) init(store, rng.foldName('sites'));
       for (const n of cp.nets) store.setSide(n.name, guideNets.has(n.name) ? 'guide' : 'model');
       for (const p of cp.params) {
         const init = inverseTransform(p.type.vk, p.init);

@@ -84,6 +84,7 @@ function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparam
     case 'dreg':
       if (kind !== 'reparam' && objective.kind === 'expectation') return { code: 'VAE505', message: `\`${kind}\` is an estimator of a variational bound; the objective is an expectation`, hint: 'use `@reparam` or `@score`' };
       if (discrete) return { code: 'VAE501', message: `\`${name}\` is discrete (${g.spec.name}); it cannot be reparameterized`, hint: n !== undefined && n <= MAX_ENUMERATE ? 'use `@enumerate` (exact) or `@score`; or a relaxation such as `RelaxedOneHotCategorical`' : 'use `@score`; or a relaxation such as `RelaxedOneHotCategorical`' };
+      if (kind !== 'reparam' && g.spec.name === 'Flow') return { code: 'VAE504', message: `\`${kind}\` needs the guide density at detached parameters, which a Flow does not have`, hint: 'use `@reparam` for flow guides' };
       if (!g.spec.reparam) return { code: 'VAE504', message: `\`${g.spec.name}\` has no reparameterized sampler`, hint: 'use `@score`, or a family with a reparameterized sampler such as `LogNormal`' };
       if (kind === 'stl' && objective.kind === 'iwae') return { code: 'VAE505', message: '`stl` is the ELBO path-derivative estimator; the objective is iwae', hint: 'use `@dreg`, its IWAE counterpart (Tucker et al. 2018)' };
       if (kind === 'dreg' && (objective.kind !== 'iwae' || objective.k < 2)) return { code: 'VAE505', message: '`dreg` needs the iwae objective with k >= 2', hint: 'set `objective: iwae(k: 5)`, or use `@stl` under elbo' };
