@@ -196,7 +196,8 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
     const klPerDim = Array.from(a.kl, (x) => x / a.n);
     const meanVariance = Array.from({ length: d }, (_, j) => a.mean2[j]! / a.n - (a.mean[j]! / a.n) ** 2);
     const collapsedDims = Array.from(a.below).filter((c) => c / a.n >= 0.99).length;
-    const mi = s.guide.deps.size === 0 ? mutualInformation(ctx, s.name, opts.miSamples ?? 1000) : null;
+    // I(x; z) needs q(z_i | x_j) at other examples' samples: not available for flows (no inverse).
+    const mi = s.guide.deps.size === 0 && s.guide.spec.name !== 'Flow' ? mutualInformation(ctx, s.name, opts.miSamples ?? 1000) : null;
     const totalKl = klPerDim.reduce((x, y) => x + y, 0);
     return {
       site: s.name,

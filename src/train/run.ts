@@ -166,10 +166,12 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     interrupted = true;
   };
   process.once('SIGINT', onSigint);
-  const saveState = async (epoch: number, stepInEpoch: number): Promise<string> =>
-    saveCheckpoint(dir, {
+  const saveState = async (epoch: number, stepInEpoch: number): Promise<string> => {
+    const optimizer = await trainer.optimizerWeights();
+    try {
+      return await saveCheckpoint(dir, {
       weights: prog.store.list().map((e) => ({ name: e.name, tensor: e.variable })),
-      optimizer: await trainer.optimizerWeights(),
+      optimizer,
       program: record,
       state: {
         version: 1,
@@ -183,7 +185,11 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         config: { config, origin: resolved.origin },
         data: { source: data.source, ...(limit !== undefined ? { limit } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
       },
-    });
+      });
+    } finally {
+      optimizer[0]?.tensor.dispose();
+    }
+  };
 
   let checkpoint = path.join(dir, 'checkpoint');
   const label = config.objective.kind === 'elbo' ? 'ELBO' : config.objective.kind === 'iwae' ? `IWAE-${config.objective.k}` : 'objective';

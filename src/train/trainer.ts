@@ -51,6 +51,8 @@ function scoped<T>(f: () => T): T {
   }
 }
 
+let trainerCounter = 0;
+
 export class Trainer {
   readonly optimizer: tf.Optimizer;
   /** Optimizer steps taken so far. */
@@ -73,7 +75,9 @@ export class Trainer {
     this.optimizer = makeOptimizer(config.optimizer);
     this.rng = Rng.fromSeed(seed);
     this.vars = prog.store.variables();
-    this.badStep = tf.variable(tf.scalar(-1, 'int32'), false, `badStep#${Math.floor(Math.random() * 1e9)}`);
+    const init = tf.scalar(-1, 'int32'); // []
+    this.badStep = tf.variable(init, false, `badStep#${++trainerCounter}`);
+    init.dispose();
   }
 
   get train(): Dataset {
@@ -161,6 +165,7 @@ export class Trainer {
       optimizer: opt.map((w) => ({ name: w.name, tensor: w.tensor.clone() })),
       baselines: this.prog.state.values(),
     };
+    opt[0]?.tensor.dispose(); // getWeights() makes a fresh iteration-count scalar; the rest are live variables
   }
 
   private dropSnapshot(): void {
@@ -271,7 +276,10 @@ export class Trainer {
     return new DiagnosticError([diag('VAE901', `training stopped: ${what} at step ${step}`, { span }, { hint })], cp.sources);
   }
 
-  /** The optimizer's state with stable names (index order matches the variables). */
+  /**
+   * The optimizer's state with stable names (index order matches the variables). Entry 0 (the
+   * iteration count) is a fresh tensor the caller disposes; the others are live variables.
+   */
   async optimizerWeights(): Promise<NamedTensor[]> {
     const ws = await this.optimizer.getWeights();
     return ws.map((w, i) => ({ name: i === 0 ? 'iter' : `opt${i}`, tensor: w.tensor }));
@@ -281,6 +289,7 @@ export class Trainer {
     if (ws.length === 0) return;
     // tfjs optimizers match accumulators to variables by order; names only need to be unique.
     const current = await this.optimizer.getWeights();
+    current[0]?.tensor.dispose();
     const names = current.length === ws.length ? current.map((w) => w.name) : ws.map((w, i) => (i === 0 ? 'iter' : `${this.vars[(i - 1) % this.vars.length]?.name ?? 'v'}/${i}`));
     await this.optimizer.setWeights(ws.map((w, i) => ({ name: names[i] ?? w.name, tensor: w.tensor })));
   }
