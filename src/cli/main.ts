@@ -10,6 +10,8 @@ import { runCheck } from './check';
 import { runTrainCommand } from './train';
 import { runEvalCommand } from './eval';
 import { runSampleCommand } from './sample';
+import { runEstimatorsCommand } from './estimators';
+import { runCompareCommand } from './compare';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
@@ -115,6 +117,48 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
     .addHelpText('after', '\nExamples:\n  vae sample runs/vae-20261121-120000\n  vae sample runs/vae-20261121-120000 --reconstruct --interpolate --scatter\n  vae sample runs/vae-z2 --grid2d --n 15 --mode sample\n  vae sample runs/m2-20261121-120000 --analogies --grid2d --label 3 --out figures/')
     .action((run: string, flags) => withBackend((p) => runSampleCommand(run, flags, p)));
+
+  program
+    .command('estimators')
+    .description('measure gradient estimators on a program: mean gradient norm, total variance, SNR and time per draw, per net / param / latent site; sweeps over the IWAE K or the number of samples N')
+    .argument('<file>', 'the .vae file')
+    .option('--checkpoint <dir>', 'take the parameters from a run (default: a seeded initialization)')
+    .option('--data <data>', 'a data set name or files, as for train (default: the train block\'s)')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
+    .option('--estimators <list>', 'comma-separated: reparam, score, score+baseline, stl, enumerate, iwae:K, iwae:K+dreg, iwae:K+score, iwae:K+vimco (K a number, or K with --sweep K)')
+    .option('--draws <S>', 'independent gradient estimates per estimator (default 200; 100 with --sweep N)')
+    .option('--batch <B>', 'examples in the fixed minibatch, evenly spaced over the train split (default 20)')
+    .option('--seed <n>', 'seed of the draws and of the initialization (default: the checkpoint\'s or the train block\'s)')
+    .option('--warmup <n>', 'warm-up draws that estimate the constant baseline of score+baseline (default 50)')
+    .option('--sweep <axis=values>', 'K=1,5,10,50,100 (IWAE particles: SNR against K) or N=1,10,100,1000 (variance of an N-sample average against N)')
+    .option('--plot <file.png>', 'where a sweep\'s log-log plot goes (default estimators-snr.png / estimators-variance.png)')
+    .option('--json', 'print {rows: [{estimator, group, side, meanNorm, variance, snr, msPerDraw, ...}], estimators: [...]}')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  vae estimators models/toy-gaussian.vae --estimators reparam,score --draws 20000\n  vae estimators models/toy-gaussian.vae --sweep N=1,10,100,1000,10000 --plot variance.png\n  vae estimators models/vae.vae --estimators reparam,score+baseline,stl,iwae:5,iwae:5+dreg --batch 10\n  vae estimators models/vae.vae --checkpoint runs/vae-20261121-120000 --sweep K=1,5,10,50,100 --estimators iwae:K,iwae:K+dreg --plot snr.png\n  vae estimators models/m2.vae --estimators reparam,score --json',
+    )
+    .action((file: string, flags) => withBackend((p) => runEstimatorsCommand(file, flags, p)));
+
+  program
+    .command('compare')
+    .description('train several models under one protocol (same data, seed, epochs, batch) and tabulate test ELBO, IWAE log-likelihood ± se, KL, active units and seconds per epoch')
+    .argument('<files...>', 'two or more .vae files')
+    .option('--epochs <n>', "epochs for every model (default: the value the models' train blocks share)")
+    .option('--batch <n>', 'minibatch size for every model, overriding their train blocks (default: the shared value)')
+    .option('--seed <n>', 'seed of every run and of the evaluation (default: the shared value)')
+    .option('--data <data>', 'data for every model: a data set name or files (default: the train blocks\' shared data set); needed when the models declare different data')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
+    .option('--limit <n>', 'train on the first N training examples only (quick runs)')
+    .option('--eval-limit <n>', 'evaluate on N evenly spaced test examples (the binarized-MNIST test set is sorted by digit)')
+    .option('--iwae <K>', 'importance samples of the log p(x) estimate (0 to skip; default 1000)')
+    .option('--set <override>', 'a --set fragment applied to every model (repeatable)', collect)
+    .option('--out <dir>', 'where the runs, compare.json and compare.png go (default runs/compare-<timestamp>)')
+    .option('--json', 'print {rows: [{model, testElbo, testLogLikelihood, standardError, kl, activeUnits, secondsPerEpoch, epochs, run}]}')
+    .addHelpText(
+      'after',
+      "\nThe flags --epochs, --batch, --seed and --data override every model's train block; without them\nthe models must agree (or the comparison stops and names the flag to pass). Each model keeps its\nown objective, optimizer and learning rate. Models whose data declarations differ (Binary vs Unit\npixels) need --data that fits all of them.\n\nExamples:\n  vae compare models/vae.vae models/iwae.vae --epochs 2 --limit 5000 --iwae 100 --eval-limit 500\n  vae compare models/vae.vae models/vae-laplace-prior.vae models/vae-mog-prior.vae models/vae-vampprior.vae --epochs 5 --iwae 500 --eval-limit 2000 --out runs/priors\n  vae compare models/vae.vae models/vae-continuous-bernoulli.vae --data binarized-mnist --epochs 1\n  vae compare models/ppca.vae other-ppca.vae --epochs 20 --json",
+    )
+    .action((files: string[], flags) => withBackend((p) => runCompareCommand(files, flags, p)));
 
   return program;
 }

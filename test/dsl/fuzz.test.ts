@@ -84,7 +84,8 @@ function mutate(text: string, m: Mutation): string {
   }
 }
 
-const FORBIDDEN = ['Expecting token', '-->', 'undefined', 'NaN', '[object', 'TypeError', 'Error:'];
+// '[object ' with a space: JS's "[object Object]" (a source line may well contain `[objective`).
+const FORBIDDEN = ['Expecting token', '-->', 'undefined', 'NaN', '[object ', 'TypeError', 'Error:'];
 
 function spanInside(r: CheckOutcome, span: Diagnostic['primary']['span']): boolean {
   const src = r.sources.get(span.file);

@@ -12,7 +12,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-bad-'));
 
 function expectClean(text: string): void {
   expect(text).not.toMatch(/\n\s+at /); // no stack trace
-  expect(text).not.toMatch(/Expecting token|-->|TypeError|undefined is not|\[object/);
+  expect(text).not.toMatch(/Expecting token|-->|TypeError|undefined is not|\[object [A-Z]/);
 }
 
 async function run(args: string[]): Promise<{ code: number; text: string }> {
