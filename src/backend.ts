@@ -25,9 +25,19 @@ export function normalizeBackend(name: string): BackendName | undefined {
 async function tryLoad(name: BackendName): Promise<boolean> {
   try {
     if (name === 'tensorflow') {
-      // A string variable keeps bundlers and tsc from requiring the optional module.
-      const mod = '@tensorflow/tfjs-node';
-      await import(mod);
+      // tfjs-node-gpu (CUDA) first, then tfjs-node; both register the 'tensorflow' backend.
+      // String variables keep bundlers and tsc from requiring the optional modules.
+      let loaded = false;
+      for (const mod of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+        try {
+          await import(mod);
+          loaded = true;
+          break;
+        } catch {
+          // not installed here; try the next one
+        }
+      }
+      if (!loaded) return false;
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
     }
