@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installFastGradients } from './fast-gradients';
+import { enableWasmThreads, parseThreadsSetting } from './wasm-threads/index';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -22,7 +23,23 @@ export function normalizeBackend(name: string): BackendName | undefined {
   return undefined;
 }
 
-async function tryLoad(name: BackendName): Promise<boolean> {
+export interface BackendOptions {
+  /** Threads for the wasm backend's matmuls: a count, undefined for one per core (`auto`), 1 for off. */
+  readonly wasmThreads?: number | undefined;
+}
+
+/** The threads in use by the wasm backend (1 unless --threads / VAE_WASM_THREADS enabled more). */
+let wasmThreadCount = 1;
+
+async function enableThreads(opts: BackendOptions): Promise<void> {
+  const requested = 'wasmThreads' in opts ? opts.wasmThreads : parseThreadsSetting(process.env['VAE_WASM_THREADS']);
+  if (requested === 1) return;
+  const r = await enableWasmThreads(requested);
+  if (r.ok) wasmThreadCount = r.threads;
+  else process.emitWarning(`wasm threads disabled: ${r.reason ?? 'unknown reason'}`);
+}
+
+async function tryLoad(name: BackendName, opts: BackendOptions = {}): Promise<boolean> {
   try {
     if (name === 'tensorflow') {
       // tfjs-node-gpu (CUDA) first, then tfjs-node; both register the 'tensorflow' backend.
@@ -40,6 +57,7 @@ async function tryLoad(name: BackendName): Promise<boolean> {
       if (!loaded) return false;
     } else if (name === 'wasm') {
       await import('@tensorflow/tfjs-backend-wasm');
+      await enableThreads(opts);
     }
     if (tf.findBackend(name) === null && tf.findBackendFactory(name) === null) return false;
     return await tf.setBackend(name);
@@ -54,7 +72,7 @@ let active: BackendName | undefined;
  * Initializes tfjs once per process and returns the backend in use.
  * @example const name = await initBackend(opts.backend); // 'wasm'
  */
-export async function initBackend(requested?: string): Promise<BackendName> {
+export async function initBackend(requested?: string, opts: BackendOptions = {}): Promise<BackendName> {
   const explicit = requested ?? process.env['VAE_BACKEND'];
   if (explicit !== undefined && explicit !== '') {
     const name = normalizeBackend(explicit);
@@ -62,7 +80,7 @@ export async function initBackend(requested?: string): Promise<BackendName> {
       throw new BackendError(`unknown backend '${explicit}'; choose one of: ${BACKENDS.join(', ')}`);
     }
     if (active === name) return name;
-    if (!(await tryLoad(name))) {
+    if (!(await tryLoad(name, opts))) {
       const hint = name === 'tensorflow'
         ? 'install @tensorflow/tfjs-node (it needs internet access to fetch libtensorflow), or use --backend wasm'
         : 'use --backend cpu';
@@ -75,7 +93,7 @@ export async function initBackend(requested?: string): Promise<BackendName> {
   }
   if (active !== undefined) return active;
   for (const name of BACKENDS) {
-    if (await tryLoad(name)) {
+    if (await tryLoad(name, opts)) {
       await tf.ready();
       active = name;
       if (name === 'wasm') installFastGradients();
@@ -85,7 +103,8 @@ export async function initBackend(requested?: string): Promise<BackendName> {
   throw new BackendError('no TensorFlow.js backend could be loaded');
 }
 
-/** The backend chosen by {@link initBackend}, for banners and benchmark records. */
+/** The backend chosen by {@link initBackend}, for banners and benchmark records (e.g. `wasm (2 threads)`). */
 export function backendName(): string {
-  return active ?? tf.getBackend();
+  const name = active ?? tf.getBackend();
+  return name === 'wasm' && wasmThreadCount > 1 ? `wasm (${wasmThreadCount} threads)` : name;
 }

@@ -5,7 +5,8 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
-import { initBackend } from '../backend';
+import { backendName, initBackend } from '../backend';
+import { parseThreadsSetting } from '../wasm-threads/config';
 import { runCheck } from './check';
 import { runTrainCommand } from './train';
 import { runEvalCommand } from './eval';
@@ -33,6 +34,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
   const program = new Command('vae')
     .description('vaelang: typed variational autoencoders. Check, train, evaluate and sample .vae programs.')
     .addOption(new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu (default: the first that loads; or $VAE_BACKEND)'))
+    .addOption(new Option('--threads <n>', 'wasm backend: threads for large matmuls, a number, auto or off (default off; or $VAE_WASM_THREADS)'))
     .option('-V, --version', 'print the version and the backend in use')
     .showSuggestionAfterError(true)
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
@@ -40,8 +42,9 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
 
   const withBackend = (fn: Runner): void =>
     setRunner(async (p) => {
-      const backend = await initBackend(program.opts()['backend'] as string | undefined);
-      p.err(`vaelang ${VERSION} · backend ${backend}`);
+      const threads = program.opts()['threads'] as string | undefined;
+      await initBackend(program.opts()['backend'] as string | undefined, threads !== undefined ? { wasmThreads: parseThreadsFlag(threads) } : {});
+      p.err(`vaelang ${VERSION} · backend ${backendName()}`);
       return fn(p);
     });
 
@@ -163,6 +166,14 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
   return program;
 }
 
+function parseThreadsFlag(v: string): number | undefined {
+  try {
+    return parseThreadsSetting(v);
+  } catch {
+    throw new CliError(`invalid --threads '${v}'`, 'use a number of threads, auto or off');
+  }
+}
+
 /** Runs the CLI and returns the exit code (never throws). */
 export async function main(argv: readonly string[], io: Printer = defaultPrinter()): Promise<number> {
   let runner: Runner | undefined;
@@ -174,8 +185,8 @@ export async function main(argv: readonly string[], io: Printer = defaultPrinter
     if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
       const i = argv.findIndex((a) => a.startsWith('--backend'));
       const requested = i >= 0 ? (argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]) : undefined;
-      const backend = await initBackend(requested);
-      io.out(`vaelang ${VERSION} (backend: ${backend})`);
+      await initBackend(requested);
+      io.out(`vaelang ${VERSION} (backend: ${backendName()})`);
       return 0;
     }
     if (argv.length === 0) {

@@ -18,12 +18,17 @@
  * wanted count), wraps it in the package's own `BackendWasm` (same kernels, same code path as the
  * stock backend) and registers that instance as the 'wasm' backend in place of the stock factory.
  * Any failure before that swap leaves the stock single-threaded registration untouched.
+ *
+ * By default only large matmuls use the pool (policy 'matmul', ./pool-switch.ts): XNNPACK also
+ * runs the many small element-wise ops of a training step on the pool, and waking a pool thread
+ * costs more than such an op. Results are bit-identical to the stock build under every policy.
  */
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { locatePoolSwitch, matMulMacs, setPool, type PoolSwitch } from './pool-switch';
 import {
   MAX_WASM_THREADS, WASM_PACKAGE, clampThreads, makeLocateFile, parseThreadsSetting, threadedSimdFiles,
   wasmApi, wasmThreadsSupported, type ThreadedSimdFiles,
@@ -45,10 +50,26 @@ export interface WasmThreadsOptions {
   timeoutMs?: number;
   /** Worker entry script (tests substitute broken ones); default {@link WORKER_ENTRY}. */
   workerEntry?: string;
+  /** Which ops use the pool; default 'matmul' (see {@link WasmThreadsPolicy}). */
+  policy?: WasmThreadsPolicy;
+  /** With policy 'matmul': the smallest matmul, in multiply-accumulates, given to the pool. Default 2^23. */
+  minMatMulMacs?: number;
 }
+
+/**
+ * Which ops run on the XNNPACK pool:
+ *  - 'matmul': only BatchMatMul/_FusedMatMul with at least `minMatMulMacs` multiply-accumulates;
+ *    every other op runs serially as in the stock build (a pool dispatch costs a thread wake-up,
+ *    more than a small element-wise op takes);
+ *  - 'all': every XNNPACK op (what tfjs does in browsers);
+ *  - 'off': none (the threaded build, single-threaded; for comparisons).
+ */
+export type WasmThreadsPolicy = 'matmul' | 'all' | 'off';
+export const DEFAULT_MIN_MATMUL_MACS = 2 ** 23;
 
 /** The emscripten module of the threaded build, as far as this file touches it. */
 interface ThreadedModule {
+  wasmMemory: { buffer: ArrayBufferLike };
   cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => number;
   tfjs?: Record<string, (...a: number[]) => number>;
   PThread: {
@@ -73,7 +94,9 @@ const require = createRequire(import.meta.url);
 /** This folder's worker entry: emscripten's `new Worker(path)` loads it once per pool worker. */
 export const WORKER_ENTRY = fileURLToPath(new URL('./pthread-worker.cjs', import.meta.url));
 
-let state: { module: ThreadedModule; threads: number; maxThreads: number; pools: number } | undefined;
+let state: {
+  module: ThreadedModule; threads: number; policy: WasmThreadsPolicy; minMatMulMacs: number; poolSwitch?: PoolSwitch;
+} | undefined;
 let pending: Promise<WasmThreadsResult> | undefined;
 
 function cores(): number {
@@ -102,32 +125,55 @@ export function threadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | u
 }
 
 /** The threaded module's state, for diagnostics and benchmarks; undefined when not enabled. */
-export function wasmThreadsInfo(): { threads: number; maxThreads: number; runningWorkers: number; idleWorkers: number } | undefined {
+export function wasmThreadsInfo(): {
+  threads: number; policy: WasmThreadsPolicy; minMatMulMacs: number; runningWorkers: number; idleWorkers: number;
+} | undefined {
   if (!state) return undefined;
   const p = state.module.PThread;
-  return { threads: state.threads, maxThreads: state.maxThreads, runningWorkers: p.runningWorkers.length, idleWorkers: p.unusedWorkers.length };
+  return {
+    threads: state.threads, policy: state.policy, minMatMulMacs: state.minMatMulMacs,
+    runningWorkers: p.runningWorkers.length, idleWorkers: p.unusedWorkers.length,
+  };
 }
 
 /**
- * Re-creates the XNNPACK thread pool with `k` threads (1 ≤ k ≤ the count given to
- * {@link enableWasmThreads}), for A/B measurements within one process. The C++ side has no
- * destroy hook, so every pool with k > 1 keeps k - 1 pthread workers blocked for good; this
- * refuses once too few pre-spawned workers remain (a lazily spawned one would deadlock).
- * Returns the count now in effect.
+ * Changes which ops use the pool (see {@link WasmThreadsPolicy}), e.g. for A/B measurements
+ * within one process. Throws when threads are not enabled, or for 'matmul'/'off' when the pool
+ * global could not be located at start-up.
  */
-export function setWasmThreadsForBenchmark(k: number): number {
+export function setWasmThreadsPolicy(policy: WasmThreadsPolicy, minMatMulMacs?: number): void {
   if (!state) throw new Error('enableWasmThreads() has not succeeded');
-  const want = Math.max(1, Math.min(Math.floor(k), state.maxThreads));
-  if (want === state.threads) return want;
-  const m = state.module;
-  if (want - 1 > m.PThread.unusedWorkers.filter((w) => w.loaded).length) {
-    throw new Error(`not enough idle pthread workers left for a ${want}-thread pool`);
+  if (!state.poolSwitch && policy !== 'all') throw new Error('the pool global was not located: only policy "all" is available');
+  state.policy = policy;
+  if (minMatMulMacs !== undefined) state.minMatMulMacs = minMatMulMacs;
+  if (state.poolSwitch) setPool(state.module, state.poolSwitch, policy === 'all');
+}
+
+/**
+ * Wraps the wasm matmul kernels so that, under policy 'matmul', large ones run with the parallel
+ * pool installed and everything else with the serial one.
+ */
+function wrapMatMulKernels(): void {
+  for (const name of ['BatchMatMul', '_FusedMatMul']) {
+    const cfg = tf.getKernel(name, 'wasm');
+    if (!cfg) continue;
+    const inner = cfg.kernelFunc;
+    const kernelFunc: tf.KernelFunc = (args) => {
+      const st = state;
+      if (!st?.poolSwitch || st.policy !== 'matmul') return inner(args);
+      const { a, b } = args.inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+      const { transposeA, transposeB } = args.attrs as { transposeA?: boolean; transposeB?: boolean };
+      if (matMulMacs(a.shape, b.shape, transposeA, transposeB) < st.minMatMulMacs) return inner(args);
+      setPool(st.module, st.poolSwitch, true);
+      try {
+        return inner(args);
+      } finally {
+        setPool(st.module, st.poolSwitch, false);
+      }
+    };
+    tf.unregisterKernel(name, 'wasm');
+    tf.registerKernel({ ...cfg, kernelFunc });
   }
-  m.tfjs!['initWithThreadsCount']!(want);
-  for (const w of m.PThread.runningWorkers) w.unref();
-  state.pools++;
-  state.threads = m.tfjs!['getThreadsCount']!();
-  return state.threads;
 }
 
 async function enable(requested: number | undefined, options: WasmThreadsOptions): Promise<WasmThreadsResult> {
@@ -199,8 +245,28 @@ async function enable(requested: number | undefined, options: WasmThreadsOptions
     dispose(module);
     return single(`could not register the threaded backend: ${(e as Error).message}`);
   }
-  state = { module, threads, maxThreads: n, pools: 1 };
-  return clampNote ? { threads, ok: true, reason: clampNote } : { threads, ok: true };
+  // Per-op pool choice (policy 'matmul'); without it every XNNPACK op uses the pool.
+  const policy = options.policy ?? 'matmul';
+  let poolSwitch: PoolSwitch | undefined;
+  if (policy !== 'all') {
+    poolSwitch = locatePoolSwitch(module, threads);
+    if (!poolSwitch && module.tfjs!['getThreadsCount']!() !== threads) {
+      // The search left a 1-thread pool installed; give the backend its n-thread pool back.
+      module.tfjs!['initWithThreadsCount']!(threads);
+      for (const w of module.PThread.runningWorkers) w.unref();
+    }
+  }
+  state = {
+    module, threads, policy: poolSwitch ? policy : 'all', minMatMulMacs: options.minMatMulMacs ?? DEFAULT_MIN_MATMUL_MACS, poolSwitch,
+  };
+  if (poolSwitch) {
+    wrapMatMulKernels();
+    setPool(module, poolSwitch, state.policy === 'all');
+  }
+  const notes = [clampNote, policy !== 'all' && !poolSwitch ? 'pool global not located: every XNNPACK op uses the pool' : undefined];
+  const reason = notes.filter((x) => x !== undefined).join('; ');
+  return reason ? { threads, ok: true, reason } : { threads, ok: true };
+
 }
 
 /**
