@@ -3,6 +3,7 @@
  * From logits: log p(x) = x l - softplus(l). Elementwise; not reparameterized.
  */
 import * as tf from '@tensorflow/tfjs';
+import { softplus } from './softplus';
 import type { Rng } from '../inference/rng';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
 import { BinaryParam } from './binary';
@@ -35,7 +36,7 @@ export class BernoulliDist extends ElementwiseDistribution {
   protected override logDensity(x: Tensor): Tensor {
     if (this.p.kind === 'logits') {
       const l = this.p.given;
-      return tf.sub(tf.mul(x, l), tf.softplus(l)); // [...batch, ...event]
+      return tf.sub(tf.mul(x, l), softplus(l)); // [...batch, ...event]
     }
     const [lp, lq] = this.p.logProbs(); // [...params] each
     return tf.add(tf.mul(x, lp), tf.mul(tf.sub(1, x), lq)); // [...batch, ...event]
@@ -63,7 +64,7 @@ export class BernoulliDist extends ElementwiseDistribution {
     return tf.tidy(() => {
       if (this.p.kind === 'logits') {
         const l = this.p.given;
-        return this.sumEntropy(tf.sub(tf.softplus(l), tf.mul(tf.sigmoid(l), l))); // softplus(l) - p l
+        return this.sumEntropy(tf.sub(softplus(l), tf.mul(tf.sigmoid(l), l))); // softplus(l) - p l
       }
       const p = this.p.probs(); // [...params]
       const [lp, lq] = this.p.logProbs(); // [...params] each

@@ -7,6 +7,7 @@
  * reparameterized by the inverse CDF x = log1p(u expm1(l)) / l.
  */
 import * as tf from '@tensorflow/tfjs';
+import { softplus } from './softplus';
 import type { Rng } from '../inference/rng';
 import { compare } from './autodiff';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
@@ -112,7 +113,7 @@ export class ContinuousBernoulliDist extends ElementwiseDistribution {
   /** log C(l) + x l - softplus(l). */
   protected override logDensity(x: Tensor): Tensor {
     const l = this.p.logits(); // [...params]
-    return tf.add(cbLogNorm(l), tf.sub(tf.mul(x, l), tf.softplus(l))); // [...batch, ...event]
+    return tf.add(cbLogNorm(l), tf.sub(tf.mul(x, l), softplus(l))); // [...batch, ...event]
   }
 
   protected override draw(rng: Rng, shape: readonly number[]): Tensor {
@@ -138,7 +139,7 @@ export class ContinuousBernoulliDist extends ElementwiseDistribution {
   entropy(): Tensor {
     return tf.tidy(() => {
       const l = this.p.logits(); // [...params]
-      return this.sumEntropy(tf.neg(tf.add(cbLogNorm(l), tf.sub(tf.mul(cbMean(l), l), tf.softplus(l))))); // [...batch]
+      return this.sumEntropy(tf.neg(tf.add(cbLogNorm(l), tf.sub(tf.mul(cbMean(l), l), softplus(l))))); // [...batch]
     });
   }
 }

@@ -9,6 +9,7 @@
  * (lgamma' = digamma, digamma' = trigamma, log1p' = 1 / (1 + x)).
  */
 import * as tf from '@tensorflow/tfjs';
+import { softplus } from './softplus';
 import type { Tensor } from './types';
 
 /** log(2 pi). */
@@ -176,7 +177,7 @@ export function log1mexp(x: Tensor | number): Tensor {
 
 /** log sigmoid(x) = -softplus(-x), never log(sigmoid(x)). */
 export function logSigmoid(x: Tensor): Tensor {
-  return tf.tidy(() => tf.neg(tf.softplus(tf.neg(x)))); // [...x]
+  return tf.tidy(() => tf.neg(softplus(tf.neg(x)))); // [...x]
 }
 
 /** A float32 tensor from a number or tensor (tensors pass through unchanged). */

@@ -6,6 +6,7 @@
  * by output type (Positive -> softplus, Unit -> sigmoid, Simplex -> softmax).
  */
 import * as tf from '@tensorflow/tfjs';
+import { softplus } from '../distributions/softplus';
 import type { NetInfo } from '../dsl/checked';
 import { outputTransform, type Activation } from '../dsl/net-bodies';
 import { numel } from '../dsl/types';
@@ -22,7 +23,7 @@ export interface CompiledNet {
 function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   switch (a) {
     case 'softplus':
-      return tf.softplus(x);
+      return softplus(x);
     case 'relu':
       return tf.relu(x);
     case 'tanh':
@@ -100,7 +101,7 @@ export function compileNet(info: NetInfo, store: ParamStore, rng: Rng): Compiled
         const shaped = out.type.shape.length === 1 ? part : part.reshape([...batch, ...out.type.shape]); // [...batch, ...outShape]
         switch (outputTransform(out.type.vk)) {
           case 'softplus':
-            return tf.softplus(shaped);
+            return softplus(shaped);
           case 'sigmoid':
             return tf.sigmoid(shaped);
           case 'softmax':

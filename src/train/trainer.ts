@@ -122,9 +122,10 @@ export class Trainer {
         stats = tf.keep(tf.stack([tf.mean(out.bound), tf.mean(out.kl)])); // [2]
         return tf.neg(out.surrogate) as tf.Scalar;
       }, this.vars);
-      // Non-finite watchdog: loss + sum of squared gradients, folded into badStep on the device.
-      const gsq = tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))); // []
-      const bad = tf.logicalNot(tf.isFinite(tf.add(value, gsq))); // []
+      // Non-finite watchdog: the loss, folded into badStep on the device. A non-finite gradient
+      // at step s makes Adam's update non-finite, so the loss of step s + 1 shows it; the
+      // diagnosis replays and checks the gradients of the step before the first bad loss.
+      const bad = tf.logicalNot(tf.isFinite(value)); // []
       const first = tf.logicalAnd(bad, tf.less(this.badStep, 0)); // []
       this.badStep.assign(tf.where(first, tf.scalar(step, 'int32'), this.badStep as tf.Scalar));
       this.optimizer.applyGradients(grads);
@@ -216,26 +217,54 @@ export class Trainer {
   async diagnoseNonFinite(batchesOf: (epoch: number) => Int32Array[]): Promise<DiagnosticError> {
     const bad = this.firstBadStep();
     const snap = this.snapshot;
-    if (snap) {
+    if (snap && bad - 1 < snap.step) {
+      // The bad step is the first after the snapshot: restore it, nothing to replay.
       this.prog.store.restore(snap.params);
       await this.optimizer.setWeights(snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
       this.prog.state.load(snap.baselines);
       this.step = snap.step;
-      let epoch = snap.epoch;
-      const spe = this.stepsPerEpoch();
-      while (this.step < bad) {
-        epoch = Math.floor(this.step / spe);
-        const b = batchesOf(epoch)[this.step % spe]!;
-        this.trainStep(b, epoch, this.step / spe);
-      }
     }
     const spe = this.stepsPerEpoch();
-    const epoch = Math.floor(bad / spe);
-    const indices = batchesOf(epoch)[bad % spe]!;
-    return this.explain(indices, epoch, bad);
+    const at = (step: number) => {
+      const epoch = Math.floor(step / spe);
+      return { epoch, indices: batchesOf(epoch)[step % spe]! };
+    };
+    // The step before the first non-finite loss may have produced a non-finite gradient.
+    if (snap && bad - 1 >= snap.step) {
+      // Params are at step bad - 1 already (the replay stopped there, after step bad - 2): re-run it.
+      const prev = await this.replayTo(bad - 1, batchesOf, snap);
+      if (prev) return prev;
+    }
+    const { epoch, indices } = at(bad);
+    return this.explain(indices, epoch, bad) ?? this.nonFiniteLoss(bad);
   }
 
-  private explain(indices: Int32Array, epoch: number, step: number): DiagnosticError {
+  /** Restores the snapshot, replays to `step` (exclusive) and explains `step`, if it is at fault. */
+  private async replayTo(step: number, batchesOf: (epoch: number) => Int32Array[], snap: Snapshot): Promise<DiagnosticError | undefined> {
+    this.prog.store.restore(snap.params);
+    await this.optimizer.setWeights(snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
+    this.prog.state.load(snap.baselines);
+    this.step = snap.step;
+    const spe = this.stepsPerEpoch();
+    while (this.step < step) {
+      const epoch = Math.floor(this.step / spe);
+      this.trainStep(batchesOf(epoch)[this.step % spe]!, epoch, this.step / spe);
+    }
+    const epoch = Math.floor(step / spe);
+    const found = this.explain(batchesOf(epoch)[step % spe]!, epoch, step);
+    if (found) return found;
+    this.trainStep(batchesOf(epoch)[step % spe]!, epoch, step / spe);
+    return undefined;
+  }
+
+  private nonFiniteLoss(step: number): DiagnosticError {
+    const cp = this.prog.checked;
+    const span = cp.model.decl?.keywordSpan ?? cp.guide.decl?.keywordSpan ?? { file: cp.program.file, start: 0, end: 0 };
+    return new DiagnosticError([diag('VAE901', `training stopped: a non-finite loss at step ${step}`, { span }, { hint: 'lower the learning rate (--lr); check the data for extreme values' })], cp.sources);
+  }
+
+  /** The diagnostic for `step` if its loss terms or gradients are not finite, else undefined. */
+  private explain(indices: Int32Array, epoch: number, step: number): DiagnosticError | undefined {
     const cols = batchTensors(this.prog.checked, this.train, indices, this.data.dynamic, this.seed, epoch);
     const spe = this.stepsPerEpoch();
     const found = scoped((): { site: string; what: string } | null => {
@@ -261,10 +290,11 @@ export class Trainer {
       return null;
     });
     tf.dispose([...cols.values()]);
+    if (!found) return undefined;
     const cp = this.prog.checked;
     const inGuide = found?.what === 'guide log-density';
-    const site = found ? (inGuide ? cp.guide.sites : cp.model.sites).find((s) => s.name === found.site) : undefined;
-    const net = found && !site ? cp.nets.find((n) => n.name === found.site) : undefined;
+    const site = (inGuide ? cp.guide.sites : cp.model.sites).find((s) => s.name === found.site);
+    const net = !site ? cp.nets.find((n) => n.name === found.site) : undefined;
     const span = site?.stmt.span ?? net?.decl.span ?? cp.model.decl?.keywordSpan ?? { file: cp.program.file, start: 0, end: 0 };
     const usesProbs = site?.args.has('probs');
     const hint = usesProbs
@@ -272,7 +302,7 @@ export class Trainer {
       : site && site.spec.params.some((p) => p.kind === 'Positive')
         ? 'a scale may have collapsed to 0 or overflowed: lower the learning rate (--lr), or bound the scale, e.g. `softplus(h) + 0.001`'
         : 'lower the learning rate (--lr); check the data for extreme values';
-    const what = found ? (found.what === 'gradient' ? `a non-finite gradient of \`${found.site}\`` : `a non-finite ${found.what} of \`${found.site}\``) : 'a non-finite loss';
+    const what = found.what === 'gradient' ? `a non-finite gradient of \`${found.site}\`` : `a non-finite ${found.what} of \`${found.site}\``;
     return new DiagnosticError([diag('VAE901', `training stopped: ${what} at step ${step}`, { span }, { hint })], cp.sources);
   }
 

@@ -73,33 +73,80 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   const sp = planned.get(name);
   const g = traces.guide.get(name);
   const latent = m.site.observed !== 'yes' && g !== undefined;
-  const lpRaw = m.dist.logProb(value); // [...batch]
   if (!latent || !g || !sp) {
-    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: lpRaw, lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: m.dist.logProb(value), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
     return;
   }
   const obsMask = m.observation?.mask ?? null;
   const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
   const detach = sp.estimator === 'stl' || sp.estimator === 'dreg';
   const q = detach ? detachParams(g.dist) : g.dist;
-  const lq = masked(q.logProb(value), latentMask); // [...batch]
-  let kl: tf.Tensor | null = null;
-  let klEl: tf.Tensor | null = null;
   const rank = m.site.shape.length;
+  const maskEvent = (t: tf.Tensor): tf.Tensor => (latentMask ? tf.mul(t, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : t); // [...batch, ...event]
+  let kl: tf.Tensor | null = null;
+  let klElAnalytic: tf.Tensor | null = null;
   if (sp.kl === 'analytic') {
     const r = klDivergence(g.dist, m.dist);
     if (r) {
       if (r.elementwise) {
-        klEl = latentMask ? tf.mul(r.value, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : r.value; // [...batch, ...event]
-        kl = sumEvent(klEl, rank); // [...batch]
+        klElAnalytic = maskEvent(r.value); // [...batch, ...event]
+        kl = sumEvent(klElAnalytic, rank); // [...batch]
       } else kl = masked(r.value, latentMask); // [...batch]
     }
   }
-  if (!klEl && g.dist.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0) {
-    klEl = tf.sub(q.logProbElementwise!(value), m.dist.logProbElementwise(value)); // [...batch, ...event]
-    if (latentMask) klEl = tf.mul(klEl, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)]));
-  }
-  out.push({ name, model: m.site, latent: true, estimator: sp.estimator, enumIndex: g.enumIndex, lp: lpRaw, lq, kl, klElementwise: klEl, latentMask, observedMask: obsMask, q: g.dist, p: m.dist, value });
+  // log p, log q and the per-dimension KL are computed on first use only: with an analytic KL and
+  // a reparameterized site the objective never needs them (fewer ops in the hot path).
+  const factorized = !!(q.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0);
+  let lpCache: tf.Tensor | undefined;
+  let lqCache: tf.Tensor | undefined;
+  let klElCache: tf.Tensor | null | undefined = klElAnalytic ?? undefined;
+  let lqEl: tf.Tensor | undefined;
+  let lpEl: tf.Tensor | undefined;
+  const elementwise = (): void => {
+    if (lqEl) return;
+    lqEl = q.logProbElementwise!(value); // [...batch, ...event]
+    lpEl = m.dist.logProbElementwise!(value); // [...batch, ...event]
+  };
+  out.push({
+    name,
+    model: m.site,
+    latent: true,
+    estimator: sp.estimator,
+    enumIndex: g.enumIndex,
+    get lp() {
+      if (!lpCache) {
+        if (factorized) {
+          elementwise();
+          lpCache = sumEvent(lpEl!, rank); // [...batch]
+        } else lpCache = m.dist.logProb(value); // [...batch]
+      }
+      return lpCache;
+    },
+    get lq() {
+      if (!lqCache) {
+        if (factorized) {
+          elementwise();
+          lqCache = masked(sumEvent(lqEl!, rank), latentMask); // [...batch]
+        } else lqCache = masked(q.logProb(value), latentMask); // [...batch]
+      }
+      return lqCache;
+    },
+    kl,
+    get klElementwise() {
+      if (klElCache === undefined) {
+        if (factorized) {
+          elementwise();
+          klElCache = maskEvent(tf.sub(lqEl!, lpEl!)); // [...batch, ...event]
+        } else klElCache = null;
+      }
+      return klElCache;
+    },
+    latentMask,
+    observedMask: obsMask,
+    q: g.dist,
+    p: m.dist,
+    value,
+  });
 }
 
 /**

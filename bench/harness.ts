@@ -1,0 +1,67 @@
+/**
+ * Benchmark harness: each case runs in its own process (so peak RSS is its own), warms up, then
+ * times at least 5 repetitions and reports the median and the spread (min, max), the backend,
+ * peak RSS, and tf.memory().numTensors before and after (they must be equal).
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backendName, initBackend } from '../src/backend';
+
+export interface CaseResult {
+  readonly name: string;
+  readonly unit: string;
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+  readonly reps: number[];
+  readonly backend: string;
+  readonly peakRssMb: number;
+  readonly tensorsBefore: number;
+  readonly tensorsAfter: number;
+  readonly extra?: Record<string, unknown>;
+}
+
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Runs `setup` once, `rep` warmup + reps times (each returns the value to record, e.g. ms per
+ * step), and `teardown`; prints the result as JSON on stdout.
+ */
+export async function runCase<S>(opts: {
+  name: string;
+  unit: string;
+  reps?: number;
+  warmup?: number;
+  setup: () => Promise<S> | S;
+  rep: (s: S, i: number) => Promise<number> | number;
+  teardown?: (s: S) => void;
+  extra?: (s: S, values: number[]) => Record<string, unknown>;
+}): Promise<CaseResult> {
+  await initBackend(process.env['VAE_BACKEND'] ?? undefined);
+  const s = await opts.setup();
+  for (let i = 0; i < (opts.warmup ?? 1); i++) await opts.rep(s, -1 - i);
+  const tensorsBefore = tf.memory().numTensors;
+  const reps: number[] = [];
+  for (let i = 0; i < (opts.reps ?? 5); i++) reps.push(await opts.rep(s, i));
+  const tensorsAfter = tf.memory().numTensors;
+  const extra = opts.extra?.(s, reps);
+  opts.teardown?.(s);
+  const result: CaseResult = {
+    name: opts.name,
+    unit: opts.unit,
+    median: median(reps),
+    min: Math.min(...reps),
+    max: Math.max(...reps),
+    reps,
+    backend: backendName(),
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    tensorsBefore,
+    tensorsAfter,
+    ...(extra ? { extra } : {}),
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return result;
+}

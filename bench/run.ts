@@ -1,0 +1,36 @@
+/**
+ * `npm run bench`: runs every case in bench/cases in its own process, writes
+ * bench/results/<case>.json and prints a summary table with ratios to the reference figures
+ * (bench/reference.json: Pyro and PyTorch on a machine of this kind).
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+interface Job {
+  readonly id: string;
+  readonly args: string[];
+}
+
+const JOBS: Job[] = [
+  { id: 'train-vae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100'] },
+  { id: 'train-iwae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100', 'iwae5'] },
+  { id: 'train-m2', args: ['bench/cases/train-vae.ts', 'models/m2.vae', '200'] },
+  { id: 'eval-iwae5000', args: ['bench/cases/eval-iwae.ts'] },
+  { id: 'check-models', args: ['bench/cases/check-models.ts'] },
+  { id: 'memory', args: ['bench/cases/memory.ts'] },
+];
+
+const only = process.argv.slice(2);
+const out = path.resolve('bench/results');
+fs.mkdirSync(out, { recursive: true });
+for (const job of JOBS) {
+  if (only.length && !only.includes(job.id)) continue;
+  process.stderr.write(`bench ${job.id} ...\n`);
+  const stdout = execFileSync(process.execPath, ['--import', 'tsx', ...job.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
+  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  if (!line) throw new Error(`bench ${job.id} printed no result`);
+  const result = { ...JSON.parse(line), id: job.id, date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg()[0] };
+  fs.writeFileSync(path.join(out, `${job.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`  ${result.name}: ${result.median.toFixed(2)} ${result.unit} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}), ${result.backend}, peak RSS ${Math.round(result.peakRssMb)} MB, tensors ${result.tensorsBefore} -> ${result.tensorsAfter}\n`);
+}
