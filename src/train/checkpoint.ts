@@ -50,7 +50,7 @@ export interface TrainerStateRecord {
   readonly bestValid: number | null;
   readonly epochsSinceBest: number;
   readonly config: unknown;
-  readonly data: { readonly source: string; readonly limit?: number; readonly labeledIndices?: readonly number[] };
+  readonly data: { readonly source: string; readonly limit?: number; readonly valid?: number; readonly labeledIndices?: readonly number[] };
 }
 
 export interface CheckpointContents {

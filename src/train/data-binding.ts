@@ -28,6 +28,12 @@ export interface BindOptions {
   readonly role: 'train' | 'eval';
   /** Fraction of a file held out for validation when training (default 0.1). */
   readonly validFraction?: number;
+  /**
+   * `--valid N`: hold out exactly N examples for validation instead of the default (the last
+   * 10,000 training images of mnist / fashion-mnist, 10% of a file, the synthetic sets' own
+   * valid split). 0 trains on everything and skips the per-epoch validation.
+   */
+  readonly validSize?: number | undefined;
   readonly seed?: number;
   /** Synthetic data set sizes (tests). */
   readonly sizes?: LoadDatasetOptions['sizes'];
@@ -132,13 +138,15 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
     const raw = await loadDataset(source, {
       ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}),
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      ...(opts.sizes ? { sizes: opts.sizes } : {}),
+      ...(opts.sizes || opts.validSize !== undefined ? { sizes: { ...opts.sizes, ...(opts.validSize !== undefined ? { valid: opts.validSize } : {}) } } : {}),
+      ...(opts.validSize !== undefined ? { validSize: opts.validSize } : {}),
       ...(opts.splits ? { splits: opts.splits } : {}),
       ...(labels !== null && labels !== undefined && opts.role === 'train' ? { labelsPerClass: labels } : {}),
     });
     colFor = mapColumns(cp, source, DATASET_INFO[source].columns);
     fileOf = () => source;
-    splits = raw;
+    // binarized-mnist has a fixed validation file: --valid N keeps its first N examples.
+    splits = source === 'binarized-mnist' && opts.validSize !== undefined ? { ...raw, valid: sliceDataset(raw.valid, 0, opts.validSize) } : raw;
   } else {
     const looksLikeName = !bindings && !/[./\\]/.test(source);
     if (looksLikeName) {
@@ -151,15 +159,23 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
       if (!map.has(d.name)) throw new DataError(`no data bound to \`${d.name}\``, { hint: `add it: --data ${[...map].map(([k, v]) => `${k}=${v}`).join(',')},${d.name}=FILE` });
     }
     const cols = readFileColumns(cp, map);
-    let whole = makeDataset(path.basename(source), cols);
     const label = cp.data.find((d) => d.partial);
+    if (label && cols[label.name]) {
+      // Check the labels before `labels: N per class` keeps some of them: it would otherwise
+      // treat a label outside 0..k-1 as missing instead of reporting the row.
+      cols[label.name] = validateSite(cols[label.name]!, spec(label, false), { file: path.basename(map.get(label.name) ?? source) }).array;
+    }
+    let whole = makeDataset(path.basename(source), cols);
     if (label && labels !== null && labels !== undefined && opts.role === 'train') whole = withLabelsPerClass(whole, labels, { column: label.name, ...(label.type.classes !== undefined ? { classes: label.type.classes } : {}) });
     colFor = new Map(cp.data.map((d) => [d.name, d.name]));
     fileOf = (name) => path.basename(map.get(name) ?? source);
     if (opts.role === 'eval') {
       splits = { train: sliceDataset(whole, 0, 0), valid: sliceDataset(whole, 0, 0), test: whole };
     } else {
-      const nValid = Math.floor(whole.size * (opts.validFraction ?? 0.1));
+      const nValid = opts.validSize !== undefined ? opts.validSize : Math.floor(whole.size * (opts.validFraction ?? 0.1));
+      if (nValid >= whole.size && nValid > 0) {
+        throw new DataError(`${whole.name} has ${whole.size} examples, too few to hold out ${nValid} for validation`, { hint: 'use a smaller --valid (0 for none)' });
+      }
       const cut = whole.size - nValid;
       splits = { train: sliceDataset(whole, 0, cut, `${whole.name}/train`), valid: sliceDataset(whole, cut, whole.size, `${whole.name}/valid`), test: sliceDataset(whole, 0, 0) };
     }

@@ -46,6 +46,11 @@ export interface TrainCommand {
   readonly sizes?: { train?: number; valid?: number; test?: number };
   /** Use only the first N training examples (quick runs and tests). */
   readonly limit?: number;
+  /**
+   * `--valid N`: examples held out for validation (0: none, train on everything). Default: the
+   * data's own rule (the last 10,000 training images of mnist / fashion-mnist, 10% of a file).
+   */
+  readonly valid?: number;
 }
 
 export interface TrainResult {
@@ -132,11 +137,13 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     role: 'train',
     seed: config.seed,
     ...(cmd.sizes ? { sizes: cmd.sizes } : {}),
+    validSize: cmd.valid ?? restored?.contents.state.data.valid,
   }).catch((e) => {
     prog.dispose();
     throw e;
   });
   const limit = cmd.limit ?? restored?.contents.state.data.limit;
+  const validSize = cmd.valid ?? restored?.contents.state.data.valid;
   if (limit !== undefined && data.splits.train.size > limit) {
     (data as { splits: BoundData['splits'] }).splits = { ...data.splits, train: sliceDataset(data.splits.train, 0, limit), valid: sliceDataset(data.splits.valid, 0, Math.min(data.splits.valid.size, limit)) };
   }
@@ -183,7 +190,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         bestValid,
         epochsSinceBest: sinceBest,
         config: { config, origin: resolved.origin },
-        data: { source: data.source, ...(limit !== undefined ? { limit } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
+        data: { source: data.source, ...(limit !== undefined ? { limit } : {}), ...(validSize !== undefined ? { valid: validSize } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
       },
       });
     } finally {

@@ -18,7 +18,8 @@ import { Rng } from '../inference/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from './batches';
 import type { BoundData } from './data-binding';
 import type { NamedTensor } from './checkpoint';
-import { makeOptimizer } from './optimizer';
+import { makeOptimizer, type StepOptimizer } from './optimizer';
+import { Adam } from './adam';
 
 export interface EpochStats {
   readonly elbo: number;
@@ -54,7 +55,7 @@ function scoped<T>(f: () => T): T {
 let trainerCounter = 0;
 
 export class Trainer {
-  readonly optimizer: tf.Optimizer;
+  readonly optimizer: StepOptimizer;
   /** Optimizer steps taken so far. */
   step = 0;
   private readonly rng: Rng;
@@ -317,6 +318,10 @@ export class Trainer {
 
   async loadOptimizerWeights(ws: NamedTensor[]): Promise<void> {
     if (ws.length === 0) return;
+    if (this.optimizer instanceof Adam) {
+      await this.optimizer.setWeights(ws, this.vars.map((v) => v.name));
+      return;
+    }
     // tfjs optimizers match accumulators to variables by order; names only need to be unique.
     const current = await this.optimizer.getWeights();
     current[0]?.tensor.dispose();
