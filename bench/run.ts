@@ -22,6 +22,8 @@ const JOBS: Job[] = [
 ];
 
 const only = process.argv.slice(2);
+const reference = JSON.parse(fs.readFileSync(path.resolve('bench/reference.json'), 'utf8')) as Record<string, Record<string, { value: number; unit: string; note: string }>>;
+const rows: string[] = [];
 const out = path.resolve('bench/results');
 fs.mkdirSync(out, { recursive: true });
 for (const job of JOBS) {
@@ -33,4 +35,9 @@ for (const job of JOBS) {
   const result = { ...JSON.parse(line), id: job.id, date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg()[0] };
   fs.writeFileSync(path.join(out, `${job.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`  ${result.name}: ${result.median.toFixed(2)} ${result.unit} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}), ${result.backend}, peak RSS ${Math.round(result.peakRssMb)} MB, tensors ${result.tensorsBefore} -> ${result.tensorsAfter}\n`);
+  const refs = reference[job.id] ?? {};
+  // Ratios > 1 mean vaelang is faster (for times, reference / ours).
+  const ratios = Object.entries(refs).map(([k, r]) => `${k} ${(r.value / result.median).toFixed(2)}x`).join(', ');
+  rows.push(`| ${result.name} | ${result.median.toFixed(2)} ${result.unit} | ${result.min.toFixed(2)} – ${result.max.toFixed(2)} | ${result.backend} | ${Math.round(result.peakRssMb)} MB | ${result.tensorsBefore} → ${result.tensorsAfter} | ${ratios || '–'} |`);
 }
+process.stdout.write(['| benchmark | median | spread (min – max) | backend | peak RSS | tensors | speed vs reference |', '|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n');
