@@ -160,3 +160,15 @@ export function gradients(prog: Program, batch: Batch, o: EvaluateOptions = {}):
   tf.dispose([value, boundMean!, ...kept, ...Object.values(grads)]);
   return { value: v, grads: result };
 }
+
+/** The ELBO per example and its mean (Kingma & Welling 2013); `particles` samples per example. */
+export function elbo(prog: Program, batch: Batch, o: Omit<EvaluateOptions, 'objective'> = {}): { mean: number; perExample: Float32Array } {
+  const r = evaluate(prog, batch, { ...o, objective: { kind: 'elbo' } });
+  return { mean: r.mean, perExample: r.perExample };
+}
+
+/** The importance-weighted bound with K samples per example (Burda et al. 2015). */
+export function iwae(prog: Program, batch: Batch, k: number, o: Omit<EvaluateOptions, 'objective'> = {}): { mean: number; perExample: Float32Array } {
+  const r = evaluate(prog, batch, { ...o, objective: { kind: 'iwae', k } });
+  return { mean: r.mean, perExample: r.perExample };
+}

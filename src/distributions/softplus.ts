@@ -35,9 +35,15 @@ const fast = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
   return { value: forward(x), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, tf.sigmoid(saved[0]!)) };
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (x: tf.Tensor) => tf.Tensor;
 
-/** softplus(x), elementwise; the fast form on wasm (see the module comment). */
+/**
+ * Below this many elements the ~20 cheap ops cost more in per-op overhead (~10 µs each) than
+ * tf.softplus's slow per-element math (~15 ns each) saves.
+ */
+const FAST_MIN_SIZE = 16384;
+
+/** softplus(x), elementwise; the fast form on wasm for large tensors (see the module comment). */
 export function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' ? fast(x) : tf.softplus(x);
+  return tf.getBackend() === 'wasm' && x.size >= FAST_MIN_SIZE ? fast(x) : tf.softplus(x);
 }
 
 /** Exposed for tests: the fast formula on any backend. */

@@ -43,6 +43,11 @@ function detachParams(d: Distribution): Distribution {
   return d.withParams(params);
 }
 
+/** Applies a `scale` handler's factor to a log-density term. */
+function scaled(t: tf.Tensor, factor: number): tf.Tensor {
+  return factor === 1 ? t : tf.mul(t, factor); // [...batch]
+}
+
 /** Multiplies a [...batch] tensor by a [B] mask (aligned on the last axis). */
 export function masked(t: tf.Tensor, mask: tf.Tensor | null): tf.Tensor {
   return mask === null ? t : tf.mul(t, mask); // [...batch]
@@ -74,7 +79,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   const g = traces.guide.get(name);
   const latent = m.site.observed !== 'yes' && g !== undefined;
   if (!latent || !g || !sp) {
-    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: m.dist.logProb(value), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: scaled(m.dist.logProb(value), m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
     return;
   }
   const obsMask = m.observation?.mask ?? null;
@@ -119,6 +124,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
           elementwise();
           lpCache = sumEvent(lpEl!, rank); // [...batch]
         } else lpCache = m.dist.logProb(value); // [...batch]
+        lpCache = scaled(lpCache, m.scale);
       }
       return lpCache;
     },
@@ -128,10 +134,11 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
           elementwise();
           lqCache = masked(sumEvent(lqEl!, rank), latentMask); // [...batch]
         } else lqCache = masked(q.logProb(value), latentMask); // [...batch]
+        lqCache = scaled(lqCache, g.scale);
       }
       return lqCache;
     },
-    kl,
+    kl: kl ? scaled(kl, m.scale) : null,
     get klElementwise() {
       if (klElCache === undefined) {
         if (factorized) {
