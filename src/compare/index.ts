@@ -1,0 +1,4 @@
+/** `vae compare`: train several models under one protocol and tabulate their held-out metrics. */
+export { runCompare, evenlySpaced, iwaeChunkRows, type CompareCommand, type CompareResult } from './run';
+export { bindEvalData, dataSignature, loadModels, resolveProtocol, type CompareModel, type EvalData, type Protocol, type ProtocolFlags } from './protocol';
+export { formatTable, writeCompareCurves, type CompareRow } from './report';
