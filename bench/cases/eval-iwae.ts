@@ -1,7 +1,7 @@
 // vae eval's IWAE-5000 log-likelihood: seconds per 1000 test images (5 repetitions of 200
 // evenly spaced images, the whole 1000 once), batched over particles so memory stays bounded.
 import { Program } from '../../src/api';
-import { loadBinarizedMnist } from '../../src/data/binarized-mnist';
+import { bindData } from '../../src/train/data-binding';
 import { subsetDataset } from '../../src/data/dataset';
 import { evalIwae } from '../../src/eval/metrics';
 import { loadChecked } from '../../src/train/session';
@@ -14,10 +14,10 @@ await runCase({
   unit: 's/1000 images',
   reps: 5,
   warmup: 0,
-  setup: () => {
+  setup: async () => {
     const o = loadChecked({ file: 'models/vae.vae' });
     const prog = new Program(o.checked, o.plan, 1);
-    const test = loadBinarizedMnist({ splits: ['test'] }).test;
+    const test = (await bindData(o.checked, { role: 'train', splits: ['test'] })).splits.test;
     return { prog, test };
   },
   rep: (s, i) => {
