@@ -2,4 +2,4 @@
 export { runCompare, evenlySpaced, iwaeChunkRows, type CompareCommand, type CompareResult } from './run';
 export { bindEvalData, dataSignature, loadModels, resolveProtocol, type CompareModel, type EvalData, type Protocol, type ProtocolFlags } from './protocol';
 export { formatTable, writeCompareCurves, type CompareRow } from './report';
-export { flowSites, sampledActiveUnits, type SampledActivity } from './activity';
+export { flowSites, sampledActiveUnits, type SampledActivity } from '../eval/activity';

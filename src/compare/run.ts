@@ -10,7 +10,7 @@
  *   - the ELBO and its KL, with one sample per example;
  *   - log p(x) by IWAE with K importance samples and its standard error across examples;
  *   - active units, summed over the latent sites (for flow guides, from 64 samples of the guide
- *     per example: src/compare/activity.ts).
+ *     per example: src/eval/activity.ts).
  * The seconds per epoch are the training epochs' wall-clock times (the validation pass
  * excluded), averaged; they are only comparable between models measured on the same machine
  * under the same load.
@@ -25,7 +25,6 @@ import { evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metri
 import type { EpochRecord } from '../train/curves';
 import { runTrain } from '../train/run';
 import { restoreRun } from '../train/session';
-import { flowSites, sampledActiveUnits } from './activity';
 import { bindEvalData, dataSignature, loadModels, resolveProtocol, type CompareModel, type EvalData, type Protocol } from './protocol';
 import { formatTable, writeCompareCurves, type CompareRow } from './report';
 
@@ -173,9 +172,6 @@ async function evaluateModel(
     if (iwae && cmd.progress) process.stderr.write('\r\x1b[K');
     // I(x; z) is not reported; a small sample keeps its [M, M] density matrix cheap.
     const latents = evalLatents(ctx, { miSamples: 100 });
-    // Flow guides have no closed-form mean: their activity is estimated from samples.
-    const flows = flowSites(ctx);
-    const sampled = flows.length > 0 ? new Map(sampledActiveUnits(ctx, flows).map((a) => [a.site, a.activeUnits])) : new Map<string, number>();
     const seconds = history.reduce((a, r) => a + r.seconds, 0) / Math.max(1, history.length);
     const row: CompareRow = {
       model: m.name,
@@ -184,7 +180,7 @@ async function evaluateModel(
       testLogLikelihood: iwae ? iwae.logLikelihood : null,
       standardError: iwae ? iwae.standardError : null,
       kl: elbo.kl,
-      activeUnits: latents.reduce((a, l) => a + (sampled.get(l.site) ?? l.activeUnits), 0),
+      activeUnits: latents.reduce((a, l) => a + l.activeUnits, 0),
       latentDims: latents.reduce((a, l) => a + l.dims, 0),
       secondsPerEpoch: seconds,
       epochs: history.length,

@@ -23,6 +23,7 @@ import { elboObjective } from '../inference/objectives/elbo';
 import { siteTerms } from '../inference/objectives/terms';
 import { Rng } from '../inference/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
+import { sampledActiveUnits } from './activity';
 
 export interface EvalContext {
   readonly prog: Program;
@@ -190,11 +191,13 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
     });
     tf.dispose([...cols.values()]);
   }
+  // Guides without a closed-form mean (flows): E_q[u | x] from samples, noise removed.
+  const sampled = new Map(sampledActiveUnits(ctx, sites.filter((s) => s.guide.spec.name === 'Flow').map((s) => s.name)).map((a) => [a.site, a.meanVariance]));
   return sites.map((s) => {
     const a = acc.get(s.name)!;
     const d = s.guide.shape[0]!;
     const klPerDim = Array.from(a.kl, (x) => x / a.n);
-    const meanVariance = Array.from({ length: d }, (_, j) => a.mean2[j]! / a.n - (a.mean[j]! / a.n) ** 2);
+    const meanVariance = sampled.get(s.name) ?? Array.from({ length: d }, (_, j) => a.mean2[j]! / a.n - (a.mean[j]! / a.n) ** 2);
     const collapsedDims = Array.from(a.below).filter((c) => c / a.n >= 0.99).length;
     // I(x; z) needs q(z_i | x_j) at other examples' samples: not available for flows (no inverse).
     const mi = s.guide.deps.size === 0 && s.guide.spec.name !== 'Flow' ? mutualInformation(ctx, s.name, opts.miSamples ?? 1000) : null;

@@ -261,7 +261,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       if (cmd.json) io.out(JSON.stringify(rec));
       else if ((epoch + 1) % printEvery === 0 || epoch + 1 === totalEpochs) {
         const kl = config.objective.kind === 'expectation' ? '' : `  KL ${fmt(trainKl)}`;
-        io.err(`epoch ${String(epoch + 1).padStart(3)}/${totalEpochs}  train ${label} ${fmt(trainElbo)}  valid ${label} ${valid ? fmt(valid.elbo) : 'n/a'}${kl}  ${Math.round(rec.examplesPerSec).toLocaleString('en-US')} ex/s  ${fmt(seconds, 1)} s`);
+        io.err(`epoch ${String(epoch + 1).padStart(3)}/${totalEpochs}  train ${label} ${fmt(trainElbo)}  valid ELBO ${valid ? fmt(valid.elbo) : 'n/a'}${kl}  ${Math.round(rec.examplesPerSec).toLocaleString('en-US')} ex/s  ${fmt(seconds, 1)} s`);
       }
       if (config.earlyStopping !== null && sinceBest >= config.earlyStopping) {
         stopped = 'early';

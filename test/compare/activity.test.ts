@@ -3,7 +3,7 @@
 // exact mean: that checks the estimator and its removal of the sampling noise.
 import { describe, expect, it } from 'vitest';
 import { compileFile } from '../../src/api';
-import { flowSites, sampledActiveUnits } from '../../src/compare/activity';
+import { flowSites, sampledActiveUnits } from '../../src/eval/activity';
 import { evalLatents, type EvalContext } from '../../src/eval/metrics';
 import { bindData } from '../../src/train/data-binding';
 

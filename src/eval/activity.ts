@@ -11,7 +11,7 @@
  * Var_x(E_q[u | x]).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EvalContext } from '../eval/metrics';
+import type { EvalContext } from './metrics';
 import { execute, makeBatch } from '../inference/execute';
 import { Rng } from '../inference/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
