@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Program } from '../api';
-import type { Printer } from '../cli/errors';
+import { CliError, type Printer } from '../cli/errors';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
@@ -129,6 +129,11 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     resolved = resolveConfig(outcome.checked.train.config, outcome.checked.train.explicit, cmd.overrides);
     prog = new Program(outcome.checked, outcome.plan, resolved.config.seed);
     dir = cmd.out ?? path.join('runs', `${path.basename(cmd.file).replace(/\.vae$/, '')}-${timestamp()}`);
+    if (fs.existsSync(path.join(dir, 'checkpoint')) || fs.existsSync(path.join(dir, 'metrics.jsonl'))) {
+      prog.dispose();
+      // Never overwrite a run: its checkpoint and metrics would be lost.
+      throw new CliError(`'${dir}' already holds a training run`, `continue it with --resume ${dir}, or choose another --out`);
+    }
   }
   const config = resolved.config;
   const data: BoundData = await bindData(outcome.checked, {

@@ -68,6 +68,18 @@ describe('bad input', () => {
     expectClean(r.text);
   });
 
+  it('never trains over an existing run (its checkpoint would be lost)', async () => {
+    const dir = path.join(tmp, 'existing');
+    fs.mkdirSync(path.join(dir, 'checkpoint'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'metrics.jsonl'), '{"epoch":1}\n');
+    const r = await run(['train', 'models/vae.vae', '--out', dir, '--epochs', '1']);
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('already holds a training run');
+    expect(r.text).toContain('--resume');
+    expect(fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8')).toBe('{"epoch":1}\n');
+    expectClean(r.text);
+  });
+
   it('a missing or corrupt checkpoint', async () => {
     let r = await run(['eval', path.join(tmp, 'nope')]);
     expect(r.code).toBe(1);
