@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { softplus } from './softplus';
+import { bernoulliLogitsLogProb } from './bernoulli-logits';
 import type { Rng } from '../inference/rng';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
 import { BinaryParam } from './binary';
@@ -35,8 +36,7 @@ export class BernoulliDist extends ElementwiseDistribution {
 
   protected override logDensity(x: Tensor): Tensor {
     if (this.p.kind === 'logits') {
-      const l = this.p.given;
-      return tf.sub(tf.mul(x, l), softplus(l)); // [...batch, ...event]
+      return bernoulliLogitsLogProb(this.p.given, x); // [...batch, ...event]
     }
     const [lp, lq] = this.p.logProbs(); // [...params] each
     return tf.add(tf.mul(x, lp), tf.mul(tf.sub(1, x), lq)); // [...batch, ...event]
