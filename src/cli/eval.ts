@@ -22,7 +22,7 @@ export interface EvalFlags {
   json?: boolean;
 }
 
-function loadForEval(target: string, f: EvalFlags): { prog: Program; source: string; seed: number; label: string } {
+function loadForEval(target: string, f: EvalFlags): { prog: Program; source: string; seed: number; label: string; valid?: number | undefined } {
   if (target.endsWith('.vae')) {
     if (!f.checkpoint) throw new CliError(`${target} is a program; evaluating it needs trained weights`, `add --checkpoint runs/DIR, or give the run directory: vae eval runs/DIR`);
     const outcome = loadChecked({ file: target });
@@ -34,10 +34,10 @@ function loadForEval(target: string, f: EvalFlags): { prog: Program; source: str
       prog.dispose();
       throw e;
     }
-    return { prog, source: contents.state.data.source, seed: contents.state.seed, label: `${target} with ${f.checkpoint}` };
+    return { prog, source: contents.state.data.source, seed: contents.state.seed, label: `${target} with ${f.checkpoint}`, valid: contents.state.data.valid };
   }
   const run = restoreRun(target);
-  return { prog: run.prog, source: run.contents.state.data.source, seed: run.contents.state.seed, label: target };
+  return { prog: run.prog, source: run.contents.state.data.source, seed: run.contents.state.seed, label: target, valid: run.contents.state.data.valid };
 }
 
 export async function runEvalCommand(target: string, f: EvalFlags, io: Printer): Promise<number> {
@@ -45,7 +45,7 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
   if (!['train', 'valid', 'test'].includes(split)) throw new CliError(`invalid --split '${f.split}'`, 'choose train, valid or test');
   const k = f.iwae !== undefined ? parseNonNegInt('--iwae', f.iwae) : 5000;
   const eps = f.epsilon !== undefined ? parsePositiveNumber('--epsilon', f.epsilon) : 0.01;
-  const { prog, source, seed, label } = loadForEval(target, f);
+  const { prog, source, seed, label, valid } = loadForEval(target, f);
   try {
     const bound = await bindData(prog.checked, {
       data: f.data ?? source,
@@ -53,6 +53,8 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
       role: f.data && !['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian'].includes(f.data) ? 'eval' : 'train',
       labelsPerClass: null,
       seed,
+      // The run's own validation split (`vae train --valid N`); only for the run's data.
+      ...(valid !== undefined && f.data === undefined ? { validSize: valid } : {}),
       splits: [split],
     });
     let ds = bound.splits[split];

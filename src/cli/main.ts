@@ -76,6 +76,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--seed <n>', 'random seed (initialization, minibatches, sampling)')
     .option('--early-stopping <epochs>', 'stop after this many epochs without a better validation ELBO')
     .option('--limit <n>', 'use only the first N training examples (quick runs)')
+    .option('--valid <n>', 'examples held out for validation (default: the last 10,000 training images of mnist / fashion-mnist, 10% of a file); 0 trains on all of them')
     .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
     .option('--resume <dir>', 'continue a run from its last checkpoint')
     .option('--json', 'print one JSON object per epoch, then {done, checkpoint}')
@@ -159,7 +160,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--json', 'print {rows: [{model, testElbo, testLogLikelihood, standardError, kl, activeUnits, secondsPerEpoch, epochs, run}]}')
     .addHelpText(
       'after',
-      "\nThe flags --epochs, --batch, --seed and --data override every model's train block; without them\nthe models must agree (or the comparison stops and names the flag to pass). Each model keeps its\nown objective, optimizer and learning rate. Models whose data declarations differ (Binary vs Unit\npixels) need --data that fits all of them.\n\nExamples:\n  vae compare models/vae.vae models/iwae.vae --epochs 2 --limit 5000 --iwae 100 --eval-limit 500\n  vae compare models/vae.vae models/vae-laplace-prior.vae models/vae-mog-prior.vae models/vae-vampprior.vae --epochs 5 --iwae 500 --eval-limit 2000 --out runs/priors\n  vae compare models/vae.vae models/vae-continuous-bernoulli.vae --data binarized-mnist --epochs 1\n  vae compare models/ppca.vae other-ppca.vae --epochs 20 --json",
+      "\nThe flags --epochs, --batch, --seed and --data override every model's train block; without them\nthe models must agree (or the comparison stops and names the flag to pass). Each model keeps its\nown objective, optimizer and learning rate. Models whose data declarations differ (Binary vs Unit\npixels) need --data that fits all of them.\n\nExamples:\n  vae compare models/vae.vae models/iwae.vae --epochs 2 --limit 5000 --iwae 100 --eval-limit 500\n  vae compare models/vae.vae models/vae-laplace-prior.vae models/vae-mog-prior.vae models/vae-vampprior.vae --epochs 5 --iwae 500 --eval-limit 2000 --out runs/priors\n  vae compare models/vae.vae models/vae-continuous-bernoulli.vae --data binarized-mnist --epochs 1\n  vae compare models/ppca.vae test/compare/fixtures/ppca-laplace.vae --epochs 20 --json",
     )
     .action((files: string[], flags) => withBackend((p) => runCompareCommand(files, flags, p)));
 

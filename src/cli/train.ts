@@ -20,6 +20,7 @@ export interface TrainFlags {
   resume?: string;
   earlyStopping?: string;
   limit?: string;
+  valid?: string;
 }
 
 export async function runTrainCommand(file: string | undefined, f: TrainFlags, io: Printer): Promise<number> {
@@ -51,6 +52,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
       json: f.json === true,
       progress: process.stderr.isTTY === true && f.json !== true,
       ...(f.limit !== undefined ? { limit: parsePositiveInt('--limit', f.limit) } : {}),
+      ...(f.valid !== undefined ? { valid: parseNonNegInt('--valid', f.valid) } : {}),
     },
     io,
   );
