@@ -33,11 +33,17 @@ for (const job of JOBS) {
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
   if (!line) throw new Error(`bench ${job.id} printed no result`);
   const result = { ...JSON.parse(line), id: job.id, date: new Date().toISOString(), cpus: (await import('node:os')).cpus().length, load: (await import('node:os')).loadavg()[0] };
-  fs.writeFileSync(path.join(out, `${job.id}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  // Runs with threaded wasm are kept apart from the single-threaded ones (BENCHMARKS.md has both).
+  const threads = process.env['VAE_WASM_THREADS'];
+  const suffix = threads && threads !== '1' && threads !== 'off' ? `-threads${threads}` : '';
+  fs.writeFileSync(path.join(out, `${job.id}${suffix}.json`), `${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`  ${result.name}: ${result.median.toFixed(2)} ${result.unit} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}), ${result.backend}, peak RSS ${Math.round(result.peakRssMb)} MB, tensors ${result.tensorsBefore} -> ${result.tensorsAfter}\n`);
   const refs = reference[job.id] ?? {};
   // Ratios > 1 mean vaelang is faster (for times, reference / ours).
   const ratios = Object.entries(refs).map(([k, r]) => `${k} ${(r.value / result.median).toFixed(2)}x`).join(', ');
-  rows.push(`| ${result.name} | ${result.median.toFixed(2)} ${result.unit} | ${result.min.toFixed(2)} – ${result.max.toFixed(2)} | ${result.backend} | ${Math.round(result.peakRssMb)} MB | ${result.tensorsBefore} → ${result.tensorsAfter} | ${ratios || '–'} |`);
+  // The memory case reports the counts after 10 and after 1000 steps.
+  const extra = (result.extra ?? {}) as { tensorsAfter10Steps?: number; tensorsAfter1000Steps?: number };
+  const tensors = extra.tensorsAfter10Steps !== undefined ? `${extra.tensorsAfter10Steps} → ${extra.tensorsAfter1000Steps} (10 → 1000 steps)` : `${result.tensorsBefore} → ${result.tensorsAfter}`;
+  rows.push(`| ${result.name} | ${result.median.toFixed(2)} ${result.unit} | ${result.min.toFixed(2)} – ${result.max.toFixed(2)} | ${result.backend} | ${Math.round(result.peakRssMb)} MB | ${tensors} | ${ratios || '–'} |`);
 }
 process.stdout.write(['| benchmark | median | spread (min – max) | backend | peak RSS | tensors | speed vs reference |', '|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n');

@@ -1,0 +1,53 @@
+/**
+ * Where a training step's time goes, kernel by kernel (BENCHMARKS.md, "Profile").
+ *
+ *   node --import tsx bench/profile.ts [models/vae.vae] [batch] [steps]
+ *
+ * Runs `steps` training steps under tf.profile after a warm-up, sums each kernel's time (the
+ * backend's own timer around every kernel call, forward and backward) and prints a table of the
+ * kernels by total time, with their share of the summed kernel time, and the step's wall time
+ * without the profiler. The rest of a step (JS: tracing the program, building the tape, the
+ * optimizer's bookkeeping) is wall time minus kernel time.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { backendName, initBackend } from '../src/backend';
+import { makeTrainer, timeSteps } from './cases/common';
+
+const file = process.argv[2] ?? 'models/vae.vae';
+const batch = Number(process.argv[3] ?? 100);
+const steps = Number(process.argv[4] ?? 20);
+
+await initBackend(process.env['VAE_BACKEND'] ?? undefined);
+const backend = backendName();
+const { trainer, prog } = makeTrainer(file, { batch });
+timeSteps(trainer, 5, 1); // warm-up: kernels compiled, weights allocated
+const wall = timeSteps(trainer, steps, 2); // ms per step, profiler off
+
+const batches = trainer.epochBatches(3);
+const info = await tf.profile(() => {
+  for (let i = 0; i < steps; i++) trainer.trainStep(batches[i % batches.length]!, 3, 3);
+  trainer.readStats();
+});
+const byName = new Map<string, { ms: number; calls: number }>();
+for (const k of info.kernels) {
+  const ms = typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+  const e = byName.get(k.name) ?? { ms: 0, calls: 0 };
+  e.ms += ms;
+  e.calls += 1;
+  byName.set(k.name, e);
+}
+// customGrad's forward ('forward', 'unnamed scope') wraps kernels that are recorded on their own too.
+for (const wrapper of ['forward', 'unnamed scope']) byName.delete(wrapper);
+const total = [...byName.values()].reduce((s, e) => s + e.ms, 0);
+const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms);
+const lines = [
+  `${file}, batch ${batch}, backend ${backend}: ${wall.toFixed(2)} ms per step without the profiler; kernels ${(total / steps).toFixed(2)} ms per step (${info.kernels.length / steps} kernel calls per step)`,
+  '',
+  '| kernel | ms per step | share of kernel time | calls per step |',
+  '|---|---|---|---|',
+  ...rows.slice(0, 15).map(([name, e]) => `| ${name} | ${(e.ms / steps).toFixed(2)} | ${((100 * e.ms) / total).toFixed(1)}% | ${e.calls / steps} |`),
+  `| (${Math.max(0, rows.length - 15)} others) | ${(rows.slice(15).reduce((s, [, e]) => s + e.ms, 0) / steps).toFixed(2)} | ${((100 * rows.slice(15).reduce((s, [, e]) => s + e.ms, 0)) / total).toFixed(1)}% | ${rows.slice(15).reduce((s, [, e]) => s + e.calls, 0) / steps} |`,
+];
+process.stdout.write(`${lines.join('\n')}\n`);
+trainer.dispose();
+prog.dispose();
