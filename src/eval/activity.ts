@@ -30,6 +30,8 @@ export function flowSites(ctx: EvalContext): string[] {
 }
 
 export function sampledActiveUnits(ctx: EvalContext, sites: readonly string[], opts: { samples?: number; batch?: number; threshold?: number } = {}): SampledActivity[] {
+  // Nothing to estimate: do not run the program (64 particles over the whole split).
+  if (sites.length === 0) return [];
   const S = Math.max(2, opts.samples ?? 64);
   const cp = ctx.prog.checked;
   const dims = new Map(ctx.prog.plan.sites.filter((s) => sites.includes(s.name)).map((s) => [s.name, s.guide.shape[0]!]));
