@@ -34,6 +34,17 @@ export interface FrameSpec {
   readonly yPad?: number;
 }
 
+/** The labels and fixed ranges of a chart spec that were given (optional fields stay absent). */
+export function frameText(spec: Pick<FrameSpec, 'title' | 'xLabel' | 'yLabel' | 'xRange' | 'yRange'>): Pick<FrameSpec, 'title' | 'xLabel' | 'yLabel' | 'xRange' | 'yRange'> {
+  return {
+    ...(spec.title !== undefined ? { title: spec.title } : {}),
+    ...(spec.xLabel !== undefined ? { xLabel: spec.xLabel } : {}),
+    ...(spec.yLabel !== undefined ? { yLabel: spec.yLabel } : {}),
+    ...(spec.xRange !== undefined ? { xRange: spec.xRange } : {}),
+    ...(spec.yRange !== undefined ? { yRange: spec.yRange } : {}),
+  };
+}
+
 /** The plot rectangle: pixels [x0, x1) x [y0, y1) inside the axis box. */
 export interface PlotRect {
   readonly x0: number;

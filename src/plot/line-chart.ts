@@ -13,7 +13,7 @@
 import type { Canvas, MarkerShape, Point } from './canvas';
 import {
   type Frame, type LegendEntry, type LegendPlacement, chartCanvas, drawFrameBack, drawFrameFront, drawLegend, drawNoData,
-  extent, layoutFrame, legendSize, placeLegendInside, samplePolyline, seriesClip,
+  extent, frameText, layoutFrame, legendSize, placeLegendInside, samplePolyline, seriesClip,
 } from './axes';
 import { type Color, paletteColor } from './color';
 
@@ -117,11 +117,7 @@ export function lineChart(spec: LineChartSpec): { canvas: Canvas; frame: Frame }
   const drawable = series.flatMap((s) => s.points.filter(([x, y]) => ok(x, y)));
   const frameSpec = {
     width, height,
-    ...(spec.title !== undefined ? { title: spec.title } : {}),
-    ...(spec.xLabel !== undefined ? { xLabel: spec.xLabel } : {}),
-    ...(spec.yLabel !== undefined ? { yLabel: spec.yLabel } : {}),
-    ...(spec.xRange !== undefined ? { xRange: spec.xRange } : {}),
-    ...(spec.yRange !== undefined ? { yRange: spec.yRange } : {}),
+    ...frameText(spec),
     logX, logY,
     xData: extent(drawable.map((p) => p[0]), logX),
     yData: extent(drawable.map((p) => p[1]), logY),

@@ -11,7 +11,7 @@
 import type { Canvas, MarkerShape, Point } from './canvas';
 import {
   type Frame, type LegendEntry, type LegendPlacement, chartCanvas, drawFrameBack, drawFrameFront, drawLegend, drawNoData, extent,
-  layoutFrame, legendSize, placeLegendInside, seriesClip,
+  frameText, layoutFrame, legendSize, placeLegendInside, seriesClip,
 } from './axes';
 import { type Color, DEFAULT_PALETTE, parseColor } from './color';
 import { DEFAULT_HEIGHT, DEFAULT_WIDTH } from './line-chart';
@@ -106,11 +106,7 @@ export function scatterChart(spec: ScatterSpec): { canvas: Canvas; frame: Frame 
 
   const frameSpec = {
     width, height,
-    ...(spec.title !== undefined ? { title: spec.title } : {}),
-    ...(spec.xLabel !== undefined ? { xLabel: spec.xLabel } : {}),
-    ...(spec.yLabel !== undefined ? { yLabel: spec.yLabel } : {}),
-    ...(spec.xRange !== undefined ? { xRange: spec.xRange } : {}),
-    ...(spec.yRange !== undefined ? { yRange: spec.yRange } : {}),
+    ...frameText(spec),
     xData: extent(pts.map((p) => p.x), false),
     yData: extent(pts.map((p) => p.y), false),
     xPad: 0.04,

@@ -20,7 +20,7 @@ import { PNG } from 'pngjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { TEST_SEED } from '../helpers/seed';
-import { captureIo, note, polyMoments, polyMul, polyVar, polyVarSe, varSe, type Poly } from './helpers';
+import { CONJUGATE, captureIo, note, polyMoments, polyMul, polyVar, polyVarSe, varSe, type Poly } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-estimators-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
@@ -74,14 +74,6 @@ function expectPng(file: string): void {
   expect(png.height).toBeGreaterThan(100);
 }
 
-/** The conjugate Gaussian with a model parameter, one observation per row of a CSV file. */
-const CONJUGATE = `data x: Real
-param m: Real = 0
-param logs: Real = 0
-param c: Real = 0
-model { z ~ Normal(0, 1)
-        x ~ Normal(z + c, 1) }
-guide { z ~ Normal(m, exp(logs)) }`;
 
 describe('vae estimators: the lecture toy', () => {
   it('reports variance 4 (reparam), 11415 (score) and ≈ 810 (score+baseline) at θ = 10', async () => {

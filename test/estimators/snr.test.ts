@@ -31,15 +31,9 @@ import { rowsOf } from '../../src/estimators/report';
 import { parseSpec, withK } from '../../src/estimators/spec';
 import type { Batch } from '../../src/inference/execute';
 import { TEST_SEED } from '../helpers/seed';
-import { note } from './helpers';
+import { CONJUGATE, note } from './helpers';
 
-const SOURCE = `data x: Real
-param m: Real = 0
-param logs: Real = 0
-param c: Real = 0
-model { z ~ Normal(0, 1)
-        x ~ Normal(z + c, 1) }
-guide { z ~ Normal(m, exp(logs)) }`;
+const SOURCE = CONJUGATE;
 
 const DRAWS = 10000;
 const KS = [1, 10, 100];

@@ -13,3 +13,8 @@ export function captureIo(): Printer & { stdout: string[]; stderr: string[]; tex
     text: () => [...stdout, ...stderr].join('\n'),
   };
 }
+
+/** Prints measured numbers when VAE_TEST_VERBOSE is set (for reports); silent otherwise. */
+export function note(...parts: unknown[]): void {
+  if (process.env['VAE_TEST_VERBOSE']) console.log(...parts);
+}

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { EvaluateOptions, Program } from '../../src/api';
 import { runObjective } from '../../src/inference/objectives/index';
 import { Rng } from '../../src/inference/rng';
+import { polyMoments, type Poly } from '../helpers/gauss-poly';
 
 /** A [n] data column holding one value: n i.i.d. copies of one example in one vectorized batch. */
 export function copies(value: number, n: number): tf.Tensor1D {
@@ -81,68 +82,15 @@ export function snr(xs: ArrayLike<number>): number {
   return Math.abs(mean(xs)) / Math.sqrt(variance(xs));
 }
 
-// ---------------------------------------------------------------------------------------------
-// Polynomials in ε ~ N(0, 1): p(ε) = c[0] + c[1] ε + c[2] ε² + ... with E[ε^k] = (k-1)!! for even k.
-
-export type Poly = readonly number[];
-
-function gaussMoment(k: number): number {
-  if (k % 2 === 1) return 0;
-  let r = 1;
-  for (let j = k - 1; j > 1; j -= 2) r *= j;
-  return r;
-}
-
-export function polyMul(a: Poly, b: Poly): number[] {
-  const out = new Array<number>(a.length + b.length - 1).fill(0);
-  a.forEach((x, i) => b.forEach((y, j) => (out[i + j]! += x * y)));
-  return out;
-}
-
-export function polyAdd(a: Poly, b: Poly): number[] {
-  return Array.from({ length: Math.max(a.length, b.length) }, (_, i) => (a[i] ?? 0) + (b[i] ?? 0));
-}
-
-export function polyScale(a: Poly, s: number): number[] {
-  return a.map((x) => x * s);
-}
-
-/** E[p(ε)]. */
-export function polyMean(p: Poly): number {
-  return p.reduce((s, c, k) => s + c * gaussMoment(k), 0);
-}
-
-/** Var[p(ε)]. */
-export function polyVar(p: Poly): number {
-  return polyMean(polyMul(p, p)) - polyMean(p) ** 2;
-}
-
-/**
- * The standard error of the sample variance of n draws of p(ε): sqrt((μ4 − σ⁴)/n), with μ4 the
- * exact fourth central moment. For a Gaussian p (degree 1) μ4 = 3σ⁴ and this is the
- * chi-square rule SE(var) = var·sqrt(2/n).
- */
-export function polyVarSe(p: Poly, n: number): number {
-  const c = polyAdd(p, [-polyMean(p)]);
-  const c2 = polyMul(c, c);
-  const mu4 = polyMean(polyMul(c2, c2));
-  const v = polyMean(c2);
-  return Math.sqrt((mu4 - v * v) / n);
-}
-
-/** The second and fourth central moments of p(ε). */
-function centralMoments(p: Poly): { v: number; mu4: number } {
-  const c = polyAdd(p, [-polyMean(p)]);
-  const c2 = polyMul(c, c);
-  return { v: polyMean(c2), mu4: polyMean(polyMul(c2, c2)) };
-}
+// Polynomials in ε ~ N(0, 1): shared with the estimator tests.
+export { polyAdd, polyMean, polyMul, polyScale, polyVar, polyVarSe, type Poly } from '../helpers/gauss-poly';
 
 /**
  * For Y = Σ_i w_i p_i(ε_i) with independent ε_i: Var[Y] and the SE of its sample variance over
  * n draws, from μ4(Y) = Σ w_i⁴ μ4_i + 6 Σ_{i<j} w_i² w_j² σ_i² σ_j².
  */
 export function sumVarAndSe(parts: readonly { p: Poly; w: number }[], n: number): { v: number; se: number } {
-  const ms = parts.map(({ p, w }) => ({ ...centralMoments(p), w }));
+  const ms = parts.map(({ p, w }) => ({ ...polyMoments(p), w }));
   const v = ms.reduce((s, m) => s + m.w ** 2 * m.v, 0);
   let mu4 = ms.reduce((s, m) => s + m.w ** 4 * m.mu4, 0);
   for (let i = 0; i < ms.length; i++) for (let j = i + 1; j < ms.length; j++) mu4 += 6 * ms[i]!.w ** 2 * ms[j]!.w ** 2 * ms[i]!.v * ms[j]!.v;
@@ -162,7 +110,12 @@ export function setParam(prog: Program, name: string, values: readonly number[])
   t.dispose();
 }
 
-/** Prints measured numbers when VAE_TEST_VERBOSE is set (for reports); silent otherwise. */
-export function note(...parts: unknown[]): void {
-  if (process.env['VAE_TEST_VERBOSE']) console.log(...parts);
-}
+export { note } from '../helpers/io';
+
+/** The conjugate Gaussian p(z) = N(0, 1), p(x | z) = N(z, 1) with a Normal guide (m, log s). */
+export const CONJ = `data x: Real
+param m: Real = 0.5
+param logs: Real = -0.5
+model { z ~ Normal(0, 1)
+        x ~ Normal(z, 1) }
+guide { z ~ Normal(m, exp(logs)) }`;

@@ -12,13 +12,8 @@ import type { Objective } from '../../src/dsl/train-config';
 import { runObjective } from '../../src/inference/objectives/index';
 import { Rng } from '../../src/inference/rng';
 import { TEST_SEED } from '../helpers/seed';
+import { CONJ } from './helpers';
 
-const CONJ = `data x: Real
-param m: Real = 0.5
-param logs: Real = -0.5
-model { z ~ Normal(0, 1)
-        x ~ Normal(z, 1) }
-guide { z ~ Normal(m, exp(logs)) }`;
 
 const MIX = `data x: Real
 param a: Real[2] = 0

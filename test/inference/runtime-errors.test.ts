@@ -9,13 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { compile, evaluate, formatErrors, gradients, type Program } from '../../src/api';
 import { DiagnosticError, type Diagnostic } from '../../src/dsl/diagnostics';
 import { TEST_SEED } from '../helpers/seed';
+import { CONJ } from './helpers';
 
-const CONJ = `data x: Real
-param m: Real = 0.5
-param logs: Real = -0.5
-model { z ~ Normal(0, 1)
-        x ~ Normal(z, 1) }
-guide { z ~ Normal(m, exp(logs)) }`;
 
 const VEC_LET = `data x: Real[3]
 net enc: Real[3] -> (loc: Real[2], scale: Positive[2]) = mlp(hidden: [4])
