@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { CheckedProgram } from './dsl/checked';
 import { DiagnosticError } from './dsl/diagnostics';
-import { checkFile, checkText, type CheckOptions } from './dsl/index';
+import { checkFile, checkText, type CheckOptions } from './check';
 import { renderDiagnostics } from './dsl/render-diagnostic';
 import type { Objective } from './dsl/train-config';
 import { compileProgram, type CompiledProgram } from './inference/compile';
@@ -19,7 +19,7 @@ import { makeBatch, type Batch } from './inference/execute';
 import { EstimatorState, runObjective, type ObjectiveOutput, type ObjectiveSettings } from './inference/objectives/index';
 import { ParamStore } from './inference/params';
 import type { Plan } from './inference/plan';
-import { Rng } from './inference/rng';
+import { Rng } from './core/rng';
 
 export interface CompileOptions {
   /** Seed of the parameter initialization. */

@@ -7,13 +7,17 @@
  * internet access to fetch libtensorflow, so on many machines it is simply absent.
  */
 import * as tf from '@tensorflow/tfjs';
+import { UserError } from './core/errors';
 import { installFastGradients } from './fast-gradients';
 import { enableWasmThreads, parseThreadsSetting } from './wasm-threads/index';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
 
-export class BackendError extends Error {}
+/** A backend that cannot be chosen or loaded (VAE704). */
+export class BackendError extends UserError {
+  override readonly name = 'BackendError';
+}
 
 /** Accepts the user's spellings: `node`/`tfjs-node`/`native` mean the native backend. */
 export function normalizeBackend(name: string): BackendName | undefined {

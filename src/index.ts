@@ -14,8 +14,8 @@
 export { initBackend, backendName } from './backend';
 export { compile, compileFile, elbo, iwae, evaluate, gradients, withObjective, formatErrors, Program } from './api';
 export type { CompileOptions, EvaluateOptions } from './api';
-export { checkFile, checkText } from './dsl/index';
-export type { CheckOutcome } from './dsl/index';
+export { checkFile, checkText } from './check';
+export type { CheckOutcome } from './check';
 export { renderDiagnostics, diagnosticToJson } from './dsl/render-diagnostic';
 export { DiagnosticError, CODES } from './dsl/diagnostics';
 export { planEstimators, ESTIMATORS } from './inference/plan';

@@ -1,6 +1,6 @@
 // Parse and check every model in models/: milliseconds per model (after a warm-up pass).
 import * as fs from 'node:fs';
-import { checkFile } from '../../src/dsl/index';
+import { checkFile } from '../../src/check';
 import { runCase } from '../harness';
 
 const files = fs.readdirSync('models').filter((f) => f.endsWith('.vae')).map((f) => `models/${f}`);

@@ -2,7 +2,7 @@
 import { Program } from '../../src/api';
 import { makeDataset } from '../../src/data/dataset';
 import type { NdArray } from '../../src/data/ndarray';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { loadChecked } from '../../src/train/session';
 import { Trainer } from '../../src/train/trainer';
 import type { BoundData } from '../../src/train/data-binding';

@@ -1,5 +1,5 @@
 /** `vae check FILE`: diagnostics, then the estimator plan. `--json` gives both as data. */
-import { checkFile } from '../dsl/index';
+import { checkFile } from '../check';
 import { diagnosticToJson, renderDiagnostics } from '../dsl/render-diagnostic';
 import { describeDist, type Plan } from '../inference/plan';
 import { parseEstimatorFlags, parseObjectiveFlag } from './flags';

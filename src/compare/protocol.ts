@@ -23,7 +23,7 @@ import * as path from 'node:path';
 import type { CheckedProgram } from '../dsl/checked';
 import { formatTensorType } from '../dsl/types';
 import type { TrainConfig } from '../dsl/train-config';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import { DataError } from '../data/errors';
 import { bindData, type BoundData } from '../train/data-binding';
 import { loadChecked, type Checked } from '../train/session';
@@ -89,23 +89,23 @@ function common<T>(models: readonly CompareModel[], value: (m: CompareModel) => 
   return models.every((m) => value(m) === first) ? first : undefined;
 }
 
-/** Resolves the shared settings (see the module comment); throws a CliError when they conflict. */
+/** Resolves the shared settings (see the module comment); throws a UserError when they conflict. */
 export function resolveProtocol(models: readonly CompareModel[], flags: ProtocolFlags): Protocol {
-  if (models.length === 0) throw new CliError('no models to compare', 'give two or more .vae files: vae compare models/vae.vae models/iwae.vae');
+  if (models.length === 0) throw new UserError('no models to compare', 'give two or more .vae files: vae compare models/vae.vae models/iwae.vae');
   for (const m of models) {
     if (m.outcome.checked.data.length === 0) {
-      throw new CliError(`${m.name} declares no data; vae compare compares models of the same data`, 'compare programs with `data` declarations and a model block');
+      throw new UserError(`${m.name} declares no data; vae compare compares models of the same data`, 'compare programs with `data` declarations and a model block');
     }
     if (m.config.objective.kind === 'expectation') {
-      throw new CliError(`${m.name} trains an expectation objective, which has no ELBO or log-likelihood to compare`, 'compare programs trained with elbo or iwae(k)');
+      throw new UserError(`${m.name} trains an expectation objective, which has no ELBO or log-likelihood to compare`, 'compare programs trained with elbo or iwae(k)');
     }
     if (m.config.steps !== null) {
-      throw new CliError(`${m.name} fixes \`steps: ${m.config.steps}\` in its train block; vae compare trains every model for the same number of epochs`, 'remove `steps:` from its train block and choose the length with --epochs');
+      throw new UserError(`${m.name} fixes \`steps: ${m.config.steps}\` in its train block; vae compare trains every model for the same number of epochs`, 'remove `steps:` from its train block and choose the length with --epochs');
     }
   }
   const signatures = new Set(models.map((m) => dataSignature(m.outcome.checked)));
   if (signatures.size > 1 && flags.data === undefined) {
-    throw new CliError(
+    throw new UserError(
       `the models declare different data, so they cannot share a data set: ${listing(models, (m) => dataSignature(m.outcome.checked))}`,
       'compare models with the same data declarations, or give --data that fits all of them (binary pixels fit Unit too: --data binarized-mnist)',
     );
@@ -117,21 +117,21 @@ export function resolveProtocol(models: readonly CompareModel[], flags: Protocol
     dataOrigin = 'flag';
   } else {
     const d = common(models, defaultData);
-    if (d === undefined) throw new CliError(`the models are trained on different data (${listing(models, defaultData)})`, 'choose the data of all of them with --data NAME (or FILE)');
+    if (d === undefined) throw new UserError(`the models are trained on different data (${listing(models, defaultData)})`, 'choose the data of all of them with --data NAME (or FILE)');
     data = d;
     dataOrigin = 'models';
   }
   if (common(models, (m) => m.config.binarize) === undefined) {
-    throw new CliError(`the models binarize their data differently (${listing(models, (m) => m.config.binarize)})`, "make them agree, e.g. --set 'train { binarize: dynamic }'");
+    throw new UserError(`the models binarize their data differently (${listing(models, (m) => m.config.binarize)})`, "make them agree, e.g. --set 'train { binarize: dynamic }'");
   }
   if (common(models, (m) => m.config.labelsPerClass) === undefined) {
-    throw new CliError(`the models keep different numbers of labels (${listing(models, (m) => m.config.labelsPerClass, (v) => (v === null ? 'all' : `${v} per class`))})`, "make them agree, e.g. --set 'train { labels: 100 per class }'");
+    throw new UserError(`the models keep different numbers of labels (${listing(models, (m) => m.config.labelsPerClass, (v) => (v === null ? 'all' : `${v} per class`))})`, "make them agree, e.g. --set 'train { labels: 100 per class }'");
   }
   const settle = (key: 'epochs' | 'batch' | 'seed', flag: number | undefined): [number, ProtocolOrigin] => {
     if (flag !== undefined) return [flag, 'flag'];
     const v = common(models, (m) => m.config[key]);
     if (v === undefined) {
-      throw new CliError(`the models' train blocks disagree on ${key} (${listing(models, (m) => m.config[key])}); a comparison trains them all alike`, `choose one for all of them with --${key} N`);
+      throw new UserError(`the models' train blocks disagree on ${key} (${listing(models, (m) => m.config[key])}); a comparison trains them all alike`, `choose one for all of them with --${key} N`);
     }
     return [v, 'models'];
   };
@@ -174,11 +174,11 @@ export async function bindEvalData(
         ...(opts.sizes ? { sizes: opts.sizes } : {}),
       });
     } catch (e) {
-      if (e instanceof DataError) throw new CliError(`${m.name} cannot use the data ${protocol.data}: ${e.message}`, e.hint ?? 'compare models whose data declarations fit the same data', 'VAE702');
+      if (e instanceof DataError) throw new UserError(`${m.name} cannot use the data ${protocol.data}: ${e.message}`, e.hint ?? 'compare models whose data declarations fit the same data', 'VAE702');
       throw e;
     }
     const split = bound.splits.test.size > 0 ? 'test' : 'valid';
-    if (bound.splits[split].size === 0) throw new CliError(`the data ${bound.source} has no held-out examples to evaluate on`, 'give a larger data file, or a named data set with a test split');
+    if (bound.splits[split].size === 0) throw new UserError(`the data ${bound.source} has no held-out examples to evaluate on`, 'give a larger data file, or a named data set with a test split');
     out.set(sig, { bound, split });
   }
   return out;

@@ -17,7 +17,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CliError, type Printer } from '../cli/errors';
+import { UserError } from '../core/errors';
+import type { Printer } from '../core/printer';
 import { subsetDataset, type Dataset } from '../data/dataset';
 import type { CheckedProgram } from '../dsl/checked';
 import { numel } from '../dsl/types';
@@ -83,11 +84,11 @@ export function iwaeChunkRows(cp: CheckedProgram): number {
 }
 
 export async function runCompare(cmd: CompareCommand, io: Printer): Promise<CompareResult> {
-  if (cmd.files.length < 2) throw new CliError(`vae compare needs two or more models, found ${cmd.files.length}`, 'e.g. vae compare models/vae.vae models/iwae.vae --epochs 2');
+  if (cmd.files.length < 2) throw new UserError(`vae compare needs two or more models, found ${cmd.files.length}`, 'e.g. vae compare models/vae.vae models/iwae.vae --epochs 2');
   const models = loadModels(cmd.files, cmd.sets ?? []);
   const protocol = resolveProtocol(models, { epochs: cmd.epochs, batch: cmd.batch, seed: cmd.seed, data: cmd.data });
   const dir = cmd.out ?? path.join('runs', `compare-${timestamp()}`);
-  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new CliError(`the output directory ${dir} is not empty`, 'choose another --out (each model trains into DIR/<model>)');
+  if (fs.existsSync(dir) && fs.readdirSync(dir).length > 0) throw new UserError(`the output directory ${dir} is not empty`, 'choose another --out (each model trains into DIR/<model>)');
   const evalData = await bindEvalData(models, protocol, { dataDir: cmd.dataDir, sizes: cmd.sizes });
   fs.mkdirSync(dir, { recursive: true });
 
@@ -136,7 +137,7 @@ export async function runCompare(cmd: CompareCommand, io: Printer): Promise<Comp
     curves.push({ model: m.name, history: trained.history });
     if (trained.stopped === 'interrupted') {
       record();
-      throw new CliError(`interrupted while training ${m.name}`, `the results of the models before it are in ${path.join(dir, 'compare.json')}; its run can be resumed with vae train --resume ${trained.dir}`);
+      throw new UserError(`interrupted while training ${m.name}`, `the results of the models before it are in ${path.join(dir, 'compare.json')}; its run can be resumed with vae train --resume ${trained.dir}`);
     }
     rows.push(await evaluateModel(m, trained.dir, trained.history, evalData.get(dataSignature(m.outcome.checked))!, protocol, cmd, io));
     record();

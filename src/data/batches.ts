@@ -7,7 +7,7 @@
  * appears exactly once per epoch. Batches hold `batchSize` indices; the last, partial batch is
  * kept unless `dropLast` is set. Nothing here touches tfjs.
  */
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import type { Dataset } from './dataset';
 import { type NdArray, takeRows } from './ndarray';
 

@@ -12,7 +12,7 @@
  * uniforms of example i come from `Rng.fromSeed(seed).foldName('binarize').fold(epoch).fold(i)`,
  * so binarizing a minibatch gives the same pixels as binarizing the whole set and then slicing.
  */
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { DataError } from './errors';
 import { type NdArray, type TypedData, exampleSize, numExamples, valueRange } from './ndarray';
 import { describeRange } from './validate';

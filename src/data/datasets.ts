@@ -17,7 +17,7 @@
  * split's `labeledIndices`. Unknown names are a DataError that suggests the nearest name.
  */
 import type { ValueKind } from '../distributions/constraints';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { BINARIZED_MNIST_SIZES, loadBinarizedMnist } from './binarized-mnist';
 import { type Dataset, type DatasetSplits, type SplitName, SPLITS, makeDataset, withLabelsPerClass } from './dataset';
 import { DataError } from './errors';

@@ -8,6 +8,8 @@
  * problem for tools (editors, the CLI's error printer).
  */
 
+import { UserError } from '../core/errors';
+
 /** Where a DataError points and what to do about it. */
 export interface DataErrorInfo {
   /** A suggested fix, shown on its own line after the message. */
@@ -21,16 +23,14 @@ export interface DataErrorInfo {
 }
 
 /** A user-facing data problem; see the module comment for the message conventions. */
-export class DataError extends Error {
+export class DataError extends UserError {
   override readonly name = 'DataError';
-  readonly hint?: string;
   readonly file?: string;
   readonly line?: number;
   readonly column?: number;
 
   constructor(message: string, info: DataErrorInfo = {}) {
-    super(message.replace(/\s*\n\s*/g, ' '));
-    if (info.hint !== undefined) this.hint = info.hint;
+    super(message.replace(/\s*\n\s*/g, ' '), info.hint, 'VAE702');
     if (info.file !== undefined) this.file = info.file;
     if (info.line !== undefined) this.line = info.line;
     if (info.column !== undefined) this.column = info.column;

@@ -9,9 +9,8 @@
  * half-written file and an interrupted write leaves the old file (or none) in place.
  */
 import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
+import { writeFileAtomic as writeAtomic } from '../core/atomic-file';
 import { DataError, fsError, q } from './errors';
 
 /** Reads a whole file; failures become DataErrors naming `file`. */
@@ -48,28 +47,14 @@ export function readMaybeGzip(file: string): Uint8Array {
   return maybeGunzip(readBytes(file), file);
 }
 
-/** A temporary sibling name for an atomic write of `file`. */
-export function tempPathFor(file: string): string {
-  const rand = randomBytes(6).toString('hex');
-  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${rand}.tmp`);
-}
-
 /**
- * Writes `bytes` to `file` atomically (temp file + rename), creating parent directories.
+ * Writes `bytes` to `file` atomically (core/atomic-file.ts), creating parent directories.
  * Failures become DataErrors naming `file`.
  */
 export function writeFileAtomic(file: string, bytes: Uint8Array): void {
-  const tmp = tempPathFor(file);
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
+    writeAtomic(file, bytes);
   } catch (err) {
-    try {
-      fs.rmSync(tmp, { force: true });
-    } catch {
-      // the temp file may not exist; nothing else to clean up
-    }
     throw fsError(err, file, 'write');
   }
 }

@@ -15,7 +15,7 @@
  * float32 arrays. Ground-truth latents are returned next to the data for evaluation; only the
  * observed columns go into a Dataset.
  */
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import type { NdArray } from './ndarray';
 
 /** Standard normal draws from a uniform stream (Box–Muller, both outputs used). */

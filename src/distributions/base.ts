@@ -4,7 +4,7 @@
  * is a sum of independent per-element terms over the event (shape rule 'elementwise').
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { broadcastShapes, expandTo, resolveBatch, splitBatch, sumRightmost, tryBroadcast } from './shapes';
 import type { DistSpec, Distribution, Tensor } from './types';

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { softplus } from './softplus';
 import { bernoulliLogitsLogProb } from './bernoulli-logits';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
 import { BinaryParam } from './binary';
 import { uniformOpen } from './sampling';

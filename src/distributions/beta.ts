@@ -5,7 +5,7 @@
  * (x = sigmoid(log Ga - log Gb)) so tiny concentrations do not give 0/0.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { digamma, FLOAT32_TINY, lbeta, log1p } from './math';
 import { logGammaVariates } from './sampling';

@@ -4,7 +4,7 @@
  * element, independent). log p via log-softmax with the max shift. Sampled by Gumbel-max.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { BaseDistribution, checkParams, type Params } from './base';
 import { ClassParam, oneHotFloat } from './classes';

@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { softplus } from './softplus';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { compare } from './autodiff';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
 import { BinaryParam } from './binary';

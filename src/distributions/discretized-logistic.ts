@@ -9,7 +9,7 @@
  * Elementwise; not reparameterized (sample = round(255 (mu + s L)) / 255, clipped to [0, 1]).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { compare } from './autodiff';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { log1mexp } from './math';

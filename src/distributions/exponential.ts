@@ -3,7 +3,7 @@
  * Elementwise; reparameterized by the inverse CDF: x = -log(u) / rate, u ~ U(0, 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { uniformOpen } from './sampling';
 import type { DistSpec, Tensor } from './types';

@@ -4,7 +4,7 @@
  * in JS, per element, so each element may have its own concentration.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { digamma, lgamma } from './math';
 import { gammaVariates } from './sampling';

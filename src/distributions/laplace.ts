@@ -4,7 +4,7 @@
  * u ~ U(-1, 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { FLOAT32_EPS, log1p } from './math';
 import type { DistSpec, Tensor } from './types';

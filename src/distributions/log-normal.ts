@@ -4,7 +4,7 @@
  * Elementwise; reparameterized as x = exp(loc + scale * eps).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { LOG_2PI } from './math';
 import { standardNormal } from './sampling';

@@ -5,7 +5,7 @@
  * axis just left of the event). log p via log-sum-exp over components. Not reparameterized.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { BaseDistribution, checkParams, param, type Params } from './base';
 import { oneHotFloat } from './classes';

@@ -3,7 +3,7 @@
  * Elementwise; reparameterized as x = loc + scale * eps, eps ~ N(0, 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { LOG_2PI } from './math';
 import { standardNormal } from './sampling';

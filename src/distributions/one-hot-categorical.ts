@@ -4,7 +4,7 @@
  * length-k row is one independent draw. log p(x) = sum over the event of x * log-softmax(logits).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { BaseDistribution, checkParams, type Params } from './base';
 import { ClassParam, oneHotFloat } from './classes';

@@ -6,7 +6,7 @@
  * Elementwise; reparameterized as y = sigmoid((l + L) / t), L ~ Logistic(0, 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { BinaryParam } from './binary';
 import { FLOAT32_EPS, log1p } from './math';

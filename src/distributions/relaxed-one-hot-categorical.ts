@@ -8,7 +8,7 @@
  * Reparameterized: y = softmax((log a + G) / t), G ~ Gumbel(0, 1).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { BaseDistribution, checkParams, param, type Params } from './base';
 import { ClassParam, logFactorialOf } from './classes';

@@ -4,7 +4,7 @@
  * `tf.randomGamma` only accepts a scalar shape parameter.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import type { Tensor } from './types';
 
 const U_MIN = 1.1754943508222875e-38; // smallest normal float32

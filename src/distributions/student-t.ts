@@ -5,7 +5,7 @@
  * (JS Marsaglia–Tsang). rsample is pathwise in loc and scale; df gets no pathwise gradient.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { compare, detached } from './autodiff';
 import { checkParams, ElementwiseDistribution, param, type Params } from './base';
 import { digamma, lbeta, lgamma, log1p, LOG_PI } from './math';

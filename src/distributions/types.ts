@@ -15,7 +15,7 @@
  * log-sum-exp with the max shift, log1p/expm1 where they matter.
  */
 import type * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import type { ValueKind } from './constraints';
 
 export type Tensor = tf.Tensor;

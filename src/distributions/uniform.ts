@@ -4,7 +4,7 @@
  * Defaults: low = 0, high = 1.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { checkParams, ElementwiseDistribution, type Params } from './base';
 import { uniformOpen } from './sampling';

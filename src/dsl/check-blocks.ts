@@ -5,8 +5,8 @@
  */
 import { isSubKind } from '../distributions/constraints';
 import type * as A from './ast';
-import type { CheckContext, LocalBinding, Scope } from './check-context';
-import { checkExpr, depsOf, type ExprEnv } from './check-expr';
+import type { CheckContext, ExprEnv, LocalBinding, Scope } from './check-context';
+import { checkExpr, depsOf } from './check-expr';
 import { resolveType } from './check-types';
 import type { Observed, SiteInfo } from './checked';
 import { broadcastsTo } from './shapes';

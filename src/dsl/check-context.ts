@@ -6,7 +6,7 @@ import type * as A from './ast';
 import type { CallTarget, DataInfo, NetInfo, ParamInfo, Ref } from './checked';
 import { diag, type DiagCode, type Diagnostic, type Label } from './diagnostics';
 import type { SourceSet, Span } from './source';
-import { ERROR_TYPE, type ExprType, type TensorType } from './types';
+import { ERROR_TYPE, formatType, type ExprType, type TensorType } from './types';
 
 export interface LetBinding {
   readonly kind: 'let';
@@ -64,5 +64,37 @@ export class CheckContext {
   /** Where a global name is declared, if anywhere. */
   globalSpan(name: string): Span | undefined {
     return this.consts.get(name)?.decl.name.span ?? this.data.get(name)?.decl.name.span ?? this.params.get(name)?.decl.name.span ?? this.nets.get(name)?.decl.name.span;
+  }
+}
+
+/** What typing an expression needs: the checker state, the block scope, the model's latents. */
+export interface ExprEnv {
+  readonly ctx: CheckContext;
+  /** null outside model/guide blocks (const and param initializers, net bodies). */
+  readonly scope: Scope | null;
+  /** Latent site names of the model, to explain why the guide cannot read them. */
+  readonly modelLatents: ReadonlySet<string>;
+}
+
+/** Types a sub-expression (check-expr's checkExpr, passed down so callees need not import it). */
+export type SubCheck = (e: A.Expr) => ExprType;
+
+/** Narrows a type to a numeric tensor, reporting records, distributions and class indices. */
+export function valueOf(env: ExprEnv, t: ExprType, e: A.Expr): TensorType | undefined {
+  const { ctx } = env;
+  switch (t.kind) {
+    case 'tensor':
+      return t;
+    case 'error':
+      return undefined;
+    case 'record':
+      ctx.fail('VAE312', `\`${t.net}\` has several outputs; pick one`, e.span, `use a field, e.g. \`.${[...t.fields.keys()][0] ?? 'loc'}\``);
+      return undefined;
+    case 'dist':
+      ctx.fail('VAE311', `${formatType(t)} is not a value`, e.span, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
+      return undefined;
+    default:
+      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span, t.kind === 'list' ? 'lists appear only as arguments of net bodies, e.g. `hidden: [400]`' : t.kind === 'string' ? 'strings appear only after `extends` and in the train block' : 'use a number, a name or a call that gives a tensor');
+      return undefined;
   }
 }

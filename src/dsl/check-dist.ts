@@ -6,7 +6,7 @@
 import { isSubKind, numberSatisfies, type ValueKind } from '../distributions/constraints';
 import type { DistSpec, ParamSpec } from '../distributions/types';
 import type * as A from './ast';
-import { checkExpr, valueOf, type ExprEnv } from './check-expr';
+import { valueOf, type ExprEnv, type SubCheck } from './check-context';
 import { broadcastShapes } from './shapes';
 import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
@@ -181,9 +181,9 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
   }
 }
 
-export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec): ExprType {
+export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec, sub: SubCheck): ExprType {
   const { ctx } = env;
-  const types = new Map<A.Arg, ExprType>(e.args.map((a) => [a, checkExpr(env, a.value)]));
+  const types = new Map<A.Arg, ExprType>(e.args.map((a) => [a, sub(a.value)]));
   const bound = bindArgs(env, e, spec);
   if (!bound || [...types.values()].some((t) => t.kind === 'error')) return ERROR_TYPE;
   const typed = new Map<string, { arg: A.Arg; type: TensorType }>();

@@ -7,7 +7,7 @@ import { isSubKind } from '../distributions/constraints';
 import { DISTRIBUTIONS } from '../distributions/registry';
 import type * as A from './ast';
 import { BUILTINS } from './builtins';
-import type { CheckContext, Scope } from './check-context';
+import { valueOf, type CheckContext, type ExprEnv, type Scope } from './check-context';
 import { checkDistCall } from './check-dist';
 import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
@@ -15,13 +15,6 @@ import { broadcastShapes } from './shapes';
 import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
 
-export interface ExprEnv {
-  readonly ctx: CheckContext;
-  /** null outside model/guide blocks (const and param initializers, net bodies). */
-  readonly scope: Scope | null;
-  /** Latent site names of the model, to explain why the guide cannot read them. */
-  readonly modelLatents: ReadonlySet<string>;
-}
 
 const PYRO_PREFIXES = ['dist', 'pyro', 'torch', 'tf', 'np', 'numpyro', 'F', 'nn', 'math'];
 
@@ -65,26 +58,6 @@ function typeExpr(env: ExprEnv, e: A.Expr): ExprType {
       return ctx.fail('VAE312', 'a range `a -> b` is not a value', e.span, 'ranges appear only in schedules, e.g. `beta: anneal(0 -> 1, epochs: 10)`');
     case 'call':
       return checkCall(env, e);
-  }
-}
-
-/** Narrows a type to a numeric tensor, reporting records, distributions and class indices. */
-export function valueOf(env: ExprEnv, t: ExprType, e: A.Expr): TensorType | undefined {
-  const { ctx } = env;
-  switch (t.kind) {
-    case 'tensor':
-      return t;
-    case 'error':
-      return undefined;
-    case 'record':
-      ctx.fail('VAE312', `\`${t.net}\` has several outputs; pick one`, e.span, `use a field, e.g. \`.${[...t.fields.keys()][0] ?? 'loc'}\``);
-      return undefined;
-    case 'dist':
-      ctx.fail('VAE311', `${formatType(t)} is not a value`, e.span, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
-      return undefined;
-    default:
-      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span, t.kind === 'list' ? 'lists appear only as arguments of net bodies, e.g. `hidden: [400]`' : t.kind === 'string' ? 'strings appear only after `extends` and in the train block' : 'use a number, a name or a call that gives a tensor');
-      return undefined;
   }
 }
 
@@ -228,9 +201,9 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
   }
   const net = ctx.nets.get(name);
   if (net) return checkNetCall(env, e, name);
-  if (META_DISTS.has(name) || isLearnableMixture(e)) return checkMetaDist(env, e, name, env.scope?.block);
+  if (META_DISTS.has(name) || isLearnableMixture(e)) return checkMetaDist(env, e, name, env.scope?.block, (x) => checkExpr(env, x));
   const spec = DISTRIBUTIONS.get(name);
-  if (spec) return checkDistCall(env, e, spec);
+  if (spec) return checkDistCall(env, e, spec, (x) => checkExpr(env, x));
   const builtin = BUILTINS.get(name);
   if (builtin) {
     const args = e.args.map((a) => ({ expr: a.value, type: checkExpr(env, a.value), name: a.name?.text ?? null }));

@@ -14,7 +14,7 @@ import { Flow } from '../flows/flow-dist';
 import { MixtureNormal } from '../distributions/mixture-normal';
 import type * as A from './ast';
 import type { FlowLayerDecl } from './checked';
-import { checkExpr, valueOf, type ExprEnv } from './check-expr';
+import { valueOf, type ExprEnv, type SubCheck } from './check-context';
 import { constValue } from './check-types';
 import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatTensorType, sameShape, type ExprType } from './types';
@@ -59,7 +59,7 @@ const LAYER_ARGS: Record<(typeof FLOW_LAYERS)[number], readonly string[]> = {
   coupling: ['hidden'],
 };
 
-function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName): FlowLayerDecl | undefined {
+function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubCheck): FlowLayerDecl | undefined {
   const { ctx } = env;
   const name = item.kind === 'call' && item.callee.kind === 'name' ? item.callee.name : item.kind === 'name' ? item.name : undefined;
   if (name === undefined || !(FLOW_LAYERS as readonly string[]).includes(name)) {
@@ -84,7 +84,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName): FlowLayerDe
       return undefined;
     }
     for (const [k, a] of byName) {
-      const t = valueOf(env, checkExpr(env, a.value), a.value);
+      const t = valueOf(env, sub(a.value), a.value);
       if (!t) return undefined;
       amortized.set(k, a.value);
     }
@@ -98,7 +98,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName): FlowLayerDe
   let context: A.Expr | null = null;
   const c = byName.get('context');
   if (c) {
-    const t = valueOf(env, checkExpr(env, c.value), c.value);
+    const t = valueOf(env, sub(c.value), c.value);
     if (!t) return undefined;
     if (t.shape.length !== 1 || t.vk === 'Category') {
       ctx.accept('VAE304', `the context of \`iaf\` must be a vector per example, found ${formatTensorType(t)}`, { span: c.value.span }, { hint: 'pass a net output such as `q.h` declared `h: Real[64]`' });
@@ -109,7 +109,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName): FlowLayerDe
   return { kind, hidden, context, amortized, call: item as A.CallExpr };
 }
 
-export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: A.BlockName | undefined): ExprType {
+export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: A.BlockName | undefined, sub: SubCheck): ExprType {
   const { ctx } = env;
   if (name === 'Flow') {
     const positional = e.args.filter((a) => a.name === null);
@@ -118,7 +118,7 @@ export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: 
     if (!baseArg || !layersArg || e.args.length !== 2) {
       return ctx.fail('VAE305', '`Flow` takes a base distribution and a list of layers', e.span, 'for example `Flow(Normal(q.loc, q.scale), [planar(), planar()])`');
     }
-    const base = checkExpr(env, baseArg.value);
+    const base = sub(baseArg.value);
     if (base.kind === 'error') return base;
     if (base.kind !== 'dist' || baseArg.value.kind !== 'call') return ctx.fail('VAE315', `the base of a Flow must be a distribution, found ${base.kind === 'tensor' ? formatTensorType(base) : 'a value'}`, baseArg.value.span, 'for example `Normal(q.loc, q.scale)`');
     if (!base.spec.reparam || base.spec.support !== 'Real' || base.spec.shapeRule !== 'elementwise') {
@@ -129,7 +129,7 @@ export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: 
     }
     const layers: FlowLayerDecl[] = [];
     for (const item of layersArg.value.items) {
-      const l = checkLayer(env, item, block ?? 'guide');
+      const l = checkLayer(env, item, block ?? 'guide', sub);
       if (!l) return ERROR_TYPE;
       layers.push(l);
     }

@@ -1,59 +1,60 @@
 /**
- * The language's public surface: load (with `extends` and `--set`), check, and plan a
- * program in one call. `vae check` is a thin wrapper around `checkFile`.
+ * The language's entry: load a program (with `extends` and `--set`) and check it, in one call.
+ * Nothing here plans estimators or touches tensors: the API (src/check.ts) adds the estimator
+ * plan on top, and `vae check` is a thin wrapper around that.
  *
  * @example
- *   const r = checkFile('models/vae.vae');
- *   if (r.checked) console.log(r.plan.sites.map((s) => `${s.name}: ${s.estimator}`));
+ *   const r = checkLanguageFile('models/vae.vae');
+ *   if (r.checked) console.log(r.checked.guide.sites.map((s) => s.name));
  */
 import * as fs from 'node:fs';
-import { planEstimators, type Plan, type PlanOptions } from '../inference/plan';
 import type { CheckedProgram } from './checked';
 import { checkProgram } from './check';
 import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { loadProgram, type LoadOptions } from './load';
 import type { Source } from './source';
 
-export interface CheckOutcome {
+export interface LanguageOutcome {
   readonly diagnostics: Diagnostic[];
   readonly sources: Map<string, Source>;
+  /** The checked program when there are no errors. */
   readonly checked: CheckedProgram | undefined;
-  readonly plan: Plan | undefined;
+  /** The parts that did check, even alongside errors (estimator checks report on these); undefined after syntax errors. */
+  readonly partial: CheckedProgram | undefined;
 }
 
-export type CheckOptions = LoadOptions & PlanOptions;
-
-/** Loads, checks and plans a `.vae` file. Never throws for bad input: problems are diagnostics. */
-export function checkFile(file: string, opts: CheckOptions = {}): CheckOutcome {
+/** Loads and checks a `.vae` file. Never throws for bad input: problems are diagnostics. */
+export function checkLanguageFile(file: string, opts: LoadOptions = {}): LanguageOutcome {
   const read = opts.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8'));
   try {
     read(file.startsWith('/') ? file : `${opts.cwd ?? process.cwd()}/${file}`);
   } catch (e) {
     const reason = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as NodeJS.ErrnoException).code === 'EISDIR' ? 'it is a directory' : 'it cannot be read';
     const d = diag('VAE701', `cannot read \`${file}\`: ${reason}`, { span: { file, start: 0, end: 0 } }, { hint: 'check the path; model files usually live in models/, e.g. models/vae.vae' });
-    return { diagnostics: [d], sources: new Map(), checked: undefined, plan: undefined };
+    return { diagnostics: [d], sources: new Map(), checked: undefined, partial: undefined };
   }
   const loaded = loadProgram(file, opts);
-  return finish(loaded.program, loaded.sources, loaded.diagnostics, opts);
+  if (hasErrors(loaded.diagnostics)) return { diagnostics: sortDiagnostics(loaded.diagnostics), sources: loaded.sources, checked: undefined, partial: undefined };
+  const result = checkProgram(loaded.program, loaded.sources);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...result.diagnostics]);
+  return { diagnostics, sources: loaded.sources, checked: result.checked, partial: result.partial };
 }
 
-/** Checks source text directly (tests, the API, editors). */
-export function checkText(text: string, name = 'input.vae', opts: CheckOptions = {}): CheckOutcome {
+/** Checks source text directly (tests, the API, editors); `extends` reads through `opts.readFile`. */
+export function checkLanguageText(text: string, name = 'input.vae', opts: LoadOptions = {}): LanguageOutcome {
+  return checkLanguageFile(name, { ...opts, ...textReader(text, name, opts.readFile) });
+}
+
+/** Options that serve `text` as the file `name` (read from `/`), other paths through `fallback`. */
+export function textReader(text: string, name: string, fallback?: (p: string) => string): { cwd: string; readFile: (p: string) => string } {
   const files = new Map([[name, text]]);
-  return checkFile(name, { ...opts, cwd: '/', readFile: (p) => {
-    const key = p.replace(/^\/+/, '');
-    const t = files.get(key) ?? (opts.readFile ? opts.readFile(p) : undefined);
-    if (t === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
-    return t;
-  } });
-}
-
-function finish(program: CheckedProgram['program'], sources: Map<string, Source>, syntax: Diagnostic[], opts: CheckOptions): CheckOutcome {
-  if (hasErrors(syntax)) return { diagnostics: sortDiagnostics(syntax), sources, checked: undefined, plan: undefined };
-  const result = checkProgram(program, sources);
-  const all = [...syntax, ...result.diagnostics];
-  const plan = planEstimators(result.partial, opts);
-  all.push(...plan.diagnostics);
-  const diagnostics = sortDiagnostics(all);
-  return hasErrors(diagnostics) || !result.checked ? { diagnostics, sources, checked: undefined, plan: undefined } : { diagnostics, sources, checked: result.checked, plan };
+  return {
+    cwd: '/',
+    readFile: (p) => {
+      const key = p.replace(/^\/+/, '');
+      const t = files.get(key) ?? (fallback ? fallback(p) : undefined);
+      if (t === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return t;
+    },
+  };
 }

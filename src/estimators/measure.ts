@@ -22,11 +22,12 @@
  * Every draw runs in its own tfjs scope; nothing is left allocated.
  */
 import * as tf from '@tensorflow/tfjs';
+import { scoped } from '../engine/scope';
 import type { Program } from '../api';
 import type { Batch } from '../inference/execute';
 import { EstimatorState, runObjective, type ObjectiveSettings } from '../inference/objectives/index';
 import { ParamStore } from '../inference/params';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import type { PlannedSpec } from './planning';
 import { Moments } from './stats';
 
@@ -60,20 +61,12 @@ function settingsFor(planned: PlannedSpec, particles: number): ObjectiveSettings
   return { particles: planned.objective.kind === 'iwae' ? planned.objective.k : particles, beta: 1, freeBits: 0, classify: null };
 }
 
-function inScope<T>(f: () => T): T {
-  tf.engine().startScope();
-  try {
-    return f();
-  } finally {
-    tf.engine().endScope();
-  }
-}
 
 /** The constant baselines of score+baseline: mean learning signal over `n` warm-up draws. */
 function warmBaselines(prog: Program, batch: Batch, planned: PlannedSpec, settings: ObjectiveSettings, rng: Rng, n: number, state: EstimatorState): Record<string, number> {
   const sums = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    inScope(() => {
+    scoped(() => {
       const out = runObjective(planned.objective, { prog: prog.compiled, store: prog.store, plan: planned.plan, batch, rng: rng.fold(i), settings, state });
       for (const [site, t] of out.baselineUpdates) sums.set(site, (sums.get(site) ?? 0) + t.dataSync()[0]!);
       tf.dispose(out.keep);
@@ -131,7 +124,7 @@ function surrogateGrad(prog: Program, store: ParamStore, batch: Batch, planned: 
 /** Does the per-row program agree with the shared one (same surrogate, same summed gradient)? */
 function vectorizedAgrees(prog: Program, batch: Batch, planned: PlannedSpec, settings: ObjectiveSettings, rng: Rng, state: EstimatorState): boolean {
   try {
-    return inScope(() => {
+    return scoped(() => {
       const copies = 2;
       const rep = replicate(batch, copies);
       const shared = surrogateGrad(prog, prog.store, rep, planned, settings, rng, state);
@@ -176,7 +169,7 @@ export function measure(prog: Program, batch: Batch, planned: PlannedSpec, opts:
       try {
         for (let c = 0, done = 0; done < S; c++) {
           const n = Math.min(per, S - done);
-          inScope(() => {
+          scoped(() => {
             const rep = replicate(batch, n);
             let vs = stores.get(n);
             if (!vs) {
@@ -196,10 +189,10 @@ export function measure(prog: Program, batch: Batch, planned: PlannedSpec, opts:
         for (const vs of stores.values()) vs.dispose();
       }
     } else {
-      inScope(() => surrogateGrad(prog, prog.store, batch, planned, settings, rng.foldName('untimed'), state)); // kernels compiled, caches warm
+      scoped(() => surrogateGrad(prog, prog.store, batch, planned, settings, rng.foldName('untimed'), state)); // kernels compiled, caches warm
       t0 = performance.now();
       for (let i = 0; i < S; i++) {
-        inScope(() => {
+        scoped(() => {
           const { grads } = surrogateGrad(prog, prog.store, batch, planned, settings, rng.fold(i), state);
           for (const e of entries) moments.get(e.name)!.push(grads.get(e.name)!.dataSync());
         });

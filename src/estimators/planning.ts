@@ -12,7 +12,7 @@
  * At K = 1 DReG is STL: w̃ = 1, and IWAE_1 is the ELBO with a sampled KL, so `iwae:1+dreg` is
  * measured as `stl` under the ELBO (planEstimators asks k >= 2 of `dreg`). VIMCO needs K >= 2.
  */
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import type { CheckedProgram } from '../dsl/checked';
 import type { Diagnostic } from '../dsl/diagnostics';
 import type { Objective } from '../dsl/train-config';
@@ -41,16 +41,16 @@ function reject(label: string, d: Diagnostic, prefix = '', suffix = ''): never {
   const msg = d.message.replace(/^--estimator [^:]+: /, '') + suffix;
   // The plan's hints name annotations (`@score`); here the same choices are estimator names.
   const hint = d.hint?.replace(/`@(\w+)`/g, '`$1`');
-  throw new CliError(`--estimators ${label}: ${prefix}${msg}`, hint, d.code);
+  throw new UserError(`--estimators ${label}: ${prefix}${msg}`, hint, d.code);
 }
 
-/** The plan of one spec at a concrete K (for `iwae:K`); throws a CliError when it does not apply. */
+/** The plan of one spec at a concrete K (for `iwae:K`); throws a UserError when it does not apply. */
 export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: string): PlannedSpec {
   const label = spec.text;
-  if (spec.k === 'K') throw new CliError(`--estimators ${label}: K is given by a sweep`, 'add --sweep K=1,5,10,50,100, or write iwae:5');
+  if (spec.k === 'K') throw new UserError(`--estimators ${label}: K is given by a sweep`, 'add --sweep K=1,5,10,50,100, or write iwae:5');
   const expectation = checked.objectiveExpr !== null;
   if (spec.iwae && expectation) {
-    throw new CliError(`--estimators ${label}: the IWAE bound needs a model, and ${file} has an expectation objective (${checked.train.config.objective.kind === 'expectation' ? `${checked.train.config.objective.sense}(${checked.train.config.objective.text})` : 'no model'})`, 'use reparam, score or score+baseline for this program');
+    throw new UserError(`--estimators ${label}: the IWAE bound needs a model, and ${file} has an expectation objective (${checked.train.config.objective.kind === 'expectation' ? `${checked.train.config.objective.sense}(${checked.train.config.objective.text})` : 'no model'})`, 'use reparam, score or score+baseline for this program');
   }
   let kind: EstimatorKind = spec.kind;
   let objective: Objective = expectation ? checked.train.config.objective : { kind: 'elbo' };
@@ -63,14 +63,14 @@ export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: str
       kind = 'stl';
       note = 'K = 1: DReG is STL on the ELBO';
     } else if (k === 1 && kind === 'vimco') {
-      throw new CliError(`--estimators ${label}: VIMCO's leave-one-out baselines need K >= 2`, 'start the sweep at K = 2, or use iwae:1+score');
+      throw new UserError(`--estimators ${label}: VIMCO's leave-one-out baselines need K >= 2`, 'start the sweep at K = 2, or use iwae:1+score');
     }
   }
   const base = planEstimators(checked, { objective });
   const baseErr = errors(base)[0];
   if (baseErr) reject(label, baseErr);
   if (base.sites.length === 0) {
-    throw new CliError(`--estimators ${label}: ${file} has no latent guide site`, 'the estimators are gradients through sampled guide sites; add a guide');
+    throw new UserError(`--estimators ${label}: ${file} has no latent guide site`, 'the estimators are gradients through sampled guide sites; add a guide');
   }
   const applied = new Map<string, string>();
   const refusals: { site: string; d: Diagnostic }[] = [];

@@ -10,7 +10,7 @@
  * Sweeps: `K=1,5,10` (IWAE particles) or `N=1,10,100` (single-sample estimates averaged per
  * estimate, i.e. particles). Parse errors are CliErrors with a hint.
  */
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 
 export type SiteKind = 'reparam' | 'score' | 'stl' | 'dreg' | 'vimco' | 'enumerate';
 
@@ -35,7 +35,7 @@ export interface Sweep {
 export const SPEC_HELP = 'the estimators are reparam, score, score+baseline, stl, enumerate, iwae:K, iwae:K+dreg, iwae:K+score, iwae:K+score+baseline, iwae:K+vimco (e.g. --estimators reparam,score,iwae:5+dreg)';
 
 function bad(v: string, why: string, hint = SPEC_HELP): never {
-  throw new CliError(`invalid --estimators '${v}': ${why}`, hint);
+  throw new UserError(`invalid --estimators '${v}': ${why}`, hint);
 }
 
 /** Parses one spec such as `iwae:5+dreg` or `score+baseline`. */
@@ -101,13 +101,13 @@ export function sweepName(spec: EstimatorSpec): string {
 export function parseSweep(raw: string): Sweep {
   const hint = 'write --sweep K=1,5,10,50,100 (IWAE particles) or --sweep N=1,10,100,1000,10000 (single-sample estimates averaged per estimate)';
   const m = /^\s*([KkNn])\s*=\s*(.+)$/.exec(raw);
-  if (!m) throw new CliError(`invalid --sweep '${raw}'`, hint);
+  if (!m) throw new UserError(`invalid --sweep '${raw}'`, hint);
   const axis = m[1]!.toUpperCase() as 'K' | 'N';
   const values: number[] = [];
   for (const p of m[2]!.split(',')) {
     const n = Number(p.trim());
-    if (p.trim() === '' || !Number.isInteger(n) || n < 1) throw new CliError(`invalid --sweep '${raw}': '${p.trim()}' is not a positive integer`, hint);
-    if (n > 1_000_000) throw new CliError(`invalid --sweep '${raw}': ${n} is too large`, 'use values up to 1000000');
+    if (p.trim() === '' || !Number.isInteger(n) || n < 1) throw new UserError(`invalid --sweep '${raw}': '${p.trim()}' is not a positive integer`, hint);
+    if (n > 1_000_000) throw new UserError(`invalid --sweep '${raw}': ${n} is too large`, 'use values up to 1000000');
     if (!values.includes(n)) values.push(n);
   }
   values.sort((a, b) => a - b);

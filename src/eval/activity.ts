@@ -11,9 +11,9 @@
  * Var_x(E_q[u | x]).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { EvalContext } from './metrics';
+import type { EvalContext } from './context';
 import { execute, makeBatch } from '../inference/execute';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 
 export interface SampledActivity {

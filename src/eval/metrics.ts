@@ -15,31 +15,18 @@
  * Labels of partly observed sites are hidden for the bounds (they estimate log p(x)).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Program } from '../api';
-import type { Dataset } from '../data/dataset';
+import { scoped } from '../engine/scope';
 import { execute, makeBatch } from '../inference/execute';
 import { iwaeObjective } from '../inference/objectives/iwae';
 import { elboObjective } from '../inference/objectives/elbo';
 import { siteTerms } from '../inference/objectives/terms';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 import { sampledActiveUnits } from './activity';
+import type { EvalContext } from './context';
 
-export interface EvalContext {
-  readonly prog: Program;
-  readonly data: Dataset;
-  readonly dynamic: ReadonlySet<string>;
-  readonly seed: number;
-}
+export type { EvalContext } from './context';
 
-function scoped<T>(f: () => T): T {
-  tf.engine().startScope();
-  try {
-    return f();
-  } finally {
-    tf.engine().endScope();
-  }
-}
 
 /** Batch tensors for rows `idx`, with partly observed labels hidden (-1) when `hideLabels`. */
 function columns(ctx: EvalContext, idx: Int32Array, hideLabels: boolean): Map<string, tf.Tensor> {

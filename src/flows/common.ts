@@ -20,7 +20,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShapes, sameShape } from '../distributions/shapes';
 import type { ParamStore } from '../inference/params';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 
 export type Tensor = tf.Tensor;
 

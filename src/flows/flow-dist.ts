@@ -27,7 +27,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShapes, expandTo, resolveBatch } from '../distributions/shapes';
 import type { Distribution, DistSpec } from '../distributions/types';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { stopGradient } from '../inference/stop-gradient';
 import type { FlowLayer, LayerOutput, Tensor } from './common';
 

@@ -17,10 +17,10 @@ import * as iaf from '../flows/iaf';
 import * as planar from '../flows/planar';
 import * as radial from '../flows/radial';
 import { padEvent } from './align';
-import type { EvalEnv, RtValue } from './compile';
+import type { EvalEnv, RtValue } from './eval-env';
 import type { CompiledNet } from './nets';
 import type { ParamStore } from './params';
-import type { Rng } from './rng';
+import type { Rng } from '../core/rng';
 
 type Fn = (env: EvalEnv) => RtValue;
 

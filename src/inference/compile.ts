@@ -16,20 +16,12 @@ import type { Message } from './messages';
 import { compileNet, type CompiledNet } from './nets';
 import { compileMetaSite } from './compile-meta';
 import { ParamStore } from './params';
-import type { Rng } from './rng';
+import type { Rng } from '../core/rng';
 import type { Runtime } from './runtime';
 import { stopGradient } from './stop-gradient';
+import type { EvalEnv, RtValue } from './eval-env';
 
-export type RtValue = tf.Tensor | ReadonlyMap<string, tf.Tensor>;
-
-export interface EvalEnv {
-  readonly store: ParamStore;
-  /** Data tensors by name: [B, ...shape] (int32 for Category). */
-  readonly data: ReadonlyMap<string, tf.Tensor>;
-  readonly locals: Map<string, RtValue>;
-  /** Evaluate nets and params with stopped gradients (STL/DReG use detached guide parameters). */
-  readonly detach: boolean;
-}
+export type { EvalEnv, RtValue } from './eval-env';
 
 type Fn = (env: EvalEnv) => RtValue;
 

@@ -15,7 +15,7 @@ import { TraceHandler, type Trace } from './handlers/trace';
 import type { Handler, Message, Observation } from './messages';
 import type { ParamStore } from './params';
 import type { Plan } from './plan';
-import type { Rng } from './rng';
+import type { Rng } from '../core/rng';
 import { Runtime } from './runtime';
 import { scaleGradient, type GradScaleHolder } from './stop-gradient';
 

@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '../distributions/types';
 import type { SiteInfo } from '../dsl/checked';
 import type { EstimatorKind } from './plan';
-import type { Rng } from './rng';
+import type { Rng } from '../core/rng';
 
 export interface Observation {
   /** The data value; for partly observed sites, missing entries hold a placeholder (class 0). */

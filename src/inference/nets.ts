@@ -11,7 +11,7 @@ import type { NetInfo } from '../dsl/checked';
 import { outputTransform, type Activation } from '../dsl/net-bodies';
 import { numel } from '../dsl/types';
 import type { ParamStore } from './params';
-import type { Rng } from './rng';
+import type { Rng } from '../core/rng';
 import { stopGradient } from './stop-gradient';
 
 export interface CompiledNet {

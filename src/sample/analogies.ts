@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
-import { decode, encode, gatherRows, scoped } from './decode';
+import { decode, encode, gatherRows } from './decode';
+import { scoped } from '../engine/scope';
 import { imageSite, requireLabel } from './sites';
 
 export function analogiesLayout(n: number, classes: number): { rows: number; cols: number } {

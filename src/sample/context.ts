@@ -9,9 +9,9 @@ import type { Program } from '../api';
 import type { Dataset } from '../data/dataset';
 import { takeRows } from '../data/ndarray';
 import { writeImageGrid } from '../data/png';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { batchTensors, EVAL_EPOCH } from '../train/batches';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import type { Mode } from './decode';
 import type { ImageSite } from './sites';
 
@@ -51,7 +51,7 @@ export function figureRng(ctx: SampleContext, figure: string): Rng {
  */
 export function pickExamples(ctx: SampleContext, n: number, what: string): Int32Array {
   const size = ctx.data.size;
-  if (size < n) throw new CliError(`${what} needs ${n} examples, but ${ctx.data.name} has ${size}`, `ask for fewer with --n ${Math.max(1, size)}, or give other data with --data`);
+  if (size < n) throw new UserError(`${what} needs ${n} examples, but ${ctx.data.name} has ${size}`, `ask for fewer with --n ${Math.max(1, size)}, or give other data with --data`);
   return Int32Array.from({ length: n }, (_, i) => Math.floor((i * size) / n));
 }
 

@@ -6,7 +6,7 @@
  *  - `decode`: the model with the given site values fixed (a small `fixValues` handler; no
  *    condition, no replay), every other latent drawn from its prior, returning the observed
  *    image site's mean (e.g. Bernoulli probabilities) or a sample.
- * Neither disposes what it returns: call them inside `scoped` and read the numbers out there.
+ * Neither disposes what it returns: call them inside `scoped` (engine/scope.ts) and read the numbers out there.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Program } from '../api';
@@ -19,9 +19,9 @@ import { plate } from '../inference/handlers/plate';
 import { seed } from '../inference/handlers/seed';
 import { TraceHandler } from '../inference/handlers/trace';
 import type { Handler, Message } from '../inference/messages';
-import type { Rng } from '../inference/rng';
+import type { Rng } from '../core/rng';
 import { Runtime } from '../inference/runtime';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 
 export type Mode = 'mean' | 'sample';
 
@@ -32,15 +32,6 @@ export interface PassOptions {
   readonly n: number;
 }
 
-/** Runs `f` in a tfjs scope: every tensor it creates is freed when it returns. */
-export function scoped<T>(f: () => T): T {
-  tf.engine().startScope();
-  try {
-    return f();
-  } finally {
-    tf.engine().endScope();
-  }
-}
 
 function initMessage(site: CompiledSite, dist: Distribution): Message {
   return { kind: 'sample', site: site.info, dist, value: null, observation: null, estimator: null, enumIndex: null, plate: [], rng: null, scale: 1, stop: false, done: false };
@@ -104,7 +95,7 @@ export function decode(prog: Program, image: SiteInfo, values: ReadonlyMap<strin
   prog.compiled.model.run(new Runtime(handlers), { store: prog.store, data, locals: new Map(), detach: false }, initMessage);
   const msg = trace.sites.get(image.name)!;
   if (opts.mode === 'sample') return rowsOf(tf.cast(msg.value!, 'float32'), image, opts.n); // [n, ...event]
-  if (!msg.dist.mean) throw new CliError(`the observed site \`${image.name}\` has a ${msg.dist.spec.name} likelihood, which has no mean`, 'draw samples instead: --mode sample');
+  if (!msg.dist.mean) throw new UserError(`the observed site \`${image.name}\` has a ${msg.dist.spec.name} likelihood, which has no mean`, 'draw samples instead: --mode sample');
   return rowsOf(msg.dist.mean(), image, opts.n); // [n, ...event]
 }
 

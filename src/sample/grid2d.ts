@@ -8,9 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { numel } from '../dsl/types';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import { dataRows, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
-import { decode, gatherRows, labelColumn, scoped } from './decode';
+import { decode, gatherRows, labelColumn } from './decode';
+import { scoped } from '../engine/scope';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { continuousLatents, covariateNames, imageSite, labelInfo, type LabelInfo } from './sites';
 
@@ -40,15 +41,15 @@ export function grid2dSetup(cp: CheckedProgram, label: number | undefined): { z:
   const z = zs.find((s) => numel(s.shape) === 2);
   if (!z) {
     const dims = zs.map((s) => `the latent \`${s.name}\` has ${numel(s.shape)} dimension${numel(s.shape) === 1 ? '' : 's'}`).join(', ');
-    throw new CliError(
+    throw new UserError(
       `${dims || 'the model has no continuous latent'}; --grid2d needs a 2-D latent`,
       "train a model with a 2-D latent, e.g. `const Z = 2`: vae train models/vae.vae --set 'const Z = 2'",
     );
   }
   const y = labelInfo(cp);
-  if (label !== undefined && !y) throw new CliError('--label needs a class-conditional model, but the model uses no Category data', 'leave out --label');
+  if (label !== undefined && !y) throw new UserError('--label needs a class-conditional model, but the model uses no Category data', 'leave out --label');
   const k = label ?? 0;
-  if (y && k >= y.classes) throw new CliError(`--label ${k} is out of range: \`${y.name}\` has ${y.classes} classes`, `choose a class from 0 to ${y.classes - 1}`);
+  if (y && k >= y.classes) throw new UserError(`--label ${k} is out of range: \`${y.name}\` has ${y.classes} classes`, `choose a class from 0 to ${y.classes - 1}`);
   return { z, y, k };
 }
 

@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
-import { decode, encode, gatherRows, scoped } from './decode';
+import { decode, encode, gatherRows } from './decode';
+import { scoped } from '../engine/scope';
 import { continuousLatents, imageSite } from './sites';
 
 export function lerp(a: Float32Array, b: Float32Array, t: number): Float32Array {

@@ -11,7 +11,7 @@ import { MNIST_SOURCES } from '../data/mnist';
 import { bindData } from '../train/data-binding';
 import { restoreRun } from '../train/session';
 import type { CheckedProgram } from '../dsl/checked';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import type { SampleContext } from './context';
 import type { Mode } from './decode';
 
@@ -64,7 +64,7 @@ export async function openRun(opts: OpenOptions): Promise<OpenRun> {
     });
     const split = bound.splits.test.size > 0 ? 'test' : 'valid';
     const data = bound.splits[split];
-    if (data.size === 0) throw new CliError(`${bound.source} has no test or validation examples`, 'give data to draw from: --data x=FILE');
+    if (data.size === 0) throw new UserError(`${bound.source} has no test or validation examples`, 'give data to draw from: --data x=FILE');
     const { labels, names } = opts.labels ? await datasetLabels(prog.checked, data, bound.source, opts, runSeed) : { labels: null, names: undefined };
     const ctx: SampleContext = {
       prog,

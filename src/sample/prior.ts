@@ -5,7 +5,8 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import { dataRows, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
-import { decode, scoped } from './decode';
+import { decode } from './decode';
+import { scoped } from '../engine/scope';
 import { covariateNames, imageSite } from './sites';
 
 /** Columns of an n-image grid: as square as possible. */

@@ -6,7 +6,8 @@
  * originals, then the row of their reconstructions.
  */
 import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
-import { decode, encode, scoped } from './decode';
+import { decode, encode } from './decode';
+import { scoped } from '../engine/scope';
 import { imageSite } from './sites';
 
 export const RECONSTRUCT_COLS = 10;

@@ -6,10 +6,11 @@
 import * as path from 'node:path';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { numel } from '../dsl/types';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 import { renderScatter, writeCanvasPng, type ScatterPoint } from '../plot/index';
 import { dataRows, pickExamples, figureRng, type SampleContext } from './context';
-import { encode, scoped } from './decode';
+import { encode } from './decode';
+import { scoped } from '../engine/scope';
 import { pca2 } from './project';
 import { mainLatent } from './sites';
 
@@ -33,7 +34,7 @@ function latentMeans(ctx: SampleContext, site: string, idx: Int32Array, d: numbe
 export function scatterSetup(cp: CheckedProgram): { z: SiteInfo; d: number } {
   const z = mainLatent(cp);
   const d = numel(z.shape);
-  if (d < 2) throw new CliError(`the latent \`${z.name}\` has 1 dimension; --scatter draws 2-D projections`, 'use a model with at least 2 latent dimensions');
+  if (d < 2) throw new UserError(`the latent \`${z.name}\` has 1 dimension; --scatter draws 2-D projections`, 'use a model with at least 2 latent dimensions');
   return { z, d };
 }
 

@@ -10,7 +10,7 @@
 import type * as A from '../dsl/ast';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { numel } from '../dsl/types';
-import { CliError } from '../cli/errors';
+import { UserError } from '../core/errors';
 
 export interface ImageSite {
   readonly site: SiteInfo;
@@ -30,13 +30,13 @@ const shapeText = (s: readonly number[]): string => `[${s.join(', ')}]`;
 /** The observed data site shown as images, and its display height and width. */
 export function imageSite(cp: CheckedProgram): ImageSite {
   const observed = cp.model.sites.filter((s) => s.observed === 'yes' && s.type.vk !== 'Category');
-  if (observed.length === 0) throw new CliError('the model has no observed data site to draw', 'sample draws the observed site of the model (e.g. `x ~ Bernoulli(...)` with `data x`)');
+  if (observed.length === 0) throw new UserError('the model has no observed data site to draw', 'sample draws the observed site of the model (e.g. `x ~ Bernoulli(...)` with `data x`)');
   const site = observed.reduce((a, b) => (numel(b.shape) > numel(a.shape) ? b : a));
   const s = site.shape;
   if (s.length === 2) return { site, height: s[0]!, width: s[1]! };
   const side = Math.round(Math.sqrt(numel(s)));
   if (s.length === 1 && side * side === s[0]) return { site, height: side, width: side };
-  throw new CliError(
+  throw new UserError(
     `the observed site \`${site.name}\` has shape ${shapeText(s)}, which is not an image`,
     'sample draws images: a 1-D event of a square size (784 is drawn as 28x28) or a 2-D event; --scatter works for any data',
   );
@@ -50,7 +50,7 @@ export function continuousLatents(cp: CheckedProgram): SiteInfo[] {
 /** The main continuous latent: the largest one (the first among equals). */
 export function mainLatent(cp: CheckedProgram): SiteInfo {
   const zs = continuousLatents(cp);
-  if (zs.length === 0) throw new CliError('the model has no continuous latent site', 'this figure needs a latent such as `z: Real[Z] ~ Normal(0, 1)`');
+  if (zs.length === 0) throw new UserError('the model has no continuous latent site', 'this figure needs a latent such as `z: Real[Z] ~ Normal(0, 1)`');
   return zs.reduce((a, b) => (numel(b.shape) > numel(a.shape) ? b : a));
 }
 
@@ -92,7 +92,7 @@ export function labelInfo(cp: CheckedProgram): LabelInfo | undefined {
 export function requireLabel(cp: CheckedProgram, flag: string): LabelInfo {
   const l = labelInfo(cp);
   if (!l) {
-    throw new CliError(`${flag} needs a class-conditional model, but the model uses no Category data`, 'train an M2 or class-conditional model, e.g. models/m2.vae (`data y: Category[10]?` and `decoder(z, onehot(y))`)');
+    throw new UserError(`${flag} needs a class-conditional model, but the model uses no Category data`, 'train an M2 or class-conditional model, e.g. models/m2.vae (`data y: Category[10]?` and `decoder(z, onehot(y))`)');
   }
   return l;
 }

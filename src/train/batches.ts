@@ -9,7 +9,7 @@ import { gatherBatch } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { toTensor } from '../data/tensors';
 import type { CheckedProgram } from '../dsl/checked';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 
 /** The epoch index used to binarize evaluation splits (fixed, so evaluations are comparable). */
 export const EVAL_EPOCH = 0x7fffffff;

@@ -11,6 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { replaceDirAtomic } from '../core/atomic-file';
+import { UserError } from '../core/errors';
 
 /** A named tensor, as tfjs optimizers and tf.io use them. */
 export interface NamedTensor {
@@ -18,14 +20,10 @@ export interface NamedTensor {
   tensor: tf.Tensor;
 }
 
-export class CheckpointError extends Error {
+export class CheckpointError extends UserError {
   override readonly name = 'CheckpointError';
-  readonly code = 'VAE703';
-  constructor(
-    message: string,
-    readonly hint?: string,
-  ) {
-    super(message);
+  constructor(message: string, hint?: string) {
+    super(message, hint, 'VAE703');
   }
 }
 
@@ -84,23 +82,17 @@ function decode(json: string, bin: Buffer, what: string): tf.NamedTensorMap {
 
 /** Writes a checkpoint atomically into `dir/checkpoint`. */
 export async function saveCheckpoint(dir: string, c: { weights: NamedTensor[]; optimizer: NamedTensor[]; state: TrainerStateRecord; program: ProgramRecord }): Promise<string> {
-  fs.mkdirSync(dir, { recursive: true });
   const final = path.join(dir, 'checkpoint');
-  const tmp = path.join(dir, `checkpoint.tmp-${process.pid}`);
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp);
   const w = await encode(c.weights);
   const o = await encode(c.optimizer);
-  fs.writeFileSync(path.join(tmp, 'weights.json'), w.json);
-  fs.writeFileSync(path.join(tmp, 'weights.bin'), w.bin);
-  fs.writeFileSync(path.join(tmp, 'optimizer.json'), o.json);
-  fs.writeFileSync(path.join(tmp, 'optimizer.bin'), o.bin);
-  fs.writeFileSync(path.join(tmp, 'state.json'), JSON.stringify(c.state, null, 1));
-  fs.writeFileSync(path.join(tmp, 'program.json'), JSON.stringify(c.program, null, 1));
-  const old = path.join(dir, `checkpoint.old-${process.pid}`);
-  if (fs.existsSync(final)) fs.renameSync(final, old);
-  fs.renameSync(tmp, final);
-  fs.rmSync(old, { recursive: true, force: true });
+  replaceDirAtomic(final, {
+    'weights.json': w.json,
+    'weights.bin': w.bin,
+    'optimizer.json': o.json,
+    'optimizer.bin': o.bin,
+    'state.json': JSON.stringify(c.state, null, 1),
+    'program.json': JSON.stringify(c.program, null, 1),
+  });
   return final;
 }
 

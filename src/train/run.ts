@@ -9,7 +9,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Program } from '../api';
-import { CliError, type Printer } from '../cli/errors';
+import { UserError } from '../core/errors';
+import type { Printer } from '../core/printer';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
@@ -132,7 +133,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     if (fs.existsSync(path.join(dir, 'checkpoint')) || fs.existsSync(path.join(dir, 'metrics.jsonl'))) {
       prog.dispose();
       // Never overwrite a run: its checkpoint and metrics would be lost.
-      throw new CliError(`'${dir}' already holds a training run`, `continue it with --resume ${dir}, or choose another --out`);
+      throw new UserError(`'${dir}' already holds a training run`, `continue it with --resume ${dir}, or choose another --out`);
     }
   }
   const config = resolved.config;

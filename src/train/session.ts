@@ -7,7 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import { Program } from '../api';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
-import { checkFile, type CheckOutcome } from '../dsl/index';
+import { checkFile, type CheckOutcome } from '../check';
 import type { Objective } from '../dsl/train-config';
 import { CheckpointError, loadCheckpoint, type CheckpointContents, type ProgramRecord } from './checkpoint';
 

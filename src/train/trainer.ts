@@ -7,6 +7,7 @@
  * the first non-finite site term or gradient with the step that produced it (VAE901).
  */
 import * as tf from '@tensorflow/tfjs';
+import { scoped } from '../engine/scope';
 import type { Program } from '../api';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import { betaAt, type Objective, type TrainConfig } from '../dsl/train-config';
@@ -14,7 +15,7 @@ import { batchIndices } from '../data/batches';
 import type { Dataset } from '../data/dataset';
 import { makeBatch } from '../inference/execute';
 import { runObjective, type ObjectiveSettings } from '../inference/objectives/index';
-import { Rng } from '../inference/rng';
+import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from './batches';
 import type { BoundData } from './data-binding';
 import type { NamedTensor } from './checkpoint';
@@ -42,15 +43,6 @@ interface Snapshot {
   readonly baselines: Record<string, number>;
 }
 
-/** Runs `f` in a tensor scope (everything it allocates is freed) and returns its plain result. */
-function scoped<T>(f: () => T): T {
-  tf.engine().startScope();
-  try {
-    return f();
-  } finally {
-    tf.engine().endScope();
-  }
-}
 
 let trainerCounter = 0;
 

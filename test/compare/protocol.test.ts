@@ -1,7 +1,7 @@
 // The protocol of `vae compare` (src/compare/protocol.ts): what is shared, what is refused, and
 // the Markdown table. No training here; test/compare/cli.test.ts runs whole comparisons.
 import { describe, expect, it } from 'vitest';
-import { CliError } from '../../src/cli/errors';
+import { UserError } from '../../src/core/errors';
 import { bindEvalData, dataSignature, loadModels, resolveProtocol } from '../../src/compare/protocol';
 import { evenlySpaced, iwaeChunkRows } from '../../src/compare/run';
 import { formatTable, type CompareRow } from '../../src/compare/report';
@@ -9,14 +9,14 @@ import { makeDataset } from '../../src/data/dataset';
 
 const F = 'test/compare/fixtures';
 
-function refusal(f: () => unknown): CliError {
+function refusal(f: () => unknown): UserError {
   try {
     f();
   } catch (e) {
-    if (e instanceof CliError) return e;
+    if (e instanceof UserError) return e;
     throw e;
   }
-  throw new Error('expected a CliError');
+  throw new Error('expected a UserError');
 }
 
 describe('resolveProtocol', () => {

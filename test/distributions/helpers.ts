@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { TEST_SEED } from '../helpers/seed';
 import { getDistSpec } from '../../src/distributions/registry';
 import type { Distribution, Tensor } from '../../src/distributions/types';

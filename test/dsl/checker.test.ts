@@ -4,7 +4,7 @@
  * In `vae(model, guide)` sources the model's lines start at line 6, column 3.
  */
 import { describe, expect, it } from 'vitest';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import { CODES } from '../../src/dsl/diagnostics';
 import { codes, diagnose, GUIDE, MODEL, positions, vae } from './helpers';
 

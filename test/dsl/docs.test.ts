@@ -14,7 +14,7 @@ import { BUILTINS } from '../../src/dsl/builtins';
 import { ESTIMATOR_ANNOTATIONS } from '../../src/dsl/check-blocks';
 import { trainSettingDocs } from '../../src/dsl/check-train';
 import { CODES } from '../../src/dsl/diagnostics';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import { ACTIVATIONS, NET_BODIES } from '../../src/dsl/net-bodies';
 import { vaeParser } from '../../src/dsl/parser';
 

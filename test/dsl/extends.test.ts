@@ -3,7 +3,7 @@
  * public entry points with an in-memory file system.
  */
 import { describe, expect, it } from 'vitest';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import { loadProgram, mergeChild } from '../../src/dsl/load';
 import { parseSource } from '../../src/dsl/parse';
 import { makeSource } from '../../src/dsl/source';

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CODES, type Diagnostic } from '../../src/dsl/diagnostics';
-import { checkText, type CheckOutcome } from '../../src/dsl/index';
+import { checkText, type CheckOutcome } from '../../src/check';
 import { renderDiagnostics } from '../../src/dsl/render-diagnostic';
 import { vaeLexer } from '../../src/dsl/tokens';
 

@@ -1,5 +1,5 @@
 /** Shared helpers of the checker tests: run the checker on inline text, get {code, line, column}. */
-import { checkText, type CheckOptions, type CheckOutcome } from '../../src/dsl/index';
+import { checkText, type CheckOptions, type CheckOutcome } from '../../src/check';
 import { diagnosticToJson } from '../../src/dsl/render-diagnostic';
 
 export interface At {

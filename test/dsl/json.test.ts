@@ -1,7 +1,7 @@
 /** The `vae check --json` shape: one object per diagnostic, built by diagnosticToJson. */
 import { describe, expect, it } from 'vitest';
 import { CODES, diag } from '../../src/dsl/diagnostics';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import { diagnosticToJson } from '../../src/dsl/render-diagnostic';
 
 describe('diagnosticToJson', () => {

@@ -2,7 +2,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFile, checkText, type CheckOptions } from '../../src/dsl/index';
+import { checkFile, checkText, type CheckOptions } from '../../src/check';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

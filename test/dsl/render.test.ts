@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { diag } from '../../src/dsl/diagnostics';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import { renderDiagnostic, renderDiagnostics } from '../../src/dsl/render-diagnostic';
 import { makeSource } from '../../src/dsl/source';
 

@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { writeNpy } from '../../src/data/npy';
 import { main } from '../../src/cli/main';
-import { checkFile } from '../../src/dsl/index';
+import { checkFile } from '../../src/check';
 import { numel } from '../../src/dsl/types';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { runTrain } from '../../src/train/run';
 import { captureIo } from '../helpers/io';
 

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ParamShapes } from '../../src/flows/common';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { TEST_SEED } from '../helpers/seed';
 
 /** The test root key. */

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkFile } from '../../src/dsl/index';
+import { checkFile } from '../../src/check';
 import { renderDiagnostics } from '../../src/dsl/render-diagnostic';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

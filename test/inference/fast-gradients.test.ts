@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 
 function rand(shape: number[], rng: () => number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);

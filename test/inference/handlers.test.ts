@@ -10,7 +10,7 @@ import { scale } from '../../src/inference/handlers/scale';
 import { seed } from '../../src/inference/handlers/seed';
 import { TraceHandler } from '../../src/inference/handlers/trace';
 import type { Handler, Message } from '../../src/inference/messages';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { Runtime } from '../../src/inference/runtime';
 
 const src = `

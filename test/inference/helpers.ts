@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EvaluateOptions, Program } from '../../src/api';
 import { runObjective } from '../../src/inference/objectives/index';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { polyMoments, type Poly } from '../helpers/gauss-poly';
 
 /** A [n] data column holding one value: n i.i.d. copies of one example in one vectorized batch. */

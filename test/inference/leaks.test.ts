@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { compile, evaluate, gradients, type Program } from '../../src/api';
 import type { Objective } from '../../src/dsl/train-config';
 import { runObjective } from '../../src/inference/objectives/index';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { TEST_SEED } from '../helpers/seed';
 import { CONJ } from './helpers';
 

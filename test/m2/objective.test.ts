@@ -24,7 +24,7 @@ import { Program } from '../../src/api';
 import { writeNpy } from '../../src/data/npy';
 import { execute, makeBatch } from '../../src/inference/execute';
 import { runObjective } from '../../src/inference/objectives/index';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { batchTensors } from '../../src/train/batches';
 import { bindData, type BoundData } from '../../src/train/data-binding';
 import { loadChecked } from '../../src/train/session';

@@ -3,8 +3,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compile, type Program } from '../../src/api';
-import { Rng } from '../../src/inference/rng';
-import { decode, encode, scoped } from '../../src/sample/decode';
+import { Rng } from '../../src/core/rng';
+import { decode, encode } from '../../src/sample/decode';
+import { scoped } from '../../src/engine/scope';
 import { gridQuantiles, normalQuantile } from '../../src/sample/grid2d';
 import { lerp, slerp } from '../../src/sample/interpolate';
 import { pca2, topTwoEigen } from '../../src/sample/project';

@@ -28,7 +28,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFile, evaluate, type Program } from '../../src/api';
-import { Rng } from '../../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 import { linearGaussianData } from '../../src/data/synthetic';
 import { bindData } from '../../src/train/data-binding';
 import { Trainer } from '../../src/train/trainer';

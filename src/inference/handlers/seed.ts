@@ -1,6 +1,6 @@
 /** `seed(rng)`: each site draws from its own stream, rng.fold(site id): reproducible traces. */
 import type { Handler, SampleMsg } from '../messages';
-import type { Rng } from '../rng';
+import type { Rng } from '../../core/rng';
 
 export function seed(rng: Rng): Handler {
   return {

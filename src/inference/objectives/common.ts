@@ -7,7 +7,7 @@ import type { CompiledProgram } from '../compile';
 import type { Batch, Traces } from '../execute';
 import type { ParamStore } from '../params';
 import type { Plan } from '../plan';
-import type { Rng } from '../rng';
+import type { Rng } from '../../core/rng';
 import { stopGradient } from '../stop-gradient';
 import type { SiteTerm } from './terms';
 

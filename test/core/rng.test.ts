@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '../src/inference/rng';
+import { Rng } from '../../src/core/rng';
 
 describe('Rng', () => {
   it('is deterministic per path and distinct across paths', () => {

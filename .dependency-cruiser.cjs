@@ -1,0 +1,66 @@
+/**
+ * The layer rules of src/, checked by test/layers.test.ts (and `npx depcruise src`).
+ *
+ * Layers, bottom up: core (RNG, errors as data, atomic files: imports nothing from the project)
+ * -> distribution schemas and the checker (src/dsl: no tensors) -> the runtime (distributions,
+ * flows, inference, engine) -> services (train, eval, sample, estimators, compare, data, plot)
+ * -> the API (src/api.ts, src/check.ts, src/index.ts) -> the face (src/cli, the only layer that
+ * renders to a terminal).
+ *
+ * To add a rule: append an object to `forbidden` (name, comment, from, to). Paths are regular
+ * expressions over repository-relative paths; `reachable: true` in `to` follows imports
+ * transitively. Type-only imports count: a layer that must not load a package must not even
+ * name its types, so that moving code never pulls it in by accident.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      comment: 'Import cycles make load order matter and layers impossible to tell apart.',
+      from: { path: '^src/' },
+      to: { circular: true },
+    },
+    {
+      name: 'core-is-a-leaf',
+      severity: 'error',
+      comment: 'src/core holds what every layer needs; it imports nothing from the project.',
+      from: { path: '^src/core/' },
+      to: { path: '^src/', pathNot: '^src/core/' },
+    },
+    {
+      name: 'checker-without-tensors',
+      severity: 'error',
+      comment: 'The checker (src/dsl) never loads tfjs, directly or through other modules: checking is instant and runs in an editor.',
+      from: { path: '^src/dsl/' },
+      to: { path: '@tensorflow/', reachable: true },
+    },
+    {
+      name: 'language-entry-does-not-plan',
+      severity: 'error',
+      comment: 'The checker reads only core and the distribution schemas; planning and running are called from the API (src/check.ts), never from the language entry.',
+      from: { path: '^src/dsl/' },
+      to: { path: '^src/', pathNot: '^src/(dsl|core|distributions)/' },
+    },
+    {
+      name: 'only-the-cli-imports-the-cli',
+      severity: 'error',
+      comment: 'The CLI is the top layer: nothing below it imports it (errors live in src/core/errors.ts).',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
+      name: 'only-the-cli-draws-progress',
+      severity: 'error',
+      comment: 'Only the CLI renders to a terminal; other layers report progress through callbacks.',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: 'node_modules/cli-progress/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    exclude: { path: '^(dist|node_modules)/' },
+  },
+};

@@ -1,0 +1,106 @@
+// The layer rules of .dependency-cruiser.cjs (no import cycles; core imports nothing from the
+// project; the checker never loads tfjs; only the CLI imports the CLI or draws on a terminal),
+// checked over src/ with dependency-cruiser, plus a source scan for terminal output that an
+// import graph cannot see (process.stdout, console, ANSI escapes).
+import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { cruise, type ICruiseResult, type IViolation } from 'dependency-cruiser';
+import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const config = createRequire(import.meta.url)(path.join(root, '.dependency-cruiser.cjs')) as {
+  forbidden: { name: string }[];
+  options: Record<string, unknown>;
+};
+
+/**
+ * Violations that exist today and are being removed, as `rule: from`. Each must still occur
+ * (a stale entry fails the test), so the list only shrinks.
+ */
+const KNOWN: readonly string[] = [
+  // train/run.ts and data/download.ts draw their own progress bars (to become callbacks).
+  'only-the-cli-draws-progress: src/train/run.ts',
+  'only-the-cli-draws-progress: src/data/download.ts',
+  // The checker reads the runtime's distribution table (to become tfjs-free schemas).
+  ...['builtins', 'check', 'check-blocks', 'check-context', 'check-decls', 'check-dist', 'check-expr', 'check-meta', 'check-model-guide', 'check-types', 'checked', 'index', 'shapes', 'types'].map((f) => `checker-without-tensors: src/dsl/${f}.ts`),
+  'language-entry-does-not-plan: src/dsl/check-meta.ts',
+];
+
+let violations: IViolation[] = [];
+
+beforeAll(async () => {
+  const cwd = process.cwd();
+  process.chdir(root);
+  try {
+    const r = await cruise(['src'], { ...config.options, validate: true, ruleSet: { forbidden: config.forbidden } } as never, undefined, { tsConfig: extractTSConfig(path.join(root, 'tsconfig.json')) });
+    violations = (r.output as ICruiseResult).summary.violations;
+  } finally {
+    process.chdir(cwd);
+  }
+}, 120_000);
+
+function describeViolation(v: IViolation): string {
+  const chain = v.cycle ?? v.via;
+  return `${v.rule.name}: ${v.from} -> ${v.to}${chain ? ` (via ${chain.map((c) => c.name).join(' -> ')})` : ''}`;
+}
+
+describe('layer rules', () => {
+  it('has a rule for each layer boundary', () => {
+    expect(config.forbidden.map((r) => r.name)).toEqual(expect.arrayContaining(['no-circular', 'core-is-a-leaf', 'checker-without-tensors', 'language-entry-does-not-plan', 'only-the-cli-imports-the-cli', 'only-the-cli-draws-progress']));
+  });
+
+  for (const rule of config.forbidden) {
+    it(`holds: ${rule.name}`, () => {
+      const found = violations.filter((v) => v.rule.name === rule.name);
+      const unexpected = found.filter((v) => !KNOWN.includes(`${v.rule.name}: ${v.from}`));
+      expect(unexpected.map(describeViolation)).toEqual([]);
+    });
+  }
+
+  it('lists no known violation that is gone', () => {
+    const seen = new Set(violations.map((v) => `${v.rule.name}: ${v.from}`));
+    expect(KNOWN.filter((k) => !seen.has(k))).toEqual([]);
+  });
+
+  it('sees the whole source tree (the cruise resolved the project)', () => {
+    expect(violations.length).toBeGreaterThanOrEqual(KNOWN.length);
+  });
+});
+
+/** Terminal output outside src/cli: writes to stdout/stderr, console, TTY checks, ANSI escapes. */
+const TERMINAL = /process\.(stdout|stderr)|\bconsole\.(log|error|warn|info)\(|\.isTTY\b|\\x1b\[|\\u001b\[/;
+
+/** Files outside src/cli that still talk to a terminal (being moved behind callbacks). */
+const KNOWN_TERMINAL: readonly string[] = [
+  'src/compare/run.ts', // the IWAE progress line
+  'src/data/download.ts', // the download progress bar
+  'src/dsl/render-diagnostic.ts', // ANSI colours of rendered diagnostics
+  'src/wasm-threads/index.ts', // the wasm module's print hooks
+];
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = path.join(dir, e.name);
+    return e.isDirectory() ? sourceFiles(p) : e.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('only the CLI renders to a terminal', () => {
+  const files = sourceFiles(path.join(root, 'src'))
+    .map((f) => path.relative(root, f))
+    .filter((f) => !f.startsWith('src/cli/'));
+  const offenders = files.filter((f) => {
+    const code = fs.readFileSync(path.join(root, f), 'utf8').replace(/^\s*(\*|\/\/|\/\*).*$/gm, '');
+    return TERMINAL.test(code);
+  });
+
+  it('no other layer writes to stdout/stderr, checks for a TTY or writes ANSI escapes', () => {
+    expect(offenders.filter((f) => !KNOWN_TERMINAL.includes(f))).toEqual([]);
+  });
+
+  it('lists no known offender that is gone', () => {
+    expect(KNOWN_TERMINAL.filter((f) => !offenders.includes(f))).toEqual([]);
+  });
+});
