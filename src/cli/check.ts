@@ -1,7 +1,7 @@
 /** `vae check FILE`: diagnostics, then the estimator plan. `--json` gives both as data. */
 import { checkFile } from '../check';
 import { diagnosticToJson, renderDiagnostics } from '../dsl/render-diagnostic';
-import { describeDist, type Plan } from '../inference/plan';
+import { describeDist, explainSite, type Plan } from '../inference/plan';
 import { parseEstimatorFlags, parseObjectiveFlag } from './flags';
 import type { Printer } from './errors';
 import { formatTensorType } from '../dsl/types';
@@ -16,7 +16,7 @@ export interface CheckFlags {
 }
 
 export function formatPlan(plan: Plan): string {
-  const rows = plan.sites.map((s) => [s.name, describeDist(s.guide), s.estimator, `${s.reason}; KL ${s.kl} (${s.klReason})`]);
+  const rows = plan.sites.map((s) => [s.name, describeDist(s.guide), s.estimator, explainSite(s, plan.freeBits)]);
   const header = ['site', 'distribution', 'estimator', 'why'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`;
@@ -38,6 +38,8 @@ export function sitesJson(checked: CheckedProgram, plan: Plan) {
       estimator: s.block === 'guide' ? (p?.estimator ?? null) : null,
       reason: s.block === 'guide' ? (p?.reason ?? null) : null,
       kl: s.block === 'guide' ? (p?.kl ?? null) : null,
+      klReason: s.block === 'guide' ? (p?.klReason ?? null) : null,
+      signal: s.block === 'guide' ? (p?.signal ?? null) : null,
     };
   });
 }

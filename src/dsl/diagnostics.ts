@@ -79,6 +79,7 @@ export const CODES = {
   VAE606: { title: 'invalid classification target', severity: 'error', phase: 'check' },
   VAE607: { title: 'duplicate train setting', severity: 'warning', phase: 'check' },
   VAE608: { title: 'override outside a child file', severity: 'error', phase: 'check' },
+  VAE609: { title: 'train setting without effect', severity: 'warning', phase: 'check' },
 
   VAE701: { title: 'file not found', severity: 'error', phase: 'runtime' },
   VAE702: { title: 'invalid data', severity: 'error', phase: 'runtime' },

@@ -35,7 +35,7 @@ export function configLines(r: ResolvedConfig, plan: Plan): string[] {
     const tag = r.origin[k] === 'default' ? '  (default)' : r.origin[k] === 'cli' ? '  (command line)' : '';
     return `  ${(k === 'labelsPerClass' ? 'labels' : k).padEnd(14)}${value(r.config, k)}${tag}`;
   });
-  for (const s of plan.sites) lines.push(`  ${`estimator`.padEnd(14)}${s.name}: ${s.estimator} (${s.reason}; KL ${s.kl})`);
+  for (const s of plan.sites) lines.push(`  ${`estimator`.padEnd(14)}${s.name}: ${s.estimator} (${s.reason}; KL ${s.kl === 'mc' ? 'sampled' : s.kl})`);
   return lines;
 }
 

@@ -247,7 +247,8 @@ describe('train block and reuse (VAE6xx)', () => {
   });
   it('the train block resolves to a config with explicit keys', () => {
     const r = checkText(withTrain('  objective: iwae(k: 3)\n  optimizer: sgd(lr: 0.1, momentum: 0.5)\n  beta: anneal(0 -> 1, epochs: 4)\n  labels: 10 per class'));
-    expect(r.diagnostics).toEqual([]);
+    // β weighs the ELBO's KL term; under iwae it has no effect, which is a warning.
+    expect(r.diagnostics.map((d) => d.code)).toEqual(['VAE609']);
     const c = r.checked!.train.config;
     expect(c.objective).toEqual({ kind: 'iwae', k: 3 });
     expect(c.optimizer).toEqual({ kind: 'sgd', lr: 0.1, momentum: 0.5 });

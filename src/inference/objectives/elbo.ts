@@ -10,8 +10,9 @@
  *  - reparam: differentiate through the sample;
  *  - stl (Roeder et al. 2017): as reparam, with log q evaluated at detached parameters;
  *  - enumerate: exact, through the weights q(y);
- *  - score (Williams 1992): log q(z) · stop(D_z − b_z), where D_z sums only the costs downstream
- *    of z (Rao-Blackwellization, as Pyro's TraceGraph_ELBO) and b_z is a moving average.
+ *  - score (Williams 1992): log q(z) · stop(D_z − b_z), where D_z sums only the costs the plan
+ *    lists as z's signal: those that read z or a guide site drawn from z (Rao-Blackwellization,
+ *    as Pyro's TraceGraph_ELBO; src/inference/dependencies.ts), and b_z is a moving average.
  */
 import * as tf from '@tensorflow/tfjs';
 import { execute } from '../execute';
@@ -26,7 +27,7 @@ import {
   type ObjectiveInput,
   type ObjectiveOutput,
 } from './common';
-import { downstream, siteCost, siteKl, siteTerms } from './terms';
+import { siteCost, siteKl, siteTerms } from './terms';
 
 export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const { prog, store, plan, batch, rng, settings, state } = inp;
@@ -46,7 +47,8 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   // The surrogate: β-weighted, with free bits replacing the per-dimension KL of eligible sites.
   const beta = settings.beta;
   const lambda = settings.freeBits;
-  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && t.klElementwise && t.estimator !== 'enumerate') : [];
+  const planned = new Map(plan.sites.map((s) => [s.name, s]));
+  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && planned.get(t.name)?.freeBits.applies && t.klElementwise) : [];
   const surrogateCost = addAll([
     ...terms.map((t) => siteCost(t, beta)),
     ...fbSites.map((t) => tf.mul(beta, t.kl ?? siteKl(t)!)), // add back: replaced by free bits below
@@ -61,10 +63,9 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
 
   // Score-function sites: log q · stop(downstream cost − baseline), with stop(W) for enumeration.
   const baselineUpdates = new Map<string, tf.Tensor>();
-  const guideDeps = new Map(prog.checked.guide.sites.map((s) => [s.name, s.deps]));
   for (const t of terms) {
     if (t.estimator !== 'score' || !t.lq) continue;
-    const down = downstream(t.name, terms, guideDeps);
+    const down = new Set(planned.get(t.name)?.signal ?? terms.map((u) => u.name));
     const D = addAll(terms.filter((u) => down.has(u.name)).map((u) => siteCost(u, beta))); // [...E, K, B]
     const b = state.baseline(t.name);
     const signal = stopGradient(tf.sub(D, b)); // [...E, K, B]

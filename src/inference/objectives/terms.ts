@@ -84,8 +84,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   }
   const obsMask = m.observation?.mask ?? null;
   const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
-  const detach = sp.estimator === 'stl' || sp.estimator === 'dreg';
-  const q = detach ? detachParams(g.dist) : g.dist;
+  const q = sp.detach ? detachParams(g.dist) : g.dist;
   const rank = m.site.shape.length;
   const maskEvent = (t: tf.Tensor): tf.Tensor => (latentMask ? tf.mul(t, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : t); // [...batch, ...event]
   let kl: tf.Tensor | null = null;
@@ -101,7 +100,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   }
   // log p, log q and the per-dimension KL are computed on first use only: with an analytic KL and
   // a reparameterized site the objective never needs them (fewer ops in the hot path).
-  const factorized = !!(q.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized && rank > 0);
+  const factorized = !!(q.logProbElementwise && m.dist.logProbElementwise && g.dist.spec.factorized && m.dist.spec.factorized);
   let lpCache: tf.Tensor | undefined;
   let lqCache: tf.Tensor | undefined;
   let klElCache: tf.Tensor | null | undefined = klElAnalytic ?? undefined;
@@ -181,22 +180,4 @@ export function siteKl(t: SiteTerm): tf.Tensor | null {
   if (!t.latent) return null;
   if (t.kl) return t.kl;
   return tf.sub(t.lq!, masked(t.lp, t.latentMask));
-}
-
-/** Sites reachable from `name` through distribution dependencies (Rao-Blackwellization). */
-export function downstream(name: string, terms: readonly SiteTerm[], guideDeps: ReadonlyMap<string, ReadonlySet<string>>): Set<string> {
-  const out = new Set([name]);
-  let grew = true;
-  while (grew) {
-    grew = false;
-    for (const t of terms) {
-      if (out.has(t.name)) continue;
-      const deps = new Set([...t.model.deps, ...(guideDeps.get(t.name) ?? [])]);
-      if ([...deps].some((d) => out.has(d))) {
-        out.add(t.name);
-        grew = true;
-      }
-    }
-  }
-  return out;
 }
