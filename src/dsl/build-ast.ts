@@ -20,26 +20,42 @@ export class AstBuilder {
     return { file: this.file, start: t.startOffset, end: t.startOffset + t.image.length };
   }
 
+  /** Spans of CST nodes without a location, computed once each (a parse may hold thousands). */
+  private readonly spans = new WeakMap<CstNode, { start: number; end: number } | null>();
+
   private nodeSpan(n: CstNode): Span {
     const loc = n.location;
     if (loc && Number.isFinite(loc.startOffset) && Number.isFinite(loc.endOffset ?? NaN)) {
       return { file: this.file, start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
     }
-    const toks = this.allTokens(n);
-    if (toks.length === 0) return { file: this.file, start: 0, end: 0 };
-    return { file: this.file, start: toks[0]!.startOffset, end: toks[toks.length - 1]!.startOffset + toks[toks.length - 1]!.image.length };
+    const r = this.extent(n);
+    return r ? { file: this.file, ...r } : { file: this.file, start: 0, end: 0 };
   }
 
-  private allTokens(n: CstNode): IToken[] {
-    const out: IToken[] = [];
+  /** First and last real token (not inserted by recovery) under a node, memoized. */
+  private extent(n: CstNode): { start: number; end: number } | null {
+    const known = this.spans.get(n);
+    if (known !== undefined) return known;
+    let start = Infinity;
+    let end = -Infinity;
     for (const list of Object.values(n.children)) {
       for (const c of list as Child[]) {
         if (isToken(c)) {
-          if (!c.isInsertedInRecovery) out.push(c);
-        } else out.push(...this.allTokens(c));
+          if (c.isInsertedInRecovery || !Number.isFinite(c.startOffset)) continue;
+          start = Math.min(start, c.startOffset);
+          end = Math.max(end, c.startOffset + c.image.length);
+        } else {
+          const r = this.extent(c);
+          if (r) {
+            start = Math.min(start, r.start);
+            end = Math.max(end, r.end);
+          }
+        }
       }
     }
-    return out.sort((a, b) => a.startOffset - b.startOffset);
+    const out = Number.isFinite(start) ? { start, end } : null;
+    this.spans.set(n, out);
+    return out;
   }
 
   private tok(n: CstNode, name: string, i = 0): IToken | undefined {

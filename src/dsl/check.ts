@@ -11,6 +11,7 @@ import { checkExpr } from './check-expr';
 import { formatType } from './types';
 import { checkConst, checkData, checkNet, checkParam } from './check-decls';
 import { checkModelGuide } from './check-model-guide';
+import { checkSizes } from './check-size';
 import { checkTrain } from './check-train';
 import type { BlockInfo, CheckedProgram, SiteInfo } from './checked';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
@@ -90,6 +91,15 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   const trains = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
   const train = checkTrain(trains, sources, categoryData);
   ctx.diagnostics.push(...train.diagnostics);
+  if (!hasErrors(ctx.diagnostics)) {
+    const nets = [...ctx.nets.values()].map((n) => ({ name: n.name, inputs: n.inputs, outputs: n.outputs, body: n.body, span: n.decl.name.span }));
+    const params = [...ctx.params.values()].map((p) => ({ name: p.name, shape: p.type.shape, span: p.decl.name.span }));
+    const sites = [
+      ...[...ctx.data.values()].map((d) => ({ name: d.name, shape: d.type.shape, span: d.decl.type.span })),
+      ...[...modelSites, ...guideSites].map((s) => ({ name: s.name, shape: s.type.shape, span: s.stmt.name.span })),
+    ];
+    ctx.diagnostics.push(...checkSizes(nets, params, sites, train.train.config.batch));
+  }
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
   const block = (decl: A.BlockDecl | null, sites: SiteInfo[]): BlockInfo => ({ decl, stmts: decl?.stmts ?? [], sites });

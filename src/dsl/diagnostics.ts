@@ -25,6 +25,8 @@ export const CODES = {
   VAE103: { title: 'expected a different token', severity: 'error', phase: 'check' },
   VAE104: { title: 'unexpected token', severity: 'error', phase: 'check' },
   VAE105: { title: 'missing value', severity: 'error', phase: 'check' },
+  VAE106: { title: 'unterminated comment', severity: 'error', phase: 'check' },
+  VAE107: { title: 'nested too deeply', severity: 'error', phase: 'check' },
 
   VAE201: { title: 'unknown name', severity: 'error', phase: 'check' },
   VAE202: { title: 'unknown distribution', severity: 'error', phase: 'check' },
@@ -53,6 +55,7 @@ export const CODES = {
   VAE314: { title: 'class count mismatch', severity: 'error', phase: 'check' },
   VAE315: { title: 'not a distribution', severity: 'error', phase: 'check' },
   VAE316: { title: 'flow layer without a density at a given value', severity: 'error', phase: 'check' },
+  VAE317: { title: 'too large to allocate', severity: 'error', phase: 'check' },
 
   VAE401: { title: 'latent site without a guide site', severity: 'error', phase: 'check' },
   VAE402: { title: 'guide site without a model site', severity: 'error', phase: 'check' },
@@ -80,6 +83,7 @@ export const CODES = {
   VAE607: { title: 'duplicate train setting', severity: 'warning', phase: 'check' },
   VAE608: { title: 'override outside a child file', severity: 'error', phase: 'check' },
   VAE609: { title: 'train setting without effect', severity: 'warning', phase: 'check' },
+  VAE610: { title: 'extends in a --set fragment', severity: 'error', phase: 'check' },
 
   VAE701: { title: 'file not found', severity: 'error', phase: 'runtime' },
   VAE702: { title: 'invalid data', severity: 'error', phase: 'runtime' },

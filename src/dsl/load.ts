@@ -129,6 +129,12 @@ export function loadProgram(file: string, opts: LoadOptions = {}): LoadedProgram
     sources.set(name, src);
     const parsed = parseSource(src);
     diagnostics.push(...parsed.diagnostics);
+    for (const e of parsed.program.decls) {
+      if (e.kind !== 'extends') continue;
+      diagnostics.push(
+        diag('VAE610', '`extends` cannot be given with --set', { span: e.span }, { hint: `write a file that starts with \`extends "${e.path}"\` and check or train that file` }),
+      );
+    }
     program = mergeChild(program, parsed.program.decls, diagnostics);
   });
   return { program, sources, diagnostics };

@@ -4,14 +4,16 @@
  * Python keyword arguments, `#` comments). Cascades from recovery are dropped: after one
  * syntax error, later ones on the same line are not reported.
  */
-import type { IRecognitionException, IToken, TokenType } from 'chevrotain';
+import type { CstNode, IRecognitionException, IToken, TokenType } from 'chevrotain';
 import { EOF } from 'chevrotain';
 import type * as A from './ast';
 import { AstBuilder } from './build-ast';
 import { diag, type Diagnostic, type Label } from './diagnostics';
-import { vaeParser } from './parser';
+import { TooManySyntaxErrors, vaeParser } from './parser';
 import { lineCol, type Source, type Span } from './source';
-import { Identifier, LBrace, LBracket, LParen, RBrace, RBracket, RParen, StringLit, UnterminatedString, vaeLexer } from './tokens';
+import { exprTooDeep, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SYNTAX_ERRORS, nestingTooDeep } from './limits';
+import * as T from './tokens';
+import { Identifier, LBrace, LBracket, LParen, RBrace, RBracket, RParen, StringLit, UnterminatedComment, UnterminatedString, vaeLexer } from './tokens';
 
 export interface ParseResult {
   readonly program: A.Program;
@@ -94,18 +96,43 @@ export function parseSource(src: Source): ParseResult {
   }
   // An unterminated string is reported here and then parsed as a string (up to the end of its
   // line), so the parser does not report a second, confusing error for the same mistake.
-  const tokens = lexed.tokens.map((t): IToken => {
-    if (t.tokenType !== UnterminatedString) return t;
+  // An unterminated comment runs to the end of the file: reported, then dropped.
+  const tokens: IToken[] = [];
+  for (const t of lexed.tokens) {
+    if (t.tokenType === UnterminatedComment) {
+      errorLines.add(lineCol(src, t.startOffset).line);
+      diagnostics.push(diag('VAE106', 'this comment is never closed', { span: at(t.startOffset, 2), message: 'the comment starts here' }, { hint: 'end it with `*/`; everything after `/*` up to the end of the file is part of the comment' }));
+      continue;
+    }
+    if (t.tokenType !== UnterminatedString) {
+      tokens.push(t);
+      continue;
+    }
     errorLines.add(lineCol(src, t.startOffset).line);
     diagnostics.push(
       diag('VAE102', 'this string is never closed', { span: at(t.startOffset, t.image.length), message: 'missing a closing "' }, { hint: 'add the closing `"`; a string ends on the line where it starts' }),
     );
-    return { ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx ?? t.tokenTypeIdx };
-  });
+    tokens.push({ ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx ?? t.tokenTypeIdx });
+  }
   const last = tokens[tokens.length - 1];
 
+  // Nesting deeper than the parser's recursion allows: report it and skip parsing (limits.ts).
+  const deep = nestingTooDeep(tokens, { open: [LParen, LBracket], close: [RParen, RBracket], minus: T.Minus, resets: [T.Data, T.Const, T.Param, T.Net, T.Model, T.Guide, T.Train, T.Extends, LBrace, RBrace] });
+  if (deep) {
+    const secondary: Label[] = deep.opener ? [{ span: at(deep.opener.startOffset, 1), message: 'the outermost bracket' }] : [];
+    diagnostics.push(
+      diag('VAE107', `brackets and minus signs nest more than ${MAX_NESTING} levels deep here`, { span: at(deep.token.startOffset, deep.token.image.length), message: `level ${MAX_NESTING + 1}` }, { secondary, hint: 'name intermediate values with `let` (or `const`) to flatten the expression' }),
+    );
+    return { program: { file: src.path, decls: [] }, diagnostics };
+  }
+
   vaeParser.input = tokens;
-  const cst = vaeParser.program();
+  let cst: CstNode | undefined;
+  try {
+    cst = vaeParser.program();
+  } catch (e) {
+    if (!(e instanceof TooManySyntaxErrors)) throw e;
+  }
   for (const e of vaeParser.errors) {
     const found = e.token;
     const isEof = found.tokenType === EOF || !Number.isFinite(found.startOffset);
@@ -135,6 +162,23 @@ export function parseSource(src: Source): ParseResult {
     }
     diagnostics.push(diag(errorCode(e), message, { span }, { hint: syntaxHint(e, found, prev, next), secondary }));
   }
+  if (!cst || diagnostics.length > MAX_SYNTAX_ERRORS) {
+    // The parser gave up, or the lexer found too much: keep the first errors, say where it stopped.
+    const kept = [...diagnostics].sort((a, b) => a.primary.span.start - b.primary.span.start).slice(0, MAX_SYNTAX_ERRORS);
+    const stop = vaeParser.errors[vaeParser.errors.length - 1]?.token;
+    const parserStop = !cst && stop && Number.isFinite(stop.startOffset) ? stop.startOffset : src.text.length;
+    const start = Math.min(parserStop, kept[kept.length - 1]?.primary.span.start ?? parserStop);
+    kept.push(diag('VAE104', `too many syntax errors: stopped after ${MAX_SYNTAX_ERRORS}`, { span: { file: src.path, start, end: start } }, { hint: 'fix the first errors and check again; is this a .vae file?' }));
+    return { program: { file: src.path, decls: [] }, diagnostics: kept };
+  }
   const program = new AstBuilder(src.path).program(cst);
+  const tooDeep = exprTooDeep(program);
+  if (tooDeep) {
+    // Point at where the expression starts: its span may cover a whole (very long) line.
+    diagnostics.push(
+      diag('VAE107', `this expression is more than ${MAX_EXPR_DEPTH} levels deep`, { span: at(tooDeep.span.start, 1), message: 'here' }, { hint: 'a chain `a + b + ...` is one level per operator: split long sums or products with `let` (or `const`) bindings' }),
+    );
+    return { program: { file: src.path, decls: [] }, diagnostics };
+  }
   return { program, diagnostics };
 }

@@ -4,8 +4,14 @@
  * error. The CST is turned into the AST by build-ast.ts, the only CST -> AST step.
  * The EBNF in docs/language.md mirrors these rules one for one.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { MAX_SYNTAX_ERRORS } from './limits';
 import * as T from './tokens';
+
+/** Thrown out of the parser when it has recorded MAX_SYNTAX_ERRORS errors (parse.ts catches it). */
+export class TooManySyntaxErrors extends Error {
+  override readonly name = 'TooManySyntaxErrors';
+}
 
 function describeToken(tok: IToken): string {
   if (tok.tokenType === EOF) return 'the end of the file';
@@ -57,6 +63,17 @@ export class VaeParser extends CstParser {
   constructor() {
     super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: vaeErrorMessages });
     this.performSelfAnalysis();
+    // Stop after MAX_SYNTAX_ERRORS errors. Chevrotain's recovery inside a repetition recurses
+    // once per recovered error, so unbounded garbage would overflow the stack (and take time
+    // quadratic in its length); past this many errors, more are of no use to anyone.
+    // SAVE_ERROR is Chevrotain's (untyped) hook through which every recorded error passes.
+    const self = this as unknown as { SAVE_ERROR(e: IRecognitionException): IRecognitionException };
+    const save = self.SAVE_ERROR.bind(this);
+    self.SAVE_ERROR = (e) => {
+      const saved = save(e);
+      if (this.errors.length >= MAX_SYNTAX_ERRORS) throw new TooManySyntaxErrors();
+      return saved;
+    };
   }
 
   public program = this.RULE('program', () => {

@@ -34,6 +34,9 @@ function expandTabs(s: string): string {
   return s.replace(/\t/g, '    ');
 }
 
+/** Lines longer than this are shown as a window around the span, with `...` at the cut ends. */
+const MAX_SHOWN = 120;
+
 /** The source line under a label, with carets under the span (first line of a multi-line span). */
 function snippet(src: Source, label: Label, color: boolean, caretColor: string): string[] {
   const start = lineCol(src, label.span.start);
@@ -41,15 +44,29 @@ function snippet(src: Source, label: Label, color: boolean, caretColor: string):
   const text = lineText(src, start.line);
   const gutter = String(start.line);
   const pad = ' '.repeat(gutter.length);
-  const before = expandTabs(text.slice(0, start.column - 1));
+  let shown = expandTabs(text);
+  let before = expandTabs(text.slice(0, start.column - 1)).length;
   const lastCol = end.line === start.line ? end.column : text.length + 1;
-  const width = Math.max(1, expandTabs(text.slice(start.column - 1, lastCol - 1)).length);
-  const carets = '^'.repeat(width) + (end.line > start.line ? '...' : '');
+  let width = Math.max(1, expandTabs(text.slice(start.column - 1, lastCol - 1)).length);
+  let more = end.line > start.line;
+  if (shown.length > MAX_SHOWN) {
+    // A window of MAX_SHOWN columns that starts a little before the span.
+    const from = Math.max(0, Math.min(before - 20, shown.length - MAX_SHOWN));
+    const to = Math.min(shown.length, from + MAX_SHOWN);
+    const lead = from > 0 ? '...' : '';
+    shown = `${lead}${shown.slice(from, to)}${to < shown.length ? '...' : ''}`;
+    before = before - from + lead.length;
+    if (before + width > lead.length + (to - from)) {
+      width = Math.max(1, lead.length + (to - from) - before);
+      more = true;
+    }
+  }
+  const carets = '^'.repeat(width) + (more ? '...' : '');
   const msg = label.message ? ` ${label.message}` : '';
   return [
     `${pad} ${paint(color, ESC.dim, '|')}`,
-    `${gutter} ${paint(color, ESC.dim, '|')} ${expandTabs(text)}`,
-    `${pad} ${paint(color, ESC.dim, '|')} ${' '.repeat(before.length)}${paint(color, caretColor, carets + msg)}`,
+    `${gutter} ${paint(color, ESC.dim, '|')} ${shown}`,
+    `${pad} ${paint(color, ESC.dim, '|')} ${' '.repeat(before)}${paint(color, caretColor, carets + msg)}`,
   ];
 }
 

@@ -15,7 +15,9 @@ export interface Source {
   readonly lineStarts: readonly number[];
 }
 
-export function makeSource(path: string, text: string): Source {
+/** A source; a leading byte-order mark (U+FEFF) is dropped, so columns match what editors show. */
+export function makeSource(path: string, raw: string): Source {
+  const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
   const lineStarts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
   return { path, text, lineStarts };

@@ -6,7 +6,8 @@
  */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+// U+FEFF (a byte-order mark) is skipped too: editors on Windows write one at the start of a file.
+export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n\uFEFF]+/, group: Lexer.SKIPPED });
 export const LineComment = createToken({ name: 'LineComment', pattern: /\/\/[^\n]*/, group: Lexer.SKIPPED });
 export const BlockComment = createToken({
   name: 'BlockComment',
@@ -14,6 +15,9 @@ export const BlockComment = createToken({
   group: Lexer.SKIPPED,
   line_breaks: true,
 });
+
+// An opening `/*` that is never closed: reported as such (VAE106) instead of as a stray `/`.
+export const UnterminatedComment = createToken({ name: 'UnterminatedComment', pattern: /\/\*[\s\S]*/, line_breaks: true, label: 'a comment' });
 
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
 
@@ -63,6 +67,7 @@ export const ALL_TOKENS: TokenType[] = [
   WhiteSpace,
   LineComment,
   BlockComment,
+  UnterminatedComment,
   Data,
   Const,
   Param,
@@ -99,4 +104,5 @@ export const ALL_TOKENS: TokenType[] = [
 
 export const KEYWORDS = ['data', 'const', 'param', 'net', 'model', 'guide', 'train', 'let', 'extends'];
 
-export const vaeLexer = new Lexer(ALL_TOKENS, { positionTracking: 'full', ensureOptimizations: false });
+// Offsets only: lines and columns are computed from the source when a diagnostic is rendered.
+export const vaeLexer = new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: true });

@@ -6,7 +6,8 @@
  * one hint, underlines the right span, and shows a second location where two places disagree.
  *
  * Files in subfolders (e.g. `diagnostics/extends/`) and `*.parent.vae` files are helpers that
- * other cases extend; they are not cases themselves.
+ * other cases extend; they are not cases themselves. A case whose lines start with
+ * `// --set: FRAGMENT` is checked with those `--set` fragments, in order.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -35,7 +36,8 @@ describe('golden diagnostics', () => {
     const name = file.replace(/\.vae$/, '');
     it(name, async () => {
       const rel = path.relative(root, path.join(dir, file));
-      const r = checkFile(rel, { cwd: root });
+      const sets = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^\/\/ --set: (.*)$/gm)].map((m) => m[1]!);
+      const r = checkFile(rel, { cwd: root, sets });
       const text = renderDiagnostics(r.diagnostics, r.sources, { color: false });
       // Every case is a bad program: it must produce at least one diagnostic.
       expect(r.diagnostics.length).toBeGreaterThan(0);

@@ -1,0 +1,107 @@
+/**
+ * Sizes the engine cannot allocate are refused at check time (VAE317), with the number of
+ * parameters and the memory they need, instead of failing inside tfjs ("Invalid typed array
+ * length", a wasm abort) after data are loaded. The limits are stated in docs/language.md
+ * ("Limits"):
+ *
+ * - training state: 16 bytes per parameter (float32 weights, gradients and Adam's two moments)
+ *   must fit in 4 GiB, the address space of the wasm backend;
+ * - one tensor holds at most 2^31 - 1 elements (the largest typed-array index tfjs uses), which
+ *   bounds a data or latent site's elements per example times the batch size.
+ *
+ * Parameters are counted for `net`s (an mlp's weights and biases, as src/inference/nets.ts
+ * creates them) and `param`s; the few parameters of flows and learnable priors are not counted.
+ */
+import { diag, type Diagnostic } from './diagnostics';
+import type { Span } from './source';
+
+/** What the count needs of a net (a structural subset of NetInfo). */
+export interface SizedNet {
+  readonly name: string;
+  readonly inputs: readonly { readonly shape: readonly number[] }[];
+  readonly outputs: readonly { readonly type: { readonly shape: readonly number[] } }[];
+  readonly body: { readonly hidden: readonly number[] };
+}
+
+/** A tensor-valued declaration or site, with where to point. */
+export interface Sized {
+  readonly name: string;
+  readonly shape: readonly number[];
+  readonly span: Span;
+}
+
+const numel = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+export const BYTES_PER_PARAMETER = 16;
+export const MAX_TRAINING_BYTES = 4 * 2 ** 30;
+export const MAX_PARAMETERS = MAX_TRAINING_BYTES / BYTES_PER_PARAMETER;
+export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+
+/** Weights and biases of a net: (inputs + 1) x width per layer, the last layer as wide as all outputs. */
+export function netParameterCount(net: SizedNet): number {
+  const fanIn = net.inputs.reduce((n, t) => n + numel(t.shape), 0);
+  const widths = [...net.body.hidden, net.outputs.reduce((n, o) => n + numel(o.type.shape), 0)];
+  let total = 0;
+  let prev = fanIn;
+  for (const w of widths) {
+    total += (prev + 1) * w;
+    prev = w;
+  }
+  return total;
+}
+
+const count = (n: number) => Math.round(n).toLocaleString('en-US');
+
+/** `1.5 GiB`, `3.2 TiB`: binary units, one decimal. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${Math.round(v)} bytes` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+interface Owner {
+  readonly name: string;
+  readonly count: number;
+  readonly span: Span;
+}
+
+/** VAE317 for sizes the engine cannot allocate (see the module comment). */
+export function checkSizes(nets: readonly (SizedNet & { readonly span: Span })[], params: readonly Sized[], sites: readonly Sized[], batch: number): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const owners: Owner[] = [
+    ...nets.map((n) => ({ name: n.name, count: netParameterCount(n), span: n.span })),
+    ...params.map((p) => ({ name: p.name, count: numel(p.shape), span: p.span })),
+  ].sort((a, b) => b.count - a.count);
+  const total = owners.reduce((n, o) => n + o.count, 0);
+  if (total > MAX_PARAMETERS && owners[0]) {
+    const top = owners.slice(0, 2).map((o) => `\`${o.name}\` ${count(o.count)}`).join(', ');
+    out.push(
+      diag(
+        'VAE317',
+        `this program has ${count(total)} parameters: ${formatBytes(total * 4)} as float32, ${formatBytes(total * BYTES_PER_PARAMETER)} to train (weights, gradients and Adam's two moments), over the ${formatBytes(MAX_TRAINING_BYTES)} the engine can address`,
+        { span: owners[0].span, message: `${count(owners[0].count)} parameters` },
+        { hint: `the largest are ${top}; at most ${count(MAX_PARAMETERS)} parameters fit: reduce the sizes (a \`const\` such as Z, or the hidden widths)` },
+      ),
+    );
+  }
+  const seen = new Set<string>();
+  for (const s of sites) {
+    const per = numel(s.shape);
+    if (per * batch <= MAX_TENSOR_ELEMENTS || seen.has(s.name)) continue;
+    seen.add(s.name);
+    out.push(
+      diag(
+        'VAE317',
+        `\`${s.name}\` has ${count(per)} elements per example: a batch of ${batch} is ${count(per * batch)} elements (${formatBytes(per * batch * 4)} as float32), over the ${count(MAX_TENSOR_ELEMENTS)} one tensor can hold`,
+        { span: s.span },
+        { hint: 'reduce the size of its type, or the batch (`batch:` in the train block)' },
+      ),
+    );
+  }
+  return out;
+}
