@@ -36,6 +36,13 @@ module.exports = {
       to: { path: '@tensorflow/', reachable: true },
     },
     {
+      name: 'planning-without-tensors',
+      severity: 'error',
+      comment: 'Checking and planning (src/check.ts, inference/plan.ts) load no tfjs either: `vae check` stays instant.',
+      from: { path: '^src/(check|inference/plan)[.]ts$' },
+      to: { path: '@tensorflow/', reachable: true },
+    },
+    {
       name: 'language-entry-does-not-plan',
       severity: 'error',
       comment: 'The checker reads only core and the distribution schemas; planning and running are called from the API (src/check.ts), never from the language entry.',

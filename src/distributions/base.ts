@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
 import { broadcastShapes, expandTo, resolveBatch, splitBatch, sumRightmost, tryBroadcast } from './shapes';
+import type { FamilySchema } from './schema';
 import type { DistSpec, Distribution, Tensor } from './types';
 
 /** Parameters as given to `create`. */
@@ -16,7 +17,7 @@ export type Params = Readonly<Record<string, Tensor>>;
  * Checks `params` against the spec: no unknown names, every required parameter present,
  * exactly one of each oneOf group. Throws an Error naming the family otherwise.
  */
-export function checkParams(spec: DistSpec, params: Params): void {
+export function checkParams(spec: FamilySchema, params: Params): void {
   const known = new Set(spec.params.map((p) => p.name));
   for (const name of Object.keys(params)) {
     if (!known.has(name)) throw new Error(`${spec.name}: unknown parameter '${name}'`);
@@ -33,6 +34,21 @@ export function checkParams(spec: DistSpec, params: Params): void {
       throw new Error(`${spec.name}: give exactly one of ${group.join(', ')} (got ${given.length})`);
     }
   }
+}
+
+/**
+ * A family's implementation: its schema plus `create`, which checks the parameters against the
+ * schema and calls `make`.
+ * @example export const Normal = implement(schema, (params, eventShape) => new NormalDist(params, eventShape));
+ */
+export function implement(schema: FamilySchema, make: (params: Params, eventShape: readonly number[]) => Distribution): DistSpec {
+  return {
+    ...schema,
+    create(params, eventShape) {
+      checkParams(schema, params);
+      return make(params, eventShape);
+    },
+  };
 }
 
 /** A required parameter (after {@link checkParams}). */

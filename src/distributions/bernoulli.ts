@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import { softplus } from './softplus';
 import { bernoulliLogitsLogProb } from './bernoulli-logits';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, type Params } from './base';
+import { implement, ElementwiseDistribution, type Params } from './base';
+import { Bernoulli as schema } from './schemas/discrete';
 import { BinaryParam } from './binary';
 import { uniformOpen } from './sampling';
 import { enumerateIndices, numel } from './shapes';
@@ -79,23 +80,5 @@ export class BernoulliDist extends ElementwiseDistribution {
   }
 }
 
-/** The Bernoulli family. */
-export const Bernoulli: DistSpec = {
-  name: 'Bernoulli',
-  doc: 'Independent coin flips in {0, 1} with success probability probs = sigmoid(logits).',
-  params: [
-    { name: 'logits', kind: 'Real', doc: 'log-odds of a 1' },
-    { name: 'probs', kind: 'Unit', doc: 'probability of a 1' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'Binary',
-  shapeRule: 'elementwise',
-  reparam: false,
-  discrete: true,
-  factorized: true,
-  supportSize: (eventShape) => 2 ** numel(eventShape),
-  create(params, eventShape) {
-    checkParams(Bernoulli, params);
-    return new BernoulliDist(params, eventShape);
-  },
-};
+/** The Bernoulli family: its schema (schemas/discrete.ts) and implementation. */
+export const Bernoulli: DistSpec = implement(schema, (params, eventShape) => new BernoulliDist(params, eventShape));

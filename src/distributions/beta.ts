@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { Beta as schema } from './schemas/continuous';
 import { digamma, FLOAT32_TINY, lbeta, log1p } from './math';
 import { logGammaVariates } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -73,22 +74,5 @@ export class BetaDist extends ElementwiseDistribution {
   }
 }
 
-/** The Beta family. */
-export const Beta: DistSpec = {
-  name: 'Beta',
-  doc: 'Beta on (0, 1) with concentrations a (for x) and b (for 1 - x), independent per element.',
-  params: [
-    { name: 'concentration1', kind: 'Positive', doc: 'a, the exponent of x (pseudo-count of ones)' },
-    { name: 'concentration0', kind: 'Positive', doc: 'b, the exponent of 1 - x (pseudo-count of zeros)' },
-  ],
-  support: 'Unit',
-  shapeRule: 'elementwise',
-  reparam: false,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Beta, params);
-    return new BetaDist(params, eventShape);
-  },
-};
+/** The Beta family: its schema (schemas/continuous.ts) and implementation. */
+export const Beta: DistSpec = implement(schema, (params, eventShape) => new BetaDist(params, eventShape));

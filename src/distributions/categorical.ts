@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
-import { BaseDistribution, checkParams, type Params } from './base';
+import { BaseDistribution, implement, type Params } from './base';
+import { Categorical as schema } from './schemas/discrete';
 import { ClassParam, oneHotFloat } from './classes';
 import { gumbel } from './sampling';
 import { broadcastShapes, enumerateIndices, expandTo, numel, splitBatch, sumRightmost } from './shapes';
@@ -81,23 +82,5 @@ export class CategoricalDist extends BaseDistribution {
   }
 }
 
-/** The Categorical family. */
-export const Categorical: DistSpec = {
-  name: 'Categorical',
-  doc: 'A class index in 0..k-1 with probabilities softmax(logits) or probs (last axis over classes).',
-  params: [
-    { name: 'logits', kind: 'Real', doc: 'unnormalized log-probabilities [..., k]' },
-    { name: 'probs', kind: 'Simplex', doc: 'class probabilities [..., k]' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'Category',
-  shapeRule: 'categorical',
-  reparam: false,
-  discrete: true,
-  factorized: true,
-  supportSize: (eventShape, k) => k ** numel(eventShape),
-  create(params, eventShape) {
-    checkParams(Categorical, params);
-    return new CategoricalDist(params, eventShape);
-  },
-};
+/** The Categorical family: its schema (schemas/discrete.ts) and implementation. */
+export const Categorical: DistSpec = implement(schema, (params, eventShape) => new CategoricalDist(params, eventShape));

@@ -65,3 +65,27 @@ export function numberSatisfies(kind: ValueKind, x: number): boolean {
       return false;
   }
 }
+
+/**
+ * How an unconstrained real becomes a value of a kind: the output transform of a net output and
+ * the constraining map of a learnable `param`. This is the one place "Positive => softplus" is
+ * written; the checker records the transform (NetInfo, ParamInfo) and the runtime applies it
+ * (inference/transforms.ts).
+ */
+export type Transform = 'identity' | 'softplus' | 'sigmoid' | 'softmax';
+
+/** The transform onto `kind`, or undefined when no smooth map onto it exists (discrete kinds). */
+export function transformOnto(kind: ValueKind): Transform | undefined {
+  switch (kind) {
+    case 'Real':
+      return 'identity';
+    case 'Positive':
+      return 'softplus';
+    case 'Unit':
+      return 'sigmoid';
+    case 'Simplex':
+      return 'softmax';
+    default:
+      return undefined;
+  }
+}

@@ -10,7 +10,8 @@ import * as tf from '@tensorflow/tfjs';
 import { softplus } from './softplus';
 import type { Rng } from '../core/rng';
 import { compare } from './autodiff';
-import { checkParams, ElementwiseDistribution, type Params } from './base';
+import { implement, ElementwiseDistribution, type Params } from './base';
+import { ContinuousBernoulli as schema } from './schemas/continuous';
 import { BinaryParam } from './binary';
 import { log1p } from './math';
 import { uniformOpen } from './sampling';
@@ -144,24 +145,5 @@ export class ContinuousBernoulliDist extends ElementwiseDistribution {
   }
 }
 
-/** The ContinuousBernoulli family. */
-export const ContinuousBernoulli: DistSpec = {
-  name: 'ContinuousBernoulli',
-  doc: 'Continuous Bernoulli on [0, 1]: the normalized p^x (1-p)^(1-x), for [0,1]-valued data such as pixels.',
-  reference: 'Loaiza-Ganem & Cunningham, The continuous Bernoulli: fixing a pervasive error in variational autoencoders, NeurIPS 2019',
-  params: [
-    { name: 'logits', kind: 'Real', doc: 'log-odds of the shape parameter lambda' },
-    { name: 'probs', kind: 'Unit', doc: 'shape parameter lambda (not the mean)' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'Unit',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(ContinuousBernoulli, params);
-    return new ContinuousBernoulliDist(params, eventShape);
-  },
-};
+/** The ContinuousBernoulli family: its schema (schemas/continuous.ts) and implementation. */
+export const ContinuousBernoulli: DistSpec = implement(schema, (params, eventShape) => new ContinuousBernoulliDist(params, eventShape));

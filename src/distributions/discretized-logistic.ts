@@ -11,7 +11,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { compare } from './autodiff';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { DiscretizedLogistic as schema } from './schemas/continuous';
 import { log1mexp } from './math';
 import { logistic } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -55,23 +56,5 @@ export class DiscretizedLogisticDist extends ElementwiseDistribution {
   }
 }
 
-/** The DiscretizedLogistic family. */
-export const DiscretizedLogistic: DistSpec = {
-  name: 'DiscretizedLogistic',
-  doc: 'Logistic discretized to 256 levels in [0, 1] (8-bit pixels scaled by 1/255), with open-ended edge bins.',
-  reference: 'Salimans et al., PixelCNN++, ICLR 2017; Kingma et al., Improved Variational Inference with Inverse Autoregressive Flow, NeurIPS 2016',
-  params: [
-    { name: 'loc', kind: 'Real', doc: 'logistic location, on the [0, 1] pixel scale' },
-    { name: 'scale', kind: 'Positive', doc: 'logistic scale' },
-  ],
-  support: 'Unit',
-  shapeRule: 'elementwise',
-  reparam: false,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(DiscretizedLogistic, params);
-    return new DiscretizedLogisticDist(params, eventShape);
-  },
-};
+/** The DiscretizedLogistic family: its schema (schemas/continuous.ts) and implementation. */
+export const DiscretizedLogistic: DistSpec = implement(schema, (params, eventShape) => new DiscretizedLogisticDist(params, eventShape));

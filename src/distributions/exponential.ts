@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { Exponential as schema } from './schemas/continuous';
 import { uniformOpen } from './sampling';
 import type { DistSpec, Tensor } from './types';
 
@@ -49,19 +50,5 @@ export class ExponentialDist extends ElementwiseDistribution {
   }
 }
 
-/** The Exponential family. */
-export const Exponential: DistSpec = {
-  name: 'Exponential',
-  doc: 'Exponential with the given rate (mean 1/rate), independent per element.',
-  params: [{ name: 'rate', kind: 'Positive', doc: 'rate lambda; the mean is 1/lambda' }],
-  support: 'Positive',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Exponential, params);
-    return new ExponentialDist(params, eventShape);
-  },
-};
+/** The Exponential family: its schema (schemas/continuous.ts) and implementation. */
+export const Exponential: DistSpec = implement(schema, (params, eventShape) => new ExponentialDist(params, eventShape));

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { Gamma as schema } from './schemas/continuous';
 import { digamma, lgamma } from './math';
 import { gammaVariates } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -56,22 +57,5 @@ export class GammaDist extends ElementwiseDistribution {
   }
 }
 
-/** The Gamma family. */
-export const Gamma: DistSpec = {
-  name: 'Gamma',
-  doc: 'Gamma with shape concentration and rate (mean concentration/rate), independent per element.',
-  params: [
-    { name: 'concentration', kind: 'Positive', doc: 'shape a' },
-    { name: 'rate', kind: 'Positive', doc: 'rate b (inverse scale)' },
-  ],
-  support: 'Positive',
-  shapeRule: 'elementwise',
-  reparam: false,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Gamma, params);
-    return new GammaDist(params, eventShape);
-  },
-};
+/** The Gamma family: its schema (schemas/continuous.ts) and implementation. */
+export const Gamma: DistSpec = implement(schema, (params, eventShape) => new GammaDist(params, eventShape));

@@ -1,11 +1,16 @@
 /**
  * The distributions library's public surface: the contract (types), value kinds
- * (constraints), the family table (registry), the analytic-KL table (kl), special
- * functions (math), and each family's spec and class.
+ * (constraints), the tfjs-free family schemas (schema, schemas/) and the implementation table
+ * (registry), the analytic-KL tables (kl-pairs, kl), special functions (math), and each
+ * family's spec and class.
  */
 export * from './types';
 export * from './constraints';
+export type { FamilySchema, ParamSchema } from './schema';
+export { paramRank } from './schema';
+export { FAMILIES } from './schemas/index';
 export * from './registry';
+export { KL_PAIRS, findKlPair, type KlPair } from './kl-pairs';
 export * from './kl';
 export { lgamma, digamma, trigamma, lbeta, log1p, log1mexp, logSigmoid, LOG_2PI, LOG_PI, EULER_GAMMA, FLOAT32_EPS, FLOAT32_TINY } from './math';
 export { detached, compare } from './autodiff';

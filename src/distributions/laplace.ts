@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { Laplace as schema } from './schemas/continuous';
 import { FLOAT32_EPS, log1p } from './math';
 import type { DistSpec, Tensor } from './types';
 
@@ -57,22 +58,5 @@ export class LaplaceDist extends ElementwiseDistribution {
   }
 }
 
-/** The Laplace family. */
-export const Laplace: DistSpec = {
-  name: 'Laplace',
-  doc: 'Laplace (double-exponential) with location loc and scale, independent per element.',
-  params: [
-    { name: 'loc', kind: 'Real', doc: 'location (median)' },
-    { name: 'scale', kind: 'Positive', doc: 'scale b; the variance is 2 b^2' },
-  ],
-  support: 'Real',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Laplace, params);
-    return new LaplaceDist(params, eventShape);
-  },
-};
+/** The Laplace family: its schema (schemas/continuous.ts) and implementation. */
+export const Laplace: DistSpec = implement(schema, (params, eventShape) => new LaplaceDist(params, eventShape));

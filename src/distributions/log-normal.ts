@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { LogNormal as schema } from './schemas/continuous';
 import { LOG_2PI } from './math';
 import { standardNormal } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -60,22 +61,5 @@ export class LogNormalDist extends ElementwiseDistribution {
   }
 }
 
-/** The LogNormal family. */
-export const LogNormal: DistSpec = {
-  name: 'LogNormal',
-  doc: 'Log-normal: exp of a Gaussian with mean loc and standard deviation scale, per element.',
-  params: [
-    { name: 'loc', kind: 'Real', doc: 'mean of log x' },
-    { name: 'scale', kind: 'Positive', doc: 'standard deviation of log x' },
-  ],
-  support: 'Positive',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(LogNormal, params);
-    return new LogNormalDist(params, eventShape);
-  },
-};
+/** The LogNormal family: its schema (schemas/continuous.ts) and implementation. */
+export const LogNormal: DistSpec = implement(schema, (params, eventShape) => new LogNormalDist(params, eventShape));

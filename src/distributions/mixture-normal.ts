@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
-import { BaseDistribution, checkParams, param, type Params } from './base';
+import { BaseDistribution, implement, param, type Params } from './base';
+import { MixtureNormal as schema } from './schemas/composite';
 import { oneHotFloat } from './classes';
 import { FLOAT32_TINY, LOG_2PI } from './math';
 import { gumbel, standardNormal } from './sampling';
@@ -104,23 +105,5 @@ export class MixtureNormalDist extends BaseDistribution {
   }
 }
 
-/** The MixtureNormal family. */
-export const MixtureNormal: DistSpec = {
-  name: 'MixtureNormal',
-  doc: 'A mixture of k diagonal Gaussians over the whole site, with weights [k], locs and scales [k, ...shape].',
-  params: [
-    { name: 'weights', kind: 'Simplex', doc: 'mixture weights [k]' },
-    { name: 'locs', kind: 'Real', doc: 'component means [k, ...shape]' },
-    { name: 'scales', kind: 'Positive', doc: 'component standard deviations [k, ...shape]' },
-  ],
-  support: 'Real',
-  shapeRule: 'mixture',
-  reparam: false,
-  discrete: false,
-  factorized: false,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(MixtureNormal, params);
-    return new MixtureNormalDist(params, eventShape);
-  },
-};
+/** The MixtureNormal family: its schema (schemas/composite.ts) and implementation. */
+export const MixtureNormal: DistSpec = implement(schema, (params, eventShape) => new MixtureNormalDist(params, eventShape));

@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { Normal as schema } from './schemas/continuous';
 import { LOG_2PI } from './math';
 import { standardNormal } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -55,22 +56,5 @@ export class NormalDist extends ElementwiseDistribution {
   }
 }
 
-/** The Normal family. */
-export const Normal: DistSpec = {
-  name: 'Normal',
-  doc: 'Gaussian with mean loc and standard deviation scale, independent per element.',
-  params: [
-    { name: 'loc', kind: 'Real', doc: 'mean' },
-    { name: 'scale', kind: 'Positive', doc: 'standard deviation' },
-  ],
-  support: 'Real',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Normal, params);
-    return new NormalDist(params, eventShape);
-  },
-};
+/** The Normal family: its schema (schemas/continuous.ts) and implementation. */
+export const Normal: DistSpec = implement(schema, (params, eventShape) => new NormalDist(params, eventShape));

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
-import { BaseDistribution, checkParams, type Params } from './base';
+import { BaseDistribution, implement, type Params } from './base';
+import { OneHotCategorical as schema } from './schemas/discrete';
 import { ClassParam, oneHotFloat } from './classes';
 import { gumbel } from './sampling';
 import { broadcastShapes, enumerateIndices, expandTo, numel, splitBatch, sumRightmost } from './shapes';
@@ -93,23 +94,5 @@ export class OneHotCategoricalDist extends BaseDistribution {
   }
 }
 
-/** The OneHotCategorical family. */
-export const OneHotCategorical: DistSpec = {
-  name: 'OneHotCategorical',
-  doc: 'A one-hot vector over k classes with probabilities softmax(logits) or probs.',
-  params: [
-    { name: 'logits', kind: 'Real', doc: 'unnormalized log-probabilities [..., k]' },
-    { name: 'probs', kind: 'Simplex', doc: 'class probabilities [..., k]' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'OneHot',
-  shapeRule: 'onehot',
-  reparam: false,
-  discrete: true,
-  factorized: false,
-  supportSize: (eventShape, k) => k ** (numel(eventShape) / k),
-  create(params, eventShape) {
-    checkParams(OneHotCategorical, params);
-    return new OneHotCategoricalDist(params, eventShape);
-  },
-};
+/** The OneHotCategorical family: its schema (schemas/discrete.ts) and implementation. */
+export const OneHotCategorical: DistSpec = implement(schema, (params, eventShape) => new OneHotCategoricalDist(params, eventShape));

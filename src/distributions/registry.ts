@@ -1,6 +1,7 @@
 /**
- * The family table: every distribution the language knows, by name. The checker, the
- * runtime and the docs read only this table (and each entry's DistSpec).
+ * The implementation table: every family of the schema table (schemas/index.ts) with its
+ * implementation, by name, in the same order. The runtime reads this; the checker and the
+ * planner read the schemas only (no tfjs). Loading fails when the two tables disagree.
  */
 import { Bernoulli } from './bernoulli';
 import { Beta } from './beta';
@@ -17,10 +18,12 @@ import { OneHotCategorical } from './one-hot-categorical';
 import { RelaxedBernoulli } from './relaxed-bernoulli';
 import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical';
 import { StudentT } from './student-t';
+import { FAMILIES } from './schemas/index';
+import type { FamilySchema } from './schema';
 import type { DistSpec } from './types';
 import { Uniform } from './uniform';
 
-const SPECS: readonly DistSpec[] = [
+const IMPLEMENTATIONS: readonly DistSpec[] = [
   Normal,
   Laplace,
   LogNormal,
@@ -39,8 +42,25 @@ const SPECS: readonly DistSpec[] = [
   DiscretizedLogistic,
 ];
 
-/** Every family by name. */
-export const DISTRIBUTIONS: ReadonlyMap<string, DistSpec> = new Map(SPECS.map((s) => [s.name, s]));
+/** Every family by name, with its implementation (in the order of the schema table). */
+export const DISTRIBUTIONS: ReadonlyMap<string, DistSpec> = pair(FAMILIES, IMPLEMENTATIONS);
+
+function pair(schemas: ReadonlyMap<string, FamilySchema>, impls: readonly DistSpec[]): Map<string, DistSpec> {
+  const byName = new Map(impls.map((s) => [s.name, s]));
+  const missing = [...schemas.keys()].filter((n) => !byName.has(n));
+  const extra = [...byName.keys()].filter((n) => !schemas.has(n));
+  if (missing.length > 0 || extra.length > 0) {
+    throw new Error(`distributions/registry.ts: ${missing.length ? `no implementation of ${missing.join(', ')}` : ''}${missing.length && extra.length ? '; ' : ''}${extra.length ? `no schema for ${extra.join(', ')}` : ''}`);
+  }
+  return new Map([...schemas.keys()].map((n) => [n, byName.get(n)!]));
+}
+
+/** The implementation of a family the checker resolved (by its schema). */
+export function implementationOf(schema: FamilySchema): DistSpec {
+  const impl = DISTRIBUTIONS.get(schema.name);
+  if (!impl) throw new Error(`no implementation of the family ${schema.name}`);
+  return impl;
+}
 
 /** The family called `name`, if any. */
 export function getDistSpec(name: string): DistSpec | undefined {

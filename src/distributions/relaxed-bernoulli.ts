@@ -7,7 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { RelaxedBernoulli as schema } from './schemas/relaxed';
 import { BinaryParam } from './binary';
 import { FLOAT32_EPS, log1p } from './math';
 import { logistic } from './sampling';
@@ -51,25 +52,5 @@ export class RelaxedBernoulliDist extends ElementwiseDistribution {
   }
 }
 
-/** The RelaxedBernoulli family. */
-export const RelaxedBernoulli: DistSpec = {
-  name: 'RelaxedBernoulli',
-  doc: 'Binary Concrete: a reparameterizable relaxation of Bernoulli on (0, 1) at the given temperature.',
-  reference: 'Maddison, Mnih & Teh, The Concrete Distribution, ICLR 2017; Jang, Gu & Poole, Gumbel-Softmax, ICLR 2017',
-  params: [
-    { name: 'temperature', kind: 'Positive', doc: 'relaxation temperature (small = nearly binary)' },
-    { name: 'logits', kind: 'Real', doc: 'log-odds of a 1' },
-    { name: 'probs', kind: 'Unit', doc: 'probability of a 1' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'Unit',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(RelaxedBernoulli, params);
-    return new RelaxedBernoulliDist(params, eventShape);
-  },
-};
+/** The RelaxedBernoulli family: its schema (schemas/relaxed.ts) and implementation. */
+export const RelaxedBernoulli: DistSpec = implement(schema, (params, eventShape) => new RelaxedBernoulliDist(params, eventShape));

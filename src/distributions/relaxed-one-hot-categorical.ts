@@ -10,7 +10,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
-import { BaseDistribution, checkParams, param, type Params } from './base';
+import { BaseDistribution, implement, param, type Params } from './base';
+import { RelaxedOneHotCategorical as schema } from './schemas/relaxed';
 import { ClassParam, logFactorialOf } from './classes';
 import { FLOAT32_TINY } from './math';
 import { gumbel } from './sampling';
@@ -79,25 +80,5 @@ export class RelaxedOneHotCategoricalDist extends BaseDistribution {
   }
 }
 
-/** The RelaxedOneHotCategorical family. */
-export const RelaxedOneHotCategorical: DistSpec = {
-  name: 'RelaxedOneHotCategorical',
-  doc: 'Concrete / Gumbel-softmax: a reparameterizable relaxation of OneHotCategorical on the simplex.',
-  reference: 'Maddison, Mnih & Teh, The Concrete Distribution, ICLR 2017; Jang, Gu & Poole, Gumbel-Softmax, ICLR 2017',
-  params: [
-    { name: 'temperature', kind: 'Positive', doc: 'relaxation temperature (small = nearly one-hot)' },
-    { name: 'logits', kind: 'Real', doc: 'unnormalized log-probabilities [..., k]' },
-    { name: 'probs', kind: 'Simplex', doc: 'class probabilities [..., k]' },
-  ],
-  oneOf: [['logits', 'probs']],
-  support: 'Simplex',
-  shapeRule: 'onehot',
-  reparam: true,
-  discrete: false,
-  factorized: false,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(RelaxedOneHotCategorical, params);
-    return new RelaxedOneHotCategoricalDist(params, eventShape);
-  },
-};
+/** The RelaxedOneHotCategorical family: its schema (schemas/relaxed.ts) and implementation. */
+export const RelaxedOneHotCategorical: DistSpec = implement(schema, (params, eventShape) => new RelaxedOneHotCategoricalDist(params, eventShape));

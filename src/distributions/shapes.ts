@@ -1,43 +1,22 @@
 /**
- * Shape arithmetic for batch and event shapes (NumPy broadcasting, right-aligned).
+ * Batch and event shapes of distributions: the broadcasting rule itself is core/shapes.ts;
+ * here are the distribution-side helpers (batch/event splits, sums over event axes, support
+ * enumeration).
  */
 import * as tf from '@tensorflow/tfjs';
+import { broadcast, numel, sameShape } from '../core/shapes';
+import { MAX_ENUMERATE } from './schema';
 import type { Tensor } from './types';
 
-/** The NumPy broadcast of several shapes; throws on incompatible dimensions. */
+export { numel, sameShape, MAX_ENUMERATE };
+/** The broadcast shape, or undefined when the shapes are incompatible (core/shapes.ts). */
+export const tryBroadcast = broadcast;
+
+/** The NumPy broadcast of several shapes (core/shapes.ts); throws on incompatible dimensions. */
 export function broadcastShapes(...shapes: readonly (readonly number[])[]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = new Array<number>(rank).fill(1);
-  for (const s of shapes) {
-    for (let i = 0; i < s.length; i++) {
-      const j = rank - s.length + i;
-      const d = s[i]!;
-      const o = out[j]!;
-      if (d === o || d === 1) continue;
-      if (o === 1) out[j] = d;
-      else throw new Error(`shapes [${shapes.map((x) => x.join(',')).join('] and [')}] do not broadcast`);
-    }
-  }
-  return out;
-}
-
-/** The broadcast shape, or undefined when the shapes are incompatible. */
-export function tryBroadcast(...shapes: readonly (readonly number[])[]): number[] | undefined {
-  try {
-    return broadcastShapes(...shapes);
-  } catch {
-    return undefined;
-  }
-}
-
-/** True when the two shapes are equal. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-/** The product of a shape's dimensions (1 for []). */
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
+  const b = broadcast(...shapes);
+  if (b === undefined) throw new Error(`shapes [${shapes.map((x) => x.join(',')).join('] and [')}] do not broadcast`);
+  return b;
 }
 
 /**
@@ -76,9 +55,6 @@ export function sumRightmost(t: Tensor, eventRank: number): Tensor {
 export function expandTo(t: Tensor, shape: readonly number[]): Tensor {
   return sameShape(t.shape, shape) ? t.clone() : tf.broadcastTo(t, [...shape]); // [...shape]
 }
-
-/** The largest support {@link enumerateIndices} will list. */
-export const MAX_ENUMERATE = 1 << 16;
 
 /**
  * Every assignment of `m` positions to `c` choices, row-major (the first position varies

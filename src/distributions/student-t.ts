@@ -7,7 +7,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { compare, detached } from './autodiff';
-import { checkParams, ElementwiseDistribution, param, type Params } from './base';
+import { implement, ElementwiseDistribution, param, type Params } from './base';
+import { StudentT as schema } from './schemas/continuous';
 import { digamma, lbeta, lgamma, log1p, LOG_PI } from './math';
 import { gammaVariates, standardNormal } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -86,23 +87,5 @@ export class StudentTDist extends ElementwiseDistribution {
   }
 }
 
-/** The StudentT family. */
-export const StudentT: DistSpec = {
-  name: 'StudentT',
-  doc: "Student's t with df degrees of freedom, location loc and scale, independent per element.",
-  params: [
-    { name: 'df', kind: 'Positive', doc: 'degrees of freedom nu' },
-    { name: 'loc', kind: 'Real', doc: 'location' },
-    { name: 'scale', kind: 'Positive', doc: 'scale' },
-  ],
-  support: 'Real',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(StudentT, params);
-    return new StudentTDist(params, eventShape);
-  },
-};
+/** The StudentT family: its schema (schemas/continuous.ts) and implementation. */
+export const StudentT: DistSpec = implement(schema, (params, eventShape) => new StudentTDist(params, eventShape));

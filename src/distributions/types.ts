@@ -16,53 +16,19 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
-import type { ValueKind } from './constraints';
+import type { FamilySchema, ParamSchema } from './schema';
 
 export type Tensor = tf.Tensor;
 
+export type { ShapeRule } from './schema';
+/** A parameter of a family (its schema; see schema.ts). */
+export type ParamSpec = ParamSchema;
+
 /**
- * How parameter shapes relate to the site shape S (the event shape):
- *  - elementwise: every parameter broadcasts to S; a value has shape S.
- *  - categorical: `logits`/`probs` have shape [...S, k]; a value is an int32 class index of shape S.
- *  - onehot:      `logits`/`probs` have shape S = [..., k]; a value is one-hot with shape S.
- *  - mixture:     `weights` has shape [k]; `locs`, `scales` have shape [k, ...S]; a value has shape S.
+ * A family with its implementation: the tfjs-free schema (schema.ts, what the checker reads)
+ * plus `create`. Built with `implement(schema, make)` (base.ts) and listed in registry.ts.
  */
-export type ShapeRule = 'elementwise' | 'categorical' | 'onehot' | 'mixture';
-
-export interface ParamSpec {
-  readonly name: string;
-  /** The constraint: an argument's value kind must be a sub-kind of this one (see constraints.ts). */
-  readonly kind: ValueKind;
-  readonly doc: string;
-  /** A default used when the argument is omitted (e.g. Uniform's low = 0). */
-  readonly default?: number;
-}
-
-export interface DistSpec {
-  readonly name: string;
-  /** One-line description for docs and `--help`. */
-  readonly doc: string;
-  /** The paper or textbook reference, where the family is not textbook-standard. */
-  readonly reference?: string;
-  /** All parameters, in positional order. */
-  readonly params: readonly ParamSpec[];
-  /** Groups of which exactly one parameter must be given, e.g. [['logits', 'probs']]. */
-  readonly oneOf?: readonly (readonly string[])[];
-  /** The kind of the values: the support. */
-  readonly support: ValueKind;
-  readonly shapeRule: ShapeRule;
-  /** True when `rsample` exists (a reparameterized, differentiable sampler). */
-  readonly reparam: boolean;
-  /** True for families over a countable support. */
-  readonly discrete: boolean;
-  /** True when `logProbElementwise` exists: the log-density is a sum over event elements. */
-  readonly factorized: boolean;
-  /**
-   * The number of support points of one value with this event shape and class count `k`
-   * (the last axis of `logits`/`probs` for categorical families), or undefined when infinite.
-   * E.g. Bernoulli with event shape [3] has 8; Categorical has k.
-   */
-  supportSize(eventShape: readonly number[], k: number): number | undefined;
+export interface DistSpec extends FamilySchema {
   /** Builds an instance. `eventShape` is the site shape; `params` holds the given parameters by name. */
   create(params: Readonly<Record<string, Tensor>>, eventShape: readonly number[]): Distribution;
 }

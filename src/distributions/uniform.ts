@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { detached } from './autodiff';
-import { checkParams, ElementwiseDistribution, type Params } from './base';
+import { implement, ElementwiseDistribution, type Params } from './base';
+import { Uniform as schema } from './schemas/continuous';
 import { uniformOpen } from './sampling';
 import type { DistSpec, Tensor } from './types';
 
@@ -63,22 +64,5 @@ export class UniformDist extends ElementwiseDistribution {
   }
 }
 
-/** The Uniform family. */
-export const Uniform: DistSpec = {
-  name: 'Uniform',
-  doc: 'Uniform on [low, high], independent per element.',
-  params: [
-    { name: 'low', kind: 'Real', doc: 'lower bound', default: 0 },
-    { name: 'high', kind: 'Real', doc: 'upper bound (> low)', default: 1 },
-  ],
-  support: 'Real',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: true,
-  supportSize: () => undefined,
-  create(params, eventShape) {
-    checkParams(Uniform, params);
-    return new UniformDist(params, eventShape);
-  },
-};
+/** The Uniform family: its schema (schemas/continuous.ts) and implementation. */
+export const Uniform: DistSpec = implement(schema, (params, eventShape) => new UniformDist(params, eventShape));

@@ -5,7 +5,7 @@
  */
 import { isSubKind, type ValueKind } from '../distributions/constraints';
 import type { Diagnostic } from './diagnostics';
-import { broadcastShapes } from './shapes';
+import { broadcast as broadcastShapes } from '../core/shapes';
 import { ERROR_TYPE, formatType, tensor, type ExprType, type TensorType } from './types';
 import type * as A from './ast';
 

@@ -9,7 +9,7 @@ import type { CheckContext, ExprEnv, LocalBinding, Scope } from './check-context
 import { checkExpr, depsOf } from './check-expr';
 import { resolveType } from './check-types';
 import type { Observed, SiteInfo } from './checked';
-import { broadcastsTo } from './shapes';
+import { broadcastsTo } from '../core/shapes';
 import type { Span } from './source';
 import { formatShape, formatTensorType, sameShape, tensor, type DistType, type TensorType } from './types';
 

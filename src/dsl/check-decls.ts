@@ -2,20 +2,20 @@
  * Global declarations: `const`, `data`, `param` and `net`. They share one namespace; a name
  * declared twice is an error that points at both places.
  */
-import { numberSatisfies } from '../distributions/constraints';
-import { DISTRIBUTIONS } from '../distributions/registry';
+import { numberSatisfies, transformOnto, type Transform } from '../distributions/constraints';
+import { FAMILIES } from '../distributions/schemas/index';
 import { BUILTINS } from './builtins';
 import type * as A from './ast';
 import type { CheckContext } from './check-context';
 import { constValue, mentionsBroken, resolveType } from './check-types';
-import { ACTIVATIONS, NET_BODIES, outputTransform, type Activation, type NetBody } from './net-bodies';
+import { ACTIVATIONS, NET_BODIES, type Activation, type NetBody } from './net-bodies';
 import { didYouMean } from './suggest';
 import { formatNumber, formatTensorType, tensor, type TensorType } from './types';
 
 function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
   // A declaration named like a distribution or built-in would hide it everywhere: calls of
   // `Normal(...)` would become calls of this declaration, with confusing errors at each one.
-  const taken = DISTRIBUTIONS.has(name.text) ? 'a distribution' : BUILTINS.has(name.text) ? 'a built-in function' : NET_BODIES.has(name.text) ? 'a net body' : undefined;
+  const taken = FAMILIES.has(name.text) ? 'a distribution' : BUILTINS.has(name.text) ? 'a built-in function' : NET_BODIES.has(name.text) ? 'a net body' : undefined;
   if (taken) {
     ctx.accept('VAE207', `\`${name.text}\` is already the name of ${taken}`, { span: name.span, message: `this ${what}` }, { hint: 'choose another name' });
     return false;
@@ -80,7 +80,7 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
     }
     init = v;
   }
-  ctx.params.set(d.name.text, { name: d.name.text, decl: d, type, init });
+  ctx.params.set(d.name.text, { name: d.name.text, decl: d, type, transform: transformOnto(type.vk)!, init });
   ctx.broken.delete(d.name.text);
 }
 
@@ -143,7 +143,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
     }
     inputs.push(r.vk === 'Category' ? tensor('OneHot', [r.classes ?? 1]) : r);
   }
-  const outputs: { name: string | null; type: TensorType }[] = [];
+  const outputs: { name: string | null; type: TensorType; transform: Transform }[] = [];
   const seen = new Map<string, A.Name>();
   for (const o of d.outputs) {
     const r = resolveType(ctx, o.type);
@@ -151,7 +151,8 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
       ok = false;
       continue;
     }
-    if (outputTransform(r.vk) === undefined) {
+    const transform = transformOnto(r.vk);
+    if (transform === undefined) {
       ctx.accept('VAE313', `a net cannot output ${formatTensorType(r)}`, { span: o.type.span }, { hint: 'net outputs are Real (linear), Positive (softplus), Unit (sigmoid) or Simplex (softmax); output logits and use a discrete distribution on them' });
       ok = false;
     }
@@ -163,7 +164,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
       }
       seen.set(o.name.text, o.name);
     }
-    outputs.push({ name: o.name?.text ?? null, type: r });
+    outputs.push({ name: o.name?.text ?? null, type: r, transform: transform ?? 'identity' });
   }
   const body = netBody(ctx, d);
   if (!ok || !body) return;

@@ -1,17 +1,17 @@
 /**
  * Distribution calls: arguments bound to the parameters of the family's table entry
  * (positional in order, or by keyword), each checked against its constraint, and the site
- * shape derived from the family's shape rule. Reads only the DistSpec table.
+ * shape derived from the family's shape rule. Reads only the FamilySchema table.
  */
 import { isSubKind, numberSatisfies, type ValueKind } from '../distributions/constraints';
-import type { DistSpec, ParamSpec } from '../distributions/types';
+import { paramRank, type FamilySchema, type ParamSchema } from '../distributions/schema';
 import type * as A from './ast';
 import { valueOf, type ExprEnv, type SubCheck } from './check-context';
-import { broadcastShapes } from './shapes';
+import { broadcast as broadcastShapes } from '../core/shapes';
 import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
 
-function constraintHint(p: ParamSpec, spec: DistSpec): string | undefined {
+function constraintHint(p: ParamSchema, spec: FamilySchema): string | undefined {
   switch (p.kind) {
     case 'Positive':
       return `\`${p.name}\` must be positive: use a \`Positive\` net output, or wrap the expression in \`softplus(...)\` or \`exp(...)\``;
@@ -56,7 +56,7 @@ function paramHint(key: string, names: readonly string[]): string | undefined {
   return alias !== undefined ? `did you mean \`${alias}\`?` : didYouMean(key, names);
 }
 
-function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Arg> | undefined {
+function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, A.Arg> | undefined {
   const { ctx } = env;
   const bound = new Map<string, A.Arg>();
   const grouped = new Set((spec.oneOf ?? []).filter((g) => g.length > 1).flat());
@@ -122,7 +122,7 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: DistSpec): Map<string, A.Ar
 }
 
 /** The site shape and class count implied by the arguments under the family's shape rule. */
-function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, { arg: A.Arg; type: TensorType }>): { shape: number[]; classes?: number } | undefined {
+function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<string, { arg: A.Arg; type: TensorType }>): { shape: number[]; classes?: number } | undefined {
   const { ctx } = env;
   const entries = [...args.entries()];
   const classParam = entries.find(([n]) => n === 'logits' || n === 'probs' || n === 'weights');
@@ -130,7 +130,14 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
     case 'elementwise': {
       let shape: number[] = [];
       const seen: { name: string; arg: A.Arg; type: TensorType }[] = [];
-      for (const [name, { arg, type }] of entries) {
+      for (const [name, { arg, type: full }] of entries) {
+        // A parameter with its own trailing axes (a covariance factor [..., d, r]) broadcasts without them.
+        const extra = Math.max(0, spec.params.find((p) => p.name === name)?.extraAxes ?? 0);
+        if (full.shape.length < extra) {
+          ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` needs at least ${extra} ax${extra === 1 ? 'is' : 'es'}, found shape ${formatShape(full.shape)}`, { span: arg.value.span }, { hint: `its last ${extra === 1 ? 'axis is' : `${extra} axes are`} the parameter's own; the axes before broadcast to the site shape` });
+          return undefined;
+        }
+        const type = extra > 0 ? { ...full, shape: full.shape.slice(0, full.shape.length - extra) } : full;
         const b = broadcastShapes(shape, type.shape);
         if (!b) {
           const other = seen.find((s) => !broadcastShapes(s.type.shape, type.shape)) ?? seen[seen.length - 1];
@@ -181,7 +188,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: DistSpec, args: Map<string, 
   }
 }
 
-export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec, sub: SubCheck): ExprType {
+export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, sub: SubCheck): ExprType {
   const { ctx } = env;
   const types = new Map<A.Arg, ExprType>(e.args.map((a) => [a, sub(a.value)]));
   const bound = bindArgs(env, e, spec);
@@ -209,6 +216,11 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: DistSpec, sub: 
   if (!ok) return ERROR_TYPE;
   const s = shapeOf(env, e, spec, typed);
   if (!s) return ERROR_TYPE;
-  ctx.calls.set(e, { kind: 'dist', spec, args: new Map([...bound].map(([n, a]) => [n, a.value])) });
+  if (s.shape.length < spec.eventRank) {
+    return ctx.fail('VAE301', `\`${spec.name}\` draws vectors, but its arguments give ${s.shape.length === 0 ? 'a scalar' : `shape ${formatShape(s.shape)}`}`, e.span, `pass parameters with a last axis, one entry per component, e.g. a net output \`${spec.support}[3]\``);
+  }
+  const siteRank = s.shape.length;
+  const args = new Map([...bound].map(([n, a]) => [n, { expr: a.value, rank: typed.get(n)!.type.shape.length, target: paramRank(spec.params.find((p) => p.name === n)!, siteRank) }]));
+  ctx.calls.set(e, { kind: 'dist', spec, args });
   return { kind: 'dist', spec, shape: s.shape, ...(s.classes !== undefined ? { classes: s.classes } : {}) };
 }

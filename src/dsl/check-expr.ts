@@ -4,14 +4,14 @@
  * turns into ERROR_TYPE so enclosing expressions stay quiet.
  */
 import { isSubKind } from '../distributions/constraints';
-import { DISTRIBUTIONS } from '../distributions/registry';
+import { FAMILIES } from '../distributions/schemas/index';
 import type * as A from './ast';
 import { BUILTINS } from './builtins';
 import { valueOf, type CheckContext, type ExprEnv, type Scope } from './check-context';
 import { checkDistCall } from './check-dist';
 import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
-import { broadcastShapes } from './shapes';
+import { broadcast as broadcastShapes } from '../core/shapes';
 import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
 
@@ -98,7 +98,7 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
     return p.type;
   }
   if (ctx.nets.has(name)) return ctx.fail('VAE312', `\`${name}\` is a net; call it`, e.span, `write \`${name}(...)\` with its inputs`);
-  if (DISTRIBUTIONS.has(name)) return ctx.fail('VAE311', `\`${name}\` is a distribution, not a value`, e.span, `write \`${name}(...)\` right after \`~\``);
+  if (FAMILIES.has(name)) return ctx.fail('VAE311', `\`${name}\` is a distribution, not a value`, e.span, `write \`${name}(...)\` right after \`~\``);
   if (BUILTINS.has(name)) return ctx.fail('VAE312', `\`${name}\` is a function; call it`, e.span, `write \`${name}(...)\``);
   // An unknown name is reported at its first use only; later uses are quiet.
   if (firstReport(ctx, name)) return ERROR_TYPE;
@@ -202,7 +202,7 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
   const net = ctx.nets.get(name);
   if (net) return checkNetCall(env, e, name);
   if (META_DISTS.has(name) || isLearnableMixture(e)) return checkMetaDist(env, e, name, env.scope?.block, (x) => checkExpr(env, x));
-  const spec = DISTRIBUTIONS.get(name);
+  const spec = FAMILIES.get(name);
   if (spec) return checkDistCall(env, e, spec, (x) => checkExpr(env, x));
   const builtin = BUILTINS.get(name);
   if (builtin) {
@@ -219,9 +219,9 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
   }
   const isUpper = name[0] !== undefined && name[0] === name[0].toUpperCase();
   const alias = DIST_ALIASES.get(name);
-  const distHint = alias !== undefined && DISTRIBUTIONS.has(alias) ? `the family is called \`${alias}\`` : didYouMean(name, DISTRIBUTIONS.keys());
-  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, distHint ?? `the distributions are: ${[...DISTRIBUTIONS.keys()].join(', ')}`);
-  const fnHint = didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...DISTRIBUTIONS.keys()]) ?? `declare a net with \`net ${name}: ... = mlp(...)\`; the built-ins are: ${[...BUILTINS.keys()].join(', ')}`;
+  const distHint = alias !== undefined && FAMILIES.has(alias) ? `the family is called \`${alias}\`` : didYouMean(name, FAMILIES.keys());
+  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, distHint ?? `the distributions are: ${[...FAMILIES.keys()].join(', ')}`);
+  const fnHint = didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...FAMILIES.keys()]) ?? `declare a net with \`net ${name}: ... = mlp(...)\`; the built-ins are: ${[...BUILTINS.keys()].join(', ')}`;
   return ctx.fail('VAE203', `unknown function or net \`${name}\``, callee.span, fnHint);
 }
 

@@ -10,8 +10,7 @@
  *  - `MixtureNormal(k: 10)`: a mixture of diagonal Gaussians with learnable weights, locs and
  *    scales (the explicit form `MixtureNormal(weights, locs, scales)` is an ordinary family).
  */
-import { Flow } from '../flows/flow-dist';
-import { MixtureNormal } from '../distributions/mixture-normal';
+import { Flow, MixtureNormal } from '../distributions/schemas/composite';
 import type * as A from './ast';
 import type { FlowLayerDecl } from './checked';
 import { valueOf, type ExprEnv, type SubCheck } from './check-context';

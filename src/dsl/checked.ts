@@ -3,7 +3,8 @@
  * SiteInfo per `~` statement, and side tables keyed by AST node (types, call targets, name
  * references). Nothing here is written onto AST nodes.
  */
-import type { DistSpec } from '../distributions/types';
+import type { Transform } from '../distributions/constraints';
+import type { FamilySchema } from '../distributions/schema';
 import type * as A from './ast';
 import type { NetBody } from './net-bodies';
 import type { SourceSet } from './source';
@@ -19,9 +20,9 @@ export interface SiteInfo {
   readonly block: A.BlockName;
   readonly stmt: A.SiteStmt;
   readonly call: A.CallExpr;
-  readonly spec: DistSpec;
+  readonly spec: FamilySchema;
   /** The distribution's arguments bound to parameter names. */
-  readonly args: ReadonlyMap<string, A.Expr>;
+  readonly args: ReadonlyMap<string, DistArg>;
   /** The event shape. */
   readonly shape: Shape;
   readonly type: TensorType;
@@ -30,11 +31,25 @@ export interface SiteInfo {
   readonly deps: ReadonlySet<string>;
 }
 
+/** An argument of a distribution call, bound to its parameter by the checker. */
+export interface DistArg {
+  readonly expr: A.Expr;
+  /** Its static event rank (the rank of its type's shape). */
+  readonly rank: number;
+  /**
+   * The event rank the runtime pads it to before building the distribution: the site's rank
+   * plus the parameter's own trailing axes (schema.ts paramRank), e.g. siteRank + 1 for
+   * Categorical's logits.
+   */
+  readonly target: number;
+}
+
 export interface NetInfo {
   readonly name: string;
   readonly decl: A.NetDecl;
   readonly inputs: readonly TensorType[];
-  readonly outputs: readonly { readonly name: string | null; readonly type: TensorType }[];
+  /** Outputs with the transform from the net's unconstrained head onto their type. */
+  readonly outputs: readonly { readonly name: string | null; readonly type: TensorType; readonly transform: Transform }[];
   readonly body: NetBody;
 }
 
@@ -42,6 +57,8 @@ export interface ParamInfo {
   readonly name: string;
   readonly decl: A.ParamDecl;
   readonly type: TensorType;
+  /** The map from the unconstrained variable onto the type (the variable starts at its inverse of init). */
+  readonly transform: Transform;
   readonly init: number;
 }
 
@@ -67,7 +84,7 @@ export interface FlowLayerDecl {
 export type CallTarget =
   | { readonly kind: 'net'; readonly net: string; readonly output: string | null }
   | { readonly kind: 'builtin'; readonly name: string }
-  | { readonly kind: 'dist'; readonly spec: DistSpec; readonly args: ReadonlyMap<string, A.Expr> }
+  | { readonly kind: 'dist'; readonly spec: FamilySchema; readonly args: ReadonlyMap<string, DistArg> }
   | { readonly kind: 'flow'; readonly base: A.Expr; readonly layers: readonly FlowLayerDecl[] }
   | { readonly kind: 'vamp'; readonly net: string; readonly k: number }
   | { readonly kind: 'mixture'; readonly k: number };

@@ -1,9 +1,9 @@
 /**
  * Net bodies and activations. A net's signature fixes its input and output sizes; the body
- * fixes the layers in between. Output transforms follow the output type: Positive -> softplus,
- * Unit -> sigmoid, Simplex -> softmax, Real -> linear.
+ * fixes the layers in between. Output transforms follow the output type (transformOnto in
+ * distributions/constraints.ts: Positive -> softplus, Unit -> sigmoid, Simplex -> softmax,
+ * Real -> identity); the checker records them in NetInfo.
  */
-import type { ValueKind } from '../distributions/constraints';
 
 export const ACTIVATIONS = ['softplus', 'relu', 'tanh', 'sigmoid', 'elu', 'selu', 'leakyRelu', 'linear'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
@@ -35,22 +35,6 @@ export const NET_BODIES: ReadonlyMap<string, NetBodySpec> = new Map([
   ],
   ['linear', { name: 'linear', doc: 'An affine map from the concatenated inputs to each output.', args: [] }],
 ]);
-
-/** The output transform a net output of this kind gets, or undefined if the kind cannot be a net output. */
-export function outputTransform(vk: ValueKind): 'linear' | 'softplus' | 'sigmoid' | 'softmax' | undefined {
-  switch (vk) {
-    case 'Real':
-      return 'linear';
-    case 'Positive':
-      return 'softplus';
-    case 'Unit':
-      return 'sigmoid';
-    case 'Simplex':
-      return 'softmax';
-    default:
-      return undefined;
-  }
-}
 
 export interface NetBody {
   readonly kind: 'mlp' | 'linear';

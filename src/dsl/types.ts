@@ -4,9 +4,12 @@
  * implicit and never appear in static types).
  */
 import type { ValueKind } from '../distributions/constraints';
-import type { DistSpec } from '../distributions/types';
+import type { Shape } from '../core/shapes';
+import { formatShape } from '../core/shapes';
+import type { FamilySchema } from '../distributions/schema';
 
-export type Shape = readonly number[];
+export type { Shape } from '../core/shapes';
+export { formatShape, numel, sameShape } from '../core/shapes';
 
 export interface TensorType {
   readonly kind: 'tensor';
@@ -28,7 +31,7 @@ export interface RecordType {
 /** A distribution expression (only valid right after `~` or as an argument of another distribution). */
 export interface DistType {
   readonly kind: 'dist';
-  readonly spec: DistSpec;
+  readonly spec: FamilySchema;
   /** The site shape implied by the arguments (before any declared type). */
   readonly shape: Shape;
   readonly classes?: number;
@@ -76,10 +79,6 @@ export function formatNumber(v: number): string {
   return String(v);
 }
 
-export function formatShape(s: Shape): string {
-  return `[${s.join(', ')}]`;
-}
-
 export function formatType(t: ExprType): string {
   switch (t.kind) {
     case 'tensor':
@@ -97,12 +96,4 @@ export function formatType(t: ExprType): string {
     case 'error':
       return 'an invalid expression';
   }
-}
-
-export function sameShape(a: Shape, b: Shape): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-export function numel(s: Shape): number {
-  return s.reduce((a, b) => a * b, 1);
 }

@@ -26,6 +26,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { broadcastShapes, expandTo, resolveBatch } from '../distributions/shapes';
+import { Flow as schema } from '../distributions/schemas/composite';
 import type { Distribution, DistSpec } from '../distributions/types';
 import type { Rng } from '../core/rng';
 import { stopGradient } from '../inference/stop-gradient';
@@ -46,16 +47,7 @@ interface CacheEntry {
  * so `create` throws; the checker special-cases `Flow`.
  */
 export const Flow: DistSpec = {
-  name: 'Flow',
-  doc: 'A base distribution over vectors pushed through normalizing-flow layers (planar, radial, IAF, affine coupling).',
-  reference: 'Rezende & Mohamed 2015; Kingma et al. 2016 (IAF); Dinh et al. 2017 (Real NVP)',
-  params: [],
-  support: 'Real',
-  shapeRule: 'elementwise',
-  reparam: true,
-  discrete: false,
-  factorized: false,
-  supportSize: () => undefined,
+  ...schema,
   create() {
     throw new Error('Flow distributions are built by the compiler (new FlowDist(base, layers)), not from parameters');
   },

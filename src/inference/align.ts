@@ -2,10 +2,11 @@
  * Batch/event alignment at run time. Every value is [...batch, ...event], where the event
  * shape is static (from the checker) and the batch axes are whatever the runtime added
  * (enumeration, particles K, data B). To combine values of different event ranks, the
- * lower-rank one gets 1s inserted between its batch and event axes (dsl/shapes.ts states the
- * static rule). Helpers here are the only place that knows this layout.
+ * lower-rank one gets 1s inserted between its batch and event axes (core/shapes.ts states the
+ * rule). Helpers here are the only place that knows this layout.
  */
 import * as tf from '@tensorflow/tfjs';
+import { broadcast } from '../core/shapes';
 
 /** Reshapes t (with `eventRank` event axes) to have `targetRank` event axes. */
 export function padEvent(t: tf.Tensor, eventRank: number, targetRank: number): tf.Tensor {
@@ -20,16 +21,10 @@ export function batchShapeOf(t: tf.Tensor, eventRank: number): number[] {
   return t.shape.slice(0, t.rank - eventRank);
 }
 
-/** NumPy broadcasting of two shapes (right-aligned); throws on mismatch. */
+/** NumPy broadcasting of two shapes (core/shapes.ts); throws on mismatch. */
 export function broadcastShape(a: readonly number[], b: readonly number[]): number[] {
-  const n = Math.max(a.length, b.length);
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const da = a[a.length - n + i] ?? 1;
-    const db = b[b.length - n + i] ?? 1;
-    if (da !== db && da !== 1 && db !== 1) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
-    out.push(Math.max(da, db));
-  }
+  const out = broadcast(a, b);
+  if (out === undefined) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
   return out;
 }
 

@@ -5,6 +5,7 @@
  * ParamStore. A failure inside a site is reported against the site's `.vae` span (VAE902).
  */
 import * as tf from '@tensorflow/tfjs';
+import { implementationOf } from '../distributions/registry';
 import type { Distribution } from '../distributions/types';
 import type * as A from '../dsl/ast';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
@@ -19,6 +20,7 @@ import { ParamStore } from './params';
 import type { Rng } from '../core/rng';
 import type { Runtime } from './runtime';
 import { stopGradient } from './stop-gradient';
+import { applyTransform, inverseTransform } from './transforms';
 import type { EvalEnv, RtValue } from './eval-env';
 
 export type { EvalEnv, RtValue } from './eval-env';
@@ -57,12 +59,6 @@ export function paramVariableName(name: string): string {
   return `param.${name}`;
 }
 
-function inverseTransform(vk: string, v: number): number {
-  if (vk === 'Positive') return v > 20 ? v : Math.log(Math.expm1(v)); // softplus^-1
-  if (vk === 'Unit') return Math.log(v / (1 - v)); // logit
-  return v;
-}
-
 class Compiler {
   constructor(
     private readonly cp: CheckedProgram,
@@ -96,7 +92,7 @@ class Compiler {
             const vname = paramVariableName(ref.name);
             return (env) => {
               const raw = env.detach ? stopGradient(env.store.get(vname)) : env.store.get(vname); // [...shape]
-              return info.type.vk === 'Positive' ? tf.softplus(raw) : info.type.vk === 'Unit' ? tf.sigmoid(raw) : raw;
+              return applyTransform(info.transform, raw); // [...shape]
             };
           }
         }
@@ -168,19 +164,15 @@ class Compiler {
       this.siteInits.push((store, rng) => meta.init(store, rng));
       return { info, makeDist: (env) => meta.makeDist(env) };
     }
-    const siteRank = info.shape.length;
-    const rule = info.spec.shapeRule;
-    const params = [...info.args].map(([name, expr]) => {
-      const rank = rankOf(this.cp.types.get(expr));
-      const target = rule === 'elementwise' ? siteRank : rule === 'categorical' ? siteRank + 1 : rule === 'onehot' ? siteRank : name === 'weights' || name === 'logits' ? 1 : siteRank + 1;
-      return { name, fn: this.expr(expr), rank, target };
-    });
+    // Ranks come from the checker (DistArg): each argument gets its parameter's event rank.
+    const params = [...info.args].map(([name, a]) => ({ name, fn: this.expr(a.expr), rank: a.rank, target: a.target }));
+    const impl = implementationOf(info.spec);
     return {
       info,
       makeDist(env) {
         const p: Record<string, tf.Tensor> = {};
         for (const q of params) p[q.name] = padEvent(q.fn(env) as tf.Tensor, q.rank, q.target); // [...batch, ...param event]
-        return info.spec.create(p, info.shape);
+        return impl.create(p, info.shape);
       },
     };
   }
@@ -297,7 +289,7 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
       for (const init of c.siteInits) init(store, rng.foldName('sites'));
       for (const n of cp.nets) store.setSide(n.name, guideNets.has(n.name) ? 'guide' : 'model');
       for (const p of cp.params) {
-        const init = inverseTransform(p.type.vk, p.init);
+        const init = inverseTransform(p.transform, p.init);
         store.create(paramVariableName(p.name), p.name, () => tf.fill([...p.type.shape], init)); // [...shape]
         store.setSide(p.name, guideParams.has(p.name) ? 'guide' : 'model');
       }

@@ -3,16 +3,17 @@
  * concatenated (implemented as a sum of per-input matmuls, so an input with fewer batch axes is
  * not copied: M2's x [B, 784] and onehot(y) [10, 1, B, 10] meet only after the first layer),
  * then hidden layers, then one linear head for all outputs, split per output and transformed
- * by output type (Positive -> softplus, Unit -> sigmoid, Simplex -> softmax).
+ * onto its type by the transform the checker recorded (inference/transforms.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { softplus } from '../distributions/softplus';
 import type { NetInfo } from '../dsl/checked';
-import { outputTransform, type Activation } from '../dsl/net-bodies';
+import type { Activation } from '../dsl/net-bodies';
 import { numel } from '../dsl/types';
 import type { ParamStore } from './params';
 import type { Rng } from '../core/rng';
 import { stopGradient } from './stop-gradient';
+import { applyTransform } from './transforms';
 
 export interface CompiledNet {
   readonly info: NetInfo;
@@ -99,16 +100,7 @@ export function compileNet(info: NetInfo, store: ParamStore, rng: Rng): Compiled
       return parts.map((part, j) => {
         const out = info.outputs[j]!;
         const shaped = out.type.shape.length === 1 ? part : part.reshape([...batch, ...out.type.shape]); // [...batch, ...outShape]
-        switch (outputTransform(out.type.vk)) {
-          case 'softplus':
-            return softplus(shaped);
-          case 'sigmoid':
-            return tf.sigmoid(shaped);
-          case 'softmax':
-            return tf.softmax(shaped);
-          default:
-            return shaped;
-        }
+        return applyTransform(out.transform, shaped); // [...batch, ...outShape]
       });
     },
   };

@@ -10,7 +10,8 @@
  * 2014 for M2's y); stl — Roeder et al. 2017; dreg — Tucker et al. 2018; vimco — Mnih & Rezende 2016.
  */
 import { isDiscreteKind } from '../distributions/constraints';
-import { findKlRule } from '../distributions/kl';
+import { findKlPair } from '../distributions/kl-pairs';
+import { MAX_ENUMERATE } from '../distributions/schema';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { diag, type Diagnostic } from '../dsl/diagnostics';
 import type { Span } from '../dsl/source';
@@ -21,9 +22,9 @@ import { dependencyGraph, downstreamCosts, guideDescendants, guidePath, parentsD
 export const ESTIMATORS = ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] as const;
 export type EstimatorKind = (typeof ESTIMATORS)[number];
 
-/** Auto-enumeration limit (issue 3), and the hard limit for an explicit `@enumerate`. */
+/** Auto-enumeration limit (issue 3); the hard limit for an explicit `@enumerate` is MAX_ENUMERATE (distributions/schema.ts). */
 export const AUTO_ENUMERATE_LIMIT = 64;
-export const MAX_ENUMERATE = 256;
+export { MAX_ENUMERATE };
 /** The most joint configurations of all enumerated sites together (their supports multiply). */
 export const MAX_ENUMERATED_CONFIGURATIONS = 4096;
 
@@ -151,7 +152,7 @@ function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Ob
   if (objective.kind === 'iwae') return { kl: 'mc', klReason: 'iwae uses per-sample log-weights' };
   if (mode === 'mc') return { kl: 'mc', klReason: 'kl: mc' };
   if (estimator === 'stl') return { kl: 'mc', klReason: 'stl evaluates log q at the sample' };
-  const rule = findKlRule(g.spec.name, m.spec.name);
+  const rule = findKlPair(g.spec.name, m.spec.name);
   if (!rule) return { kl: 'mc', klReason: `no closed form for ${g.spec.name}–${m.spec.name}` };
   const drawn = parentsDrawnFrom(graph, g.name);
   if (drawn.length > 0) {
@@ -169,7 +170,7 @@ function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Ob
 function freeBitsFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, kl: SitePlan['kl'], objective: Objective): SitePlan['freeBits'] {
   if (objective.kind !== 'elbo') return { applies: false, reason: `free bits are a term of the ELBO; the objective is ${objective.kind}` };
   if (estimator === 'enumerate') return { applies: false, reason: 'enumerated: its KL is summed exactly' };
-  const rule = kl === 'analytic' ? findKlRule(g.spec.name, m.spec.name) : undefined;
+  const rule = kl === 'analytic' ? findKlPair(g.spec.name, m.spec.name) : undefined;
   const perDim = rule ? rule.elementwise : g.spec.factorized && m.spec.factorized;
   if (!perDim) return { applies: false, reason: `${g.spec.name}–${m.spec.name} has no per-dimension KL` };
   if (kl !== 'analytic' && !PATHWISE.has(estimator)) return { applies: false, reason: 'a sampled KL of a score-function site has no gradient through max(λ, KL)' };

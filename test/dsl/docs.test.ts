@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { VALUE_KINDS } from '../../src/distributions/constraints';
-import { DISTRIBUTIONS } from '../../src/distributions/registry';
+import { FAMILIES as DISTRIBUTIONS } from '../../src/distributions/schemas/index';
 import { BUILTINS } from '../../src/dsl/builtins';
 import { ESTIMATOR_ANNOTATIONS } from '../../src/dsl/check-blocks';
 import { trainSettingDocs } from '../../src/dsl/check-train';

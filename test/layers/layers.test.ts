@@ -2,6 +2,7 @@
 // project; the checker never loads tfjs; only the CLI imports the CLI or draws on a terminal),
 // checked over src/ with dependency-cruiser, plus a source scan for terminal output that an
 // import graph cannot see (process.stdout, console, ANSI escapes).
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -23,9 +24,6 @@ const KNOWN: readonly string[] = [
   // train/run.ts and data/download.ts draw their own progress bars (to become callbacks).
   'only-the-cli-draws-progress: src/train/run.ts',
   'only-the-cli-draws-progress: src/data/download.ts',
-  // The checker reads the runtime's distribution table (to become tfjs-free schemas).
-  ...['builtins', 'check', 'check-blocks', 'check-context', 'check-decls', 'check-dist', 'check-expr', 'check-meta', 'check-model-guide', 'check-types', 'checked', 'index', 'shapes', 'types'].map((f) => `checker-without-tensors: src/dsl/${f}.ts`),
-  'language-entry-does-not-plan: src/dsl/check-meta.ts',
 ];
 
 let violations: IViolation[] = [];
@@ -48,7 +46,7 @@ function describeViolation(v: IViolation): string {
 
 describe('layer rules', () => {
   it('has a rule for each layer boundary', () => {
-    expect(config.forbidden.map((r) => r.name)).toEqual(expect.arrayContaining(['no-circular', 'core-is-a-leaf', 'checker-without-tensors', 'language-entry-does-not-plan', 'only-the-cli-imports-the-cli', 'only-the-cli-draws-progress']));
+    expect(config.forbidden.map((r) => r.name)).toEqual(expect.arrayContaining(['no-circular', 'core-is-a-leaf', 'checker-without-tensors', 'planning-without-tensors', 'language-entry-does-not-plan', 'only-the-cli-imports-the-cli', 'only-the-cli-draws-progress']));
   });
 
   for (const rule of config.forbidden) {
@@ -103,4 +101,24 @@ describe('only the CLI renders to a terminal', () => {
   it('lists no known offender that is gone', () => {
     expect(KNOWN_TERMINAL.filter((f) => !offenders.includes(f))).toEqual([]);
   });
+});
+
+describe('checking loads no tensors (at run time, not just in the import graph)', () => {
+  /** Imports `module` in a fresh Node, runs checkFile on models/vae.vae if it has one, counts loaded tfjs files. */
+  function tfjsFilesLoadedBy(module: string): number {
+    const probe = [
+      "import { createRequire } from 'node:module';",
+      'const require = createRequire(import.meta.url);',
+      `const m = await import(${JSON.stringify(module)});`,
+      "if (m.checkFile && !m.checkFile('models/vae.vae').checked) throw new Error('models/vae.vae did not check');",
+      "console.log(Object.keys(require.cache).filter((k) => k.includes('@tensorflow')).length);",
+    ].join('\n');
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', probe], { cwd: root, encoding: 'utf8' });
+    return Number(out.trim());
+  }
+
+  it('src/check.ts (load, check and plan) leaves tfjs unloaded; the runtime loads it', () => {
+    expect(tfjsFilesLoadedBy('./src/check.ts')).toBe(0);
+    expect(tfjsFilesLoadedBy('./src/distributions/registry.ts')).toBeGreaterThan(0); // the probe sees tfjs when it is there
+  }, 120_000);
 });
