@@ -14,7 +14,8 @@ import { makeBatch, type Batch } from '../inference/execute';
 import { rowGroups } from '../estimators/groups';
 import { measure, type Measurement } from '../estimators/measure';
 import { describePlan, planSpec, type PlannedSpec } from '../estimators/planning';
-import { snrVsKChart, varianceVsNChart, writeChart } from '../estimators/plots';
+import { snrVsKChart, varianceVsNChart } from '../estimators/plots';
+import { writeFigure } from '../figures/node/render';
 import { formatTable, rowsOf, shownRows, type Row } from '../estimators/report';
 import { parseSpecs, parseSweep, withK, type EstimatorSpec, type Sweep } from '../estimators/spec';
 import { loadCheckpoint } from '../train/checkpoint';
@@ -92,7 +93,7 @@ function parseFlags(f: EstimatorsFlags): { draws: number; batch: number; seed: n
   const seed = f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : undefined;
   const warmup = f.warmup !== undefined ? parsePositiveInt('--warmup', f.warmup) : 50;
   if (f.plot !== undefined && !sweep) throw new CliError('--plot draws a sweep', 'add --sweep K=1,5,10,50,100 (SNR against K) or --sweep N=1,10,100,1000 (variance against N)');
-  if (f.plot !== undefined && !f.plot.toLowerCase().endsWith('.png')) throw new CliError(`invalid --plot '${f.plot}'`, 'the plot is a PNG: give a path ending in .png');
+  if (f.plot !== undefined && !/\.(png|svg)$/i.test(f.plot)) throw new CliError(`invalid --plot '${f.plot}'`, 'give a path ending in .png or .svg (both FILE.svg and FILE.png are written)');
   const plot = sweep ? (f.plot ?? (sweep.axis === 'K' ? 'estimators-snr.png' : 'estimators-variance.png')) : undefined;
   return { draws, batch, seed, warmup, sweep, plot };
 }
@@ -155,9 +156,11 @@ export async function runEstimatorsCommand(file: string, f: EstimatorsFlags, io:
     // 4. The plot of a sweep.
     if (opts.sweep && opts.plot) {
       const name = file.replace(/^.*[\\/]/, '');
-      const panels = opts.sweep.axis === 'K' ? snrVsKChart(rows, name) : varianceVsNChart(rows, `${name}: variance of a mean of N estimates`);
-      writeChart(opts.plot, panels);
-      if (!f.json) io.err(`wrote ${opts.plot}`);
+      const spec = opts.sweep.axis === 'K' ? snrVsKChart(rows, name) : varianceVsNChart(rows, `${name}: variance of a mean of N estimates`);
+      if (spec) {
+        const written = await writeFigure(opts.plot, spec);
+        if (!f.json) io.err(`wrote ${written.join(' and ')}`);
+      } else if (!f.json) io.err(`no plot: no estimator has a finite positive ${opts.sweep.axis === 'K' ? 'SNR' : 'variance'}`);
     }
 
     if (f.json) {

@@ -1,5 +1,5 @@
 /**
- * The `vae` command line: check | train | eval | sample | estimators | compare.
+ * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare.
  * Every run prints the version and the tfjs backend in use (on stderr, so --json output stays
  * clean). Errors become one message with a hint and exit code 1, never a stack trace.
  */
@@ -13,6 +13,8 @@ import { runEvalCommand } from './eval';
 import { runSampleCommand } from './sample';
 import { runEstimatorsCommand } from './estimators';
 import { runCompareCommand } from './compare';
+import { runPlotCommand } from './plot';
+import { runExportMetricsCommand } from './export-metrics';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
@@ -79,6 +81,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--valid <n>', 'examples held out for validation (default: the last 10,000 training images of mnist / fashion-mnist, 10% of a file); 0 trains on all of them')
     .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
     .option('--resume <dir>', 'continue a run from its last checkpoint')
+    .option('--log-every <n>', 'one step line in metrics.jsonl per N optimizer steps (default: every step up to 2,000 steps, then as many steps as keep about 2,000 lines)')
     .option('--json', 'print one JSON object per epoch, then {done, checkpoint}')
     .addHelpText('after', '\nExamples:\n  vae train models/vae.vae\n  vae train models/vae.vae --epochs 1 --limit 2000 --out runs/quick\n  vae train models/m2.vae --estimator y=score\n  vae train models/vae.vae --set "model.z ~ Laplace(0, 1)" --json\n  vae train --resume runs/vae-20261121-120000 --epochs 20')
     .action((file: string | undefined, flags) => withBackend((p) => runTrainCommand(file, flags, p)));
@@ -123,6 +126,27 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .action((run: string, flags) => withBackend((p) => runSampleCommand(run, flags, p)));
 
   program
+    .command('plot')
+    .description("redraw a run's figures from its metrics: curves and diagnostics (a vae compare directory: compare and each model's), as SVG and PNG")
+    .argument('<run>', 'a run directory (metrics.jsonl) or a vae compare directory (compare.json)')
+    .option('--format <formats>', 'svg, png, or svg,png', 'svg,png')
+    .option('--size <WxH>', "each panel's plot area in pixels, e.g. 480x300 (default 360x230)")
+    .option('--scale <k>', 'PNG pixels per SVG pixel', '2')
+    .option('--out <dir>', 'where the figures go (default: the run directory)')
+    .addHelpText('after', '\nExamples:\n  vae plot runs/vae-20261121-120000\n  vae plot runs/vae-20261121-120000 --format svg --size 480x300 --out figures/\n  vae plot runs/compare-20261121-120000 --format png --scale 3')
+    .action((run: string, flags) => setRunner((p) => runPlotCommand(run, flags, p)));
+
+  program
+    .command('export-metrics')
+    .description("write a run's metrics.jsonl as a tidy CSV (one row per line: kind, step, epoch, loss, elbo, kl, beta, grad_norm, lr, ...)")
+    .argument('<run>', 'a run directory')
+    .option('--csv', 'CSV output (the default and only format)')
+    .option('--kind <kinds>', 'step, epoch, or step,epoch (default both)')
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addHelpText('after', '\nExamples:\n  vae export-metrics runs/vae-20261121-120000 --csv > metrics.csv\n  vae export-metrics runs/vae-20261121-120000 --csv --kind step --out steps.csv\n\nIn pandas: df = pd.read_csv("metrics.csv"); df[df.kind == "step"].plot(x="step", y="loss")')
+    .action((run: string, flags) => setRunner((p) => runExportMetricsCommand(run, flags, p)));
+
+  program
     .command('estimators')
     .description('measure gradient estimators on a program: mean gradient norm, total variance, SNR and time per draw, per net / param / latent site; sweeps over the IWAE K or the number of samples N')
     .argument('<file>', 'the .vae file')
@@ -135,7 +159,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--seed <n>', 'seed of the draws and of the initialization (default: the checkpoint\'s or the train block\'s)')
     .option('--warmup <n>', 'warm-up draws that estimate the constant baseline of score+baseline (default 50)')
     .option('--sweep <axis=values>', 'K=1,5,10,50,100 (IWAE particles: SNR against K) or N=1,10,100,1000 (variance of an N-sample average against N)')
-    .option('--plot <file.png>', 'where a sweep\'s log-log plot goes (default estimators-snr.png / estimators-variance.png)')
+    .option('--plot <file>', 'where a sweep\'s log-log plot goes: FILE.svg and FILE.png are both written (default estimators-snr / estimators-variance)')
     .option('--json', 'print {rows: [{estimator, group, side, meanNorm, variance, snr, msPerDraw, ...}], estimators: [...]}')
     .addHelpText(
       'after',

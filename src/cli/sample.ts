@@ -1,5 +1,6 @@
 /**
- * `vae sample RUN_DIR`: figures of a trained run as PNG files, one path per line on stdout.
+ * `vae sample RUN_DIR`: figures of a trained run as NAME.svg and NAME.png (captioned image grids,
+ * src/figures/grid-captions.ts; the scatter a Vega-Lite figure), one PNG path per line on stdout.
  * `--from prior` (the default), `--reconstruct`, `--interpolate`, `--grid2d`, `--scatter` and
  * `--analogies` may be combined; `--n` means a count per figure (see FIGURE_N). Every figure's
  * requirements are checked before any file is written.
@@ -91,7 +92,7 @@ export async function runSampleCommand(run: string, f: SampleFlags, io: Printer)
         : fig === 'reconstruct' ? sampleReconstructions(ctx, count(fig))
         : fig === 'interpolate' ? sampleInterpolations(ctx, count(fig), steps)
         : fig === 'grid2d' ? sampleGrid2d(ctx, count(fig), label)
-        : fig === 'scatter' ? sampleScatter(ctx, count(fig))
+        : fig === 'scatter' ? await sampleScatter(ctx, count(fig))
         : sampleAnalogies(ctx, count(fig));
       io.out(file);
     }

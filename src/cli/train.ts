@@ -21,6 +21,7 @@ export interface TrainFlags {
   earlyStopping?: string;
   limit?: string;
   valid?: string;
+  logEvery?: string;
 }
 
 export async function runTrainCommand(file: string | undefined, f: TrainFlags, io: Printer): Promise<number> {
@@ -53,6 +54,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
       progress: process.stderr.isTTY === true && f.json !== true,
       ...(f.limit !== undefined ? { limit: parsePositiveInt('--limit', f.limit) } : {}),
       ...(f.valid !== undefined ? { valid: parseNonNegInt('--valid', f.valid) } : {}),
+      ...(f.logEvery !== undefined ? { logEvery: parsePositiveInt('--log-every', f.logEvery) } : {}),
     },
     io,
   );

@@ -1,12 +1,14 @@
 /**
  * What `vae compare` shows: the results table (Markdown, so it pastes into BENCHMARKS.md as
- * is) and the combined training curves, DIR/compare.png: validation ELBO against epoch for all
- * models in one panel, the training bound (the model's objective, so IWAE-k for iwae models)
- * in the other, one colour per model.
+ * is) and the combined training curves, DIR/compare.svg and DIR/compare.png (the spec is
+ * src/figures/specs/compare.ts): validation ELBO against epoch for all models in one panel, the
+ * training bound (the model's objective, so IWAE-k for iwae models) in the other, one colour per
+ * model.
  */
 import * as path from 'node:path';
-import { paletteColor, renderPanels, writeCanvasPng } from '../plot/index';
-import type { EpochRecord } from '../train/curves';
+import { compareSpec } from '../figures/specs/compare';
+import { writeFigure } from '../figures/node/render';
+import type { EpochRecord } from '../metrics/records';
 
 /** One row of the results (also the JSON row). */
 export interface CompareRow {
@@ -53,20 +55,10 @@ export function formatTable(rows: readonly CompareRow[], k: number, split: 'test
   return [line(header), rule, ...body.map(line)].join('\n');
 }
 
-/** Writes DIR/compare.png (validation and train ELBO against epoch); null when nothing was trained. */
-export function writeCompareCurves(dir: string, curves: readonly { readonly model: string; readonly history: readonly EpochRecord[] }[], title: string): string | null {
-  if (curves.every((c) => c.history.length === 0)) return null;
-  const few = Math.max(...curves.map((c) => c.history.length)) < 30;
-  const series = (f: (r: EpochRecord) => number | null) =>
-    curves.map((c, i) => ({ name: c.model, color: paletteColor(i), marker: few, points: c.history.map((r): [number, number] => [r.epoch, f(r) ?? NaN]) }));
-  const canvas = renderPanels(
-    [
-      { title: 'validation ELBO (nats per example)', xLabel: 'epoch', yLabel: 'ELBO', series: series((r) => r.validElbo), legend: 'auto' },
-      { title: 'train bound (each model\'s objective: ELBO, or IWAE-k)', xLabel: 'epoch', yLabel: 'bound', series: series((r) => r.trainElbo), legend: 'auto' },
-    ],
-    { columns: 2, title },
-  );
-  const file = path.join(dir, 'compare.png');
-  writeCanvasPng(file, canvas);
-  return file;
+/** Writes DIR/compare.svg and DIR/compare.png; returns the PNG's path (null when nothing was trained). */
+export async function writeCompareCurves(dir: string, curves: readonly { readonly model: string; readonly history: readonly EpochRecord[] }[], title: string): Promise<string | null> {
+  const spec = compareSpec({ curves, title });
+  if (!spec) return null;
+  const written = await writeFigure(path.join(dir, 'compare'), spec);
+  return written.find((f) => f.endsWith('.png')) ?? null;
 }

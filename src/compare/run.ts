@@ -2,7 +2,8 @@
  * `vae compare A.vae B.vae ...`: trains every model under one protocol (src/compare/protocol.ts),
  * evaluates each on the held-out split, and writes DIR/compare.json (after every model, so a
  * long comparison can be followed and an interrupted one keeps what it finished) and
- * DIR/compare.png. Each model's run (checkpoint, metrics.jsonl, curves.png) is DIR/<model>.
+ * DIR/compare.svg and DIR/compare.png. Each model's run (checkpoint, metrics.jsonl, its figures)
+ * is DIR/<model>.
  *
  * Evaluation (src/eval/metrics.ts) on the test split (the valid split for data files, which
  * have none), optionally on `evalLimit` evenly spaced examples (the binarized-MNIST test set is
@@ -23,7 +24,7 @@ import { subsetDataset, type Dataset } from '../data/dataset';
 import type { CheckedProgram } from '../dsl/checked';
 import { numel } from '../dsl/types';
 import { evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
-import type { EpochRecord } from '../train/curves';
+import type { EpochRecord } from '../metrics/records';
 import { runTrain } from '../train/run';
 import { restoreRun } from '../train/session';
 import { bindEvalData, dataSignature, loadModels, resolveProtocol, type CompareModel, type EvalData, type Protocol } from './protocol';
@@ -143,7 +144,7 @@ export async function runCompare(cmd: CompareCommand, io: Printer): Promise<Comp
     record();
   }
 
-  const plot = writeCompareCurves(dir, curves, `vae compare: ${models.map((m) => m.name).join(', ')} on ${protocol.data}`);
+  const plot = await writeCompareCurves(dir, curves, `vae compare: ${models.map((m) => m.name).join(', ')} on ${protocol.data}`);
   record();
   return { dir, protocol, rows, plot, table: formatTable(rows, cmd.iwae, first.split) };
 }

@@ -14,4 +14,4 @@ export { canVectorize, measure, type Measurement, type MeasureOptions } from './
 export { Moments, summarize, type Summary } from './stats';
 export { rowGroups, siteGroups, type RowGroup, type RowKind } from './groups';
 export { formatTable, rowsOf, shownRows, type Row } from './report';
-export { snrVsKChart, varianceVsNChart, writeChart } from './plots';
+export { snrVsKChart, varianceVsNChart } from './plots';

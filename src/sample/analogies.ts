@@ -5,7 +5,7 @@
  * fixed, so a row shows one "style" written as every class. The first column is the example.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { dataRows, modeWords, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
 import { decode, encode, gatherRows } from './decode';
 import { scoped } from '../engine/scope';
 import { imageSite, requireLabel } from './sites';
@@ -38,5 +38,11 @@ export function sampleAnalogies(ctx: SampleContext, n: number): string {
   const cells: Float32Array[] = [];
   for (let i = 0; i < n; i++) cells.push(a[i]!, ...b.slice(i * k, (i + 1) * k));
   const { rows, cols } = analogiesLayout(n, k);
-  return writeGrid(ctx, figurePath(ctx, 'analogies'), image, cells, rows, cols);
+  const className = (c: number) => ctx.labelNames?.[c] ?? String(c);
+  return writeGrid(ctx, figurePath(ctx, 'analogies'), image, cells, rows, cols, {
+    title: `analogies: ${n} test examples, each decoded with every class`,
+    subtitle: `each row keeps one example's latents (guide means) and sets ${y.name} to the column's class; ${modeWords(ctx)} of ${image.site.name}`,
+    colLabels: ['example', ...Array.from({ length: k }, (_, c) => className(c))],
+    colTitle: y.name,
+  });
 }

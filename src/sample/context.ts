@@ -1,14 +1,17 @@
 /**
  * What every figure needs: the trained program, the rows of test data it draws from, the mode,
- * the seed, and where and how large to write the PNGs. Grids are written with
- * `writeImageGrid`: `gridSize` gives the size of the file a layout produces.
+ * the seed, and where and how large to write the figures. Grids are composed by
+ * src/figures/grid.ts (`gridSize` gives the size of the bitmap a layout produces) and written
+ * with their captions as NAME.svg and NAME.png (src/figures/node/grid-figure.ts).
  */
 import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
 import type { Program } from '../api';
 import type { Dataset } from '../data/dataset';
 import { takeRows } from '../data/ndarray';
-import { writeImageGrid } from '../data/png';
+import { composeGrid } from '../figures/grid';
+import type { GridCaptions } from '../figures/grid-captions';
+import { writeGridFigure } from '../figures/node/grid-figure';
 import { Rng } from '../core/rng';
 import { batchTensors, EVAL_EPOCH } from '../train/batches';
 import { UserError } from '../core/errors';
@@ -35,7 +38,7 @@ export interface SampleContext {
 /** Pixels between and around the images of a grid. */
 export const PAD = 1;
 
-/** The width and height of a grid PNG of `rows` x `cols` images of `h` x `w` pixels. */
+/** The width and height of the grid bitmap of `rows` x `cols` images of `h` x `w` pixels (captions come around it). */
 export function gridSize(rows: number, cols: number, h: number, w: number, scale: number): { width: number; height: number } {
   return { width: cols * (w * scale + PAD) + PAD, height: rows * (h * scale + PAD) + PAD };
 }
@@ -69,9 +72,14 @@ export function originals(ctx: SampleContext, name: string, idx: Int32Array): Fl
   return splitImages(Float32Array.from(takeRows(ctx.data.columns[name]!, idx).data), idx.length);
 }
 
-/** The file name of a figure: `NAME.png`, or `NAME-sample.png` for samples. */
+/** The file name of a figure without its extension: `NAME`, or `NAME-sample` for samples. */
 export function figurePath(ctx: SampleContext, name: string): string {
-  return path.join(ctx.out, `${name}${ctx.mode === 'sample' ? '-sample' : ''}.png`);
+  return path.join(ctx.out, `${name}${ctx.mode === 'sample' ? '-sample' : ''}`);
+}
+
+/** How the figures show the observed site: its mean, or a draw from it. */
+export function modeWords(ctx: SampleContext): string {
+  return ctx.mode === 'mean' ? 'decoded means' : 'decoded samples';
 }
 
 /** Splits [n, h*w] numbers into n images. */
@@ -80,10 +88,13 @@ export function splitImages(values: Float32Array, n: number): Float32Array[] {
   return Array.from({ length: n }, (_, i) => values.slice(i * size, (i + 1) * size));
 }
 
-/** Writes `images` row-major in a `rows` x `cols` grid (missing or undefined cells are left gray). */
-export function writeGrid(ctx: SampleContext, file: string, image: ImageSite, images: readonly (Float32Array | undefined)[], rows: number, cols: number): string {
-  const blank = new Float32Array(image.height * image.width).fill(0.5);
-  const cells = Array.from({ length: rows * cols }, (_, i) => images[i] ?? blank);
-  writeImageGrid(file, cells, { rows, cols, height: image.height, width: image.width, scale: ctx.scale, pad: PAD });
-  return file;
+/**
+ * Writes `images` row-major in a `rows` x `cols` grid (missing cells are left gray) with its
+ * captions, as BASE.svg and BASE.png; returns the PNG's path.
+ */
+export function writeGrid(ctx: SampleContext, base: string, image: ImageSite, images: readonly (Float32Array | undefined)[], rows: number, cols: number, captions: GridCaptions): string {
+  const cells = Array.from({ length: rows * cols }, (_, i) => images[i]);
+  const grid = composeGrid(cells, { rows, cols, height: image.height, width: image.width, scale: ctx.scale, pad: PAD });
+  writeGridFigure(base, grid, captions);
+  return `${base}.png`;
 }

@@ -4,12 +4,12 @@
  * Columns run over the first coordinate (left to right, increasing), rows over the second (top
  * to bottom, decreasing). A class-conditional or M2 model decodes every cell with the label
  * fixed to `label` (default 0); any other latent is drawn from its prior; other covariates are
- * those of the first test example.
+ * those of the first test example. The axes are labelled with the z values of the columns and rows.
  */
 import * as tf from '@tensorflow/tfjs';
 import { numel } from '../dsl/types';
 import { UserError } from '../core/errors';
-import { dataRows, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { dataRows, modeWords, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
 import { decode, gatherRows, labelColumn } from './decode';
 import { scoped } from '../engine/scope';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
@@ -72,5 +72,14 @@ export function sampleGrid2d(ctx: SampleContext, g: number, label: number | unde
     return decode(ctx.prog, image.site, values, data, { mode: ctx.mode, rng: figureRng(ctx, 'grid2d'), n }).dataSync() as Float32Array; // [g*g * event]
   });
   const name = y ? `grid2d-${y.name}${k}` : 'grid2d';
-  return writeGrid(ctx, figurePath(ctx, name), image, splitImages(pixels, n), g, g);
+  const tick = (v: number) => v.toFixed(2).replace('-', '−');
+  return writeGrid(ctx, figurePath(ctx, name), image, splitImages(pixels, n), g, g, {
+    title: `the learned manifold of ${z.name}${y ? ` with ${y.name} = ${k}` : ''}`,
+    subtitle: `${z.name} over a ${g} × ${g} grid of normal quantiles Φ⁻¹(p), p from 0.05 to 0.95; ${modeWords(ctx)} of ${image.site.name}`,
+    colLabels: q.map(tick),
+    colTitle: `${z.name}[0]`,
+    colLabelsAt: 'bottom',
+    rowLabels: q.map((_, r) => tick(q[g - 1 - r]!)),
+    rowTitle: `${z.name}[1]`,
+  });
 }

@@ -2,11 +2,11 @@
  * `--interpolate`: paths between the guide means of pairs of test examples (picks 2p and 2p+1),
  * decoded. Each pair gives two rows: the linear path, then the spherical one (slerp, as in
  * White 2016, "Sampling generative networks"), `steps` points from t = 0 to 1, with the two
- * originals at the ends. Every continuous latent site is interpolated; discrete latents (e.g.
+ * originals at the ends. Rows are labelled with the pair and the method, columns with t. Every continuous latent site is interpolated; discrete latents (e.g.
  * M2's y) and covariates are those of the pair's first example.
  */
 import * as tf from '@tensorflow/tfjs';
-import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { dataRows, modeWords, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
 import { decode, encode, gatherRows } from './decode';
 import { scoped } from '../engine/scope';
 import { continuousLatents, imageSite } from './sites';
@@ -75,5 +75,12 @@ export function sampleInterpolations(ctx: SampleContext, pairs: number, steps: n
     const p = Math.floor(r / 2);
     cells.push(ends[2 * p]!, ...path.slice(r * steps, (r + 1) * steps), ends[2 * p + 1]!);
   }
-  return writeGrid(ctx, figurePath(ctx, 'interpolate'), image, cells, rows, cols);
+  const t = (s: number) => (steps === 1 ? 0.5 : s / (steps - 1));
+  return writeGrid(ctx, figurePath(ctx, 'interpolate'), image, cells, rows, cols, {
+    title: `interpolations between ${pairs} pair${pairs === 1 ? '' : 's'} of test examples A and B`,
+    subtitle: `paths between their guide means, ${modeWords(ctx)} of ${image.site.name}; linear: (1−t)·a + t·b, slerp: along the great circle`,
+    rowLabels: Array.from({ length: rows }, (_, r) => `${Math.floor(r / 2) + 1}: ${r % 2 === 0 ? 'linear' : 'slerp'}`),
+    colLabels: ['A', ...Array.from({ length: steps }, (_, s) => `${Number(t(s).toFixed(2))}`), 'B'],
+    colTitle: 't',
+  });
 }

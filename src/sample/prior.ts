@@ -4,7 +4,7 @@
  * site) come from n test examples (picked as in context.ts: evenly spaced over the split).
  */
 import type * as tf from '@tensorflow/tfjs';
-import { dataRows, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { dataRows, pickExamples, figurePath, figureRng, modeWords, splitImages, writeGrid, type SampleContext } from './context';
 import { decode } from './decode';
 import { scoped } from '../engine/scope';
 import { covariateNames, imageSite } from './sites';
@@ -29,5 +29,8 @@ export function samplePrior(ctx: SampleContext, n: number): string {
     return x.dataSync() as Float32Array;
   });
   const { rows, cols } = priorLayout(n);
-  return writeGrid(ctx, figurePath(ctx, 'prior'), image, splitImages(pixels, n), rows, cols);
+  return writeGrid(ctx, figurePath(ctx, 'prior'), image, splitImages(pixels, n), rows, cols, {
+    title: `${n} draws from the prior`,
+    subtitle: `latents from p(z), ${modeWords(ctx)} of ${image.site.name}${covariates.length > 0 ? `; covariates of ${n} test examples` : ''}`,
+  });
 }

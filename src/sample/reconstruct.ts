@@ -2,10 +2,10 @@
  * `--reconstruct` (the lecture notes' Algorithm 1): for each of n test examples (evenly
  * spaced over the split) run the guide on x (latents at their guide means in 'mean' mode,
  * sampled in 'sample' mode; labels observed where given), fix those values in the model, and
- * take the observed site's mean or sample. Originals and reconstructions alternate by rows: a row of up to 10
- * originals, then the row of their reconstructions.
+ * take the observed site's mean or sample. Originals and reconstructions alternate by rows: a row
+ * of up to 10 originals, then the row of their reconstructions, labelled so.
  */
-import { dataRows, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
+import { dataRows, modeWords, originals, pickExamples, figurePath, figureRng, splitImages, writeGrid, type SampleContext } from './context';
 import { decode, encode } from './decode';
 import { scoped } from '../engine/scope';
 import { imageSite } from './sites';
@@ -34,5 +34,9 @@ export function sampleReconstructions(ctx: SampleContext, n: number): string {
     const row = (list: Float32Array[]) => Array.from({ length: cols }, (_, c) => list[r * cols + c]);
     cells.push(...row(a), ...row(b));
   }
-  return writeGrid(ctx, figurePath(ctx, 'reconstruct'), image, cells, rows, cols);
+  return writeGrid(ctx, figurePath(ctx, 'reconstruct'), image, cells, rows, cols, {
+    title: `${n} test examples and their reconstructions`,
+    subtitle: `latents at the guide's ${ctx.mode === 'mean' ? 'means' : 'samples'}, ${modeWords(ctx)} of ${image.site.name}`,
+    rowLabels: Array.from({ length: rows }, (_, r) => (r % 2 === 0 ? 'original' : 'reconstruction')),
+  });
 }

@@ -7,7 +7,8 @@ import * as path from 'node:path';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { numel } from '../dsl/types';
 import { UserError } from '../core/errors';
-import { renderScatter, writeCanvasPng, type ScatterPoint } from '../plot/index';
+import { scatterSpec, type ScatterPoint } from '../figures/specs/scatter';
+import { writeFigure } from '../figures/node/render';
 import { dataRows, pickExamples, figureRng, type SampleContext } from './context';
 import { encode } from './decode';
 import { scoped } from '../engine/scope';
@@ -38,7 +39,8 @@ export function scatterSetup(cp: CheckedProgram): { z: SiteInfo; d: number } {
   return { z, d };
 }
 
-export function sampleScatter(ctx: SampleContext, n: number): string {
+/** Writes scatter.svg and scatter.png; returns the PNG's path. */
+export async function sampleScatter(ctx: SampleContext, n: number): Promise<string> {
   const { z, d } = scatterSetup(ctx.prog.checked);
   const idx = pickExamples(ctx, n, '--scatter');
   const codes = latentMeans(ctx, z.name, idx, d);
@@ -48,16 +50,14 @@ export function sampleScatter(ctx: SampleContext, n: number): string {
     return { x: proj.points[2 * i]!, y: proj.points[2 * i + 1]!, ...(label !== undefined && label >= 0 ? { label } : {}) };
   });
   const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
-  const canvas = renderScatter({
+  const spec = scatterSpec({
     points,
-    title: proj.explained
-      ? `posterior means of ${z.name}: PCA of ${d} dims to 2 (${pct(proj.explained[0] + proj.explained[1])} of variance), n = ${n}`
-      : `posterior means of ${z.name} (2-D latent), n = ${n}`,
-    xLabel: proj.explained ? `PC 1 (${pct(proj.explained[0])})` : `${z.name}[0]`,
-    yLabel: proj.explained ? `PC 2 (${pct(proj.explained[1])})` : `${z.name}[1]`,
+    title: `posterior means of ${z.name}, ${n} test examples`,
+    subtitle: [proj.explained ? `first two principal components of ${d} dimensions (${pct(proj.explained[0] + proj.explained[1])} of the variance)` : `${z.name} is 2-dimensional`],
+    xTitle: proj.explained ? `PC 1 (${pct(proj.explained[0])})` : `${z.name}[0]`,
+    yTitle: proj.explained ? `PC 2 (${pct(proj.explained[1])})` : `${z.name}[1]`,
     ...(ctx.labelNames ? { labelNames: ctx.labelNames } : {}),
   });
-  const file = path.join(ctx.out, 'scatter.png');
-  writeCanvasPng(file, canvas);
-  return file;
+  const [, png] = await writeFigure(path.join(ctx.out, 'scatter'), spec);
+  return png!;
 }

@@ -1,8 +1,10 @@
 /**
  * `vae train`: resolve the configuration (file < command line; defaults marked), bind the data,
  * train with a progress bar (or one JSON object per epoch), evaluate on the validation split
- * each epoch, append metrics.jsonl, write an atomic checkpoint each epoch (and on Ctrl-C), stop
- * on a non-finite loss with the site and step, and plot curves.png at the end.
+ * each epoch, append metrics.jsonl (step lines as training goes, an epoch line per epoch; see
+ * src/metrics/records.ts), write an atomic checkpoint each epoch (and on Ctrl-C), stop on a
+ * non-finite loss with the site and step, and draw the run's figures at the end (curves and
+ * diagnostics, .svg and .png; src/train/figures.ts).
  */
 import { produce } from 'immer';
 import * as fs from 'node:fs';
@@ -18,7 +20,10 @@ import { saveCheckpoint, type ProgramRecord } from './checkpoint';
 import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
 import { loadChecked, programRecord, restoreRun, type Checked } from './session';
 import { Trainer } from './trainer';
-import { writeCurves, type EpochRecord } from './curves';
+import { defaultLogEvery, StepLog } from './step-log';
+import { writeRunFigures } from './figures';
+import { isEpoch, type EpochRecord } from '../metrics/records';
+import { appendMetrics, readMetricsFile, reconcileMetrics } from '../metrics/file';
 
 export interface TrainOverrides {
   readonly epochs?: number;
@@ -52,6 +57,8 @@ export interface TrainCommand {
    * data's own rule (the last 10,000 training images of mnist / fashion-mnist, 10% of a file).
    */
   readonly valid?: number;
+  /** `--log-every N`: one step line per N optimizer steps (default: every step up to 2,000 steps). */
+  readonly logEvery?: number;
 }
 
 export interface TrainResult {
@@ -121,7 +128,9 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     startStepInEpoch = restored.contents.state.stepInEpoch;
     bestValid = restored.contents.state.bestValid;
     sinceBest = restored.contents.state.epochsSinceBest;
-    history = readHistory(dir);
+    // Lines written after the checkpoint (by a run that stopped) are dropped: the resumed run writes them again.
+    reconcileMetrics(path.join(dir, 'metrics.jsonl'), restored.contents.state.step);
+    history = readMetricsFile(path.join(dir, 'metrics.jsonl')).filter(isEpoch);
   } else {
     if (!cmd.file) throw new Error('no program');
     const req = { file: cmd.file, sets: cmd.sets ?? [], estimators: cmd.estimators ?? new Map(), objective: cmd.overrides.objective };
@@ -163,6 +172,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   const spe = trainer.stepsPerEpoch();
   const totalSteps = config.steps ?? config.epochs * spe;
   const totalEpochs = Math.ceil(totalSteps / spe);
+  const stepLog = new StepLog(cmd.logEvery ?? defaultLogEvery(totalSteps), spe);
+  const metricsFile = path.join(dir, 'metrics.jsonl');
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
   if (data.labeledIndices) fs.writeFileSync(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));
@@ -220,12 +231,22 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       await trainer.takeSnapshot(epoch);
       let runningElbo = NaN;
       let epochStats = { sum: 0, kl: 0, n: 0 };
+      let tPrev = performance.now();
       for (let i = first; i < stepsThisEpoch; i++) {
-        trainer.trainStep(batches[i]!, epoch, epoch + i / batches.length);
+        const last = i === stepsThisEpoch - 1;
+        trainer.trainStep(batches[i]!, epoch, epoch + i / batches.length, { gradNorm: stepLog.wantsGradNorm(trainer.step + 1, last) });
+        const now = performance.now();
+        stepLog.noteStep(batches[i]!.length, (now - tPrev) / 1000);
+        tPrev = now;
         examples += batches[i]!.length;
-        if ((i + 1) % 20 === 0 || i === stepsThisEpoch - 1) {
-          if (trainer.firstBadStep() >= 0) throw await trainer.diagnoseNonFinite((e) => trainer.epochBatches(e));
+        if ((i + 1) % 20 === 0 || last || interrupted) {
+          // One readback for the steps since the last one; their lines are written before the
+          // non-finite check, so the curves show what led up to a divergence.
           const s = trainer.readStats();
+          const lines = stepLog.add(s.perStep, trainer.step);
+          if (last || interrupted) lines.push(...stepLog.flush());
+          appendMetrics(metricsFile, lines);
+          if (trainer.firstBadStep() >= 0) throw await trainer.diagnoseNonFinite((e) => trainer.epochBatches(e));
           epochStats = { sum: epochStats.sum + s.elbo * s.steps, kl: epochStats.kl + s.kl * s.steps, n: epochStats.n + s.steps };
           runningElbo = s.elbo;
           await trainer.takeSnapshot(epoch);
@@ -238,6 +259,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       const trainElbo = epochStats.n ? epochStats.sum / epochStats.n : NaN;
       const trainKl = epochStats.n ? epochStats.kl / epochStats.n : NaN;
       if (interrupted) {
+        // The steps since the last readback (Ctrl-C can arrive during one), so the lines reach the checkpoint's step.
+        appendMetrics(metricsFile, [...stepLog.add(trainer.readStats().perStep, trainer.step), ...stepLog.flush()]);
         const done = trainer.step - epoch * spe;
         checkpoint = await saveState(done >= batches.length ? epoch + 1 : epoch, done >= batches.length ? 0 : done);
         stopped = 'interrupted';
@@ -246,6 +269,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       }
       const valid = data.splits.valid.size > 0 ? trainer.evaluate(data.splits.valid) : null;
       const rec: EpochRecord = {
+        kind: 'epoch',
         epoch: epoch + 1,
         step: trainer.step,
         trainElbo,
@@ -256,7 +280,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         seconds,
       };
       history.push(rec);
-      fs.appendFileSync(path.join(dir, 'metrics.jsonl'), `${JSON.stringify(rec)}\n`);
+      appendMetrics(metricsFile, [rec]);
       if (valid) {
         if (bestValid === null || valid.elbo > bestValid) {
           bestValid = valid.elbo;
@@ -281,18 +305,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     trainer.dispose();
     prog.dispose();
   }
-  const curves = writeCurves(dir, history, record.root);
+  const figures = fs.existsSync(metricsFile) ? await writeRunFigures(dir, readMetricsFile(metricsFile), { title: record.root, objective: config.objective }) : [];
   if (cmd.json) io.out(JSON.stringify({ done: true, checkpoint: dir, stopped }));
-  else io.err(`done: ${dir}${curves ? ` (curves: ${curves})` : ''}`);
+  else io.err(`done: ${dir}${figures.length > 0 ? ` (figures: ${figures.filter((f) => f.endsWith('.png')).map((f) => path.basename(f)).join(', ')})` : ''}`);
   return { dir, checkpoint, history, stopped };
-}
-
-function readHistory(dir: string): EpochRecord[] {
-  const f = path.join(dir, 'metrics.jsonl');
-  if (!fs.existsSync(f)) return [];
-  return fs
-    .readFileSync(f, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => JSON.parse(l) as EpochRecord);
 }

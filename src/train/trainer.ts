@@ -22,11 +22,31 @@ import type { NamedTensor } from './checkpoint';
 import { makeOptimizer, type StepOptimizer } from './optimizer';
 import { Adam } from './adam';
 
+/** One step's statistics, as read back at a logging point. */
+export interface StepStats {
+  /** The minimized loss, −(surrogate objective). */
+  readonly loss: number;
+  /** Mean training bound over the batch (β = 1). */
+  readonly elbo: number;
+  readonly kl: number;
+  /** ‖∇ loss‖₂ over all trained variables. */
+  readonly gradNorm: number;
+  /** The KL weight β the step used. */
+  readonly beta: number;
+  /** The optimizer's learning rate at the step. */
+  readonly lr: number;
+}
+
 export interface EpochStats {
   readonly elbo: number;
   readonly kl: number;
   readonly steps: number;
+  /** The steps since the last read, in order. */
+  readonly perStep: readonly StepStats[];
 }
+
+/** Unread per-step statistics are merged into one tensor past this many (no readback). */
+const MAX_PENDING = 64;
 
 export interface EvalStats {
   readonly elbo: number;
@@ -52,9 +72,12 @@ export class Trainer {
   step = 0;
   private readonly rng: Rng;
   private readonly vars: tf.Variable[];
-  /** Sum of [elbo, kl] over the steps since the last read, and the step count. */
-  private acc: tf.Tensor | null = null;
-  private accSteps = 0;
+  /**
+   * [loss, elbo, kl, ‖g‖²] of each step since the last read, on the device: tensors of shape
+   * [n, 4] (one per step, or merged blocks), and the steps' β in JS.
+   */
+  private pending: tf.Tensor2D[] = [];
+  private pendingBeta: number[] = [];
   /** The first step whose loss or gradient was not finite (-1: none), on the device. */
   private readonly badStep: tf.Variable;
   private snapshot: Snapshot | null = null;
@@ -91,13 +114,23 @@ export class Trainer {
     return { particles: c.particles, beta: betaAt(c.beta, epochFloat, this.step), freeBits: c.freeBits, classify: c.classify };
   }
 
-  /** One optimizer step on the rows `indices` of the training set. */
-  trainStep(indices: Int32Array, epoch: number, epochFloat: number): void {
+  /** The learning rate of the optimizer (constant: the train block has no schedules). */
+  get lr(): number {
+    return this.config.optimizer.lr;
+  }
+
+  /**
+   * One optimizer step on the rows `indices` of the training set. With `gradNorm`, the step also
+   * computes ‖∇ loss‖₂ (one square and one sum per variable, about 2-3% of a models/vae.vae
+   * step on wasm); without it the step's gradNorm reads back as NaN.
+   */
+  trainStep(indices: Int32Array, epoch: number, epochFloat: number, opts: { gradNorm?: boolean } = {}): void {
     const step = this.step;
     const cols = batchTensors(this.prog.checked, this.train, indices, this.data.dynamic, this.seed, epoch);
     let kept: tf.Tensor[] = [];
     let updates = new Map<string, tf.Tensor>();
     let stats: tf.Tensor | null = null;
+    const settings = this.settings(epochFloat);
     tf.tidy(() => {
       const batch = makeBatch(this.prog.checked, cols);
       const { value, grads } = tf.variableGrads(() => {
@@ -107,7 +140,7 @@ export class Trainer {
           plan: this.prog.plan,
           batch,
           rng: this.rng.fold(step),
-          settings: this.settings(epochFloat),
+          settings,
           state: this.prog.state,
         });
         kept = out.keep;
@@ -115,6 +148,12 @@ export class Trainer {
         stats = tf.keep(tf.stack([tf.mean(out.bound), tf.mean(out.kl)])); // [2]
         return tf.neg(out.surrogate) as tf.Scalar;
       }, this.vars);
+      // ‖g‖²: one square and one sum per variable, on the device (read with the other statistics); NaN when not asked for.
+      const squares = !opts.gradNorm ? [] : Object.values(grads).map((g) => tf.sum(tf.square(g))); // [] each
+      const g2 = squares.length > 0 ? tf.addN(squares) : tf.scalar(opts.gradNorm ? 0 : NaN); // []
+      const row = tf.keep(tf.concat([tf.reshape(value, [1]), stats!, tf.reshape(g2, [1])]).reshape([1, 4])) as tf.Tensor2D; // [1, 4]
+      stats!.dispose();
+      stats = row;
       // Non-finite watchdog: the loss, folded into badStep on the device. A non-finite gradient
       // at step s makes Adam's update non-finite, so the loss of step s + 1 shows it; the
       // diagnosis replays and checks the gradients of the step before the first bad loss.
@@ -124,23 +163,37 @@ export class Trainer {
       this.optimizer.applyGradients(grads);
     });
     this.prog.state.apply(updates);
-    const next = this.acc ? tf.add(this.acc, stats!) : tf.keep(stats!.clone()); // [2]
-    this.acc?.dispose();
-    this.acc = tf.keep(next);
-    this.accSteps++;
-    tf.dispose([stats!, ...kept, ...updates.values(), ...cols.values()]);
+    this.pending.push(stats! as tf.Tensor2D);
+    this.pendingBeta.push(settings.beta);
+    if (this.pending.length > MAX_PENDING) {
+      const merged = tf.concat(this.pending); // [n, 4]
+      tf.dispose(this.pending);
+      this.pending = [merged];
+    }
+    tf.dispose([...kept, ...updates.values(), ...cols.values()]);
     this.step++;
   }
 
-  /** Reads and resets the running [elbo, kl] means. */
+  /** Reads (one readback) and clears the statistics of the steps since the last read. */
   readStats(): EpochStats {
-    if (!this.acc || this.accSteps === 0) return { elbo: NaN, kl: NaN, steps: 0 };
-    const [e, k] = this.acc.dataSync() as Float32Array;
-    const out = { elbo: e! / this.accSteps, kl: k! / this.accSteps, steps: this.accSteps };
-    this.acc.dispose();
-    this.acc = null;
-    this.accSteps = 0;
-    return out;
+    const n = this.pendingBeta.length;
+    if (n === 0) return { elbo: NaN, kl: NaN, steps: 0, perStep: [] };
+    const all = this.pending.length === 1 ? this.pending[0]! : tf.concat(this.pending); // [n, 4]
+    const v = all.dataSync() as Float32Array;
+    if (all !== this.pending[0]) all.dispose();
+    tf.dispose(this.pending);
+    const perStep: StepStats[] = Array.from({ length: n }, (_, i) => ({
+      loss: v[4 * i]!,
+      elbo: v[4 * i + 1]!,
+      kl: v[4 * i + 2]!,
+      gradNorm: Math.sqrt(v[4 * i + 3]!),
+      beta: this.pendingBeta[i]!,
+      lr: this.lr,
+    }));
+    this.pending = [];
+    this.pendingBeta = [];
+    const mean = (f: (s: StepStats) => number) => perStep.reduce((a, s) => a + f(s), 0) / n;
+    return { elbo: mean((s) => s.elbo), kl: mean((s) => s.kl), steps: n, perStep };
   }
 
   /** The first non-finite step since the start, or -1 (one scalar readback). */
@@ -323,7 +376,9 @@ export class Trainer {
 
   dispose(): void {
     this.dropSnapshot();
-    this.acc?.dispose();
+    tf.dispose(this.pending);
+    this.pending = [];
+    this.pendingBeta = [];
     this.badStep.dispose();
     this.optimizer.dispose();
   }

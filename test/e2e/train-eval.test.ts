@@ -22,9 +22,24 @@ describe('vae train -> eval', () => {
     const [e1, e2] = result.history;
     expect(e2!.trainElbo).toBeGreaterThan(e1!.trainElbo);
     expect(e2!.validElbo!).toBeGreaterThan(e1!.validElbo!);
-    const lines = fs.readFileSync(path.join(result.dir, 'metrics.jsonl'), 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(2);
-    expect(JSON.parse(lines[1]!)).toMatchObject({ epoch: 2, step: 40 });
+    // 20 step lines then an epoch line, twice (2000 examples, batch 100: 20 steps per epoch)
+    const lines = fs.readFileSync(path.join(result.dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(42);
+    expect(lines.map((l) => l.kind)).toEqual([...Array(20).fill('step'), 'epoch', ...Array(20).fill('step'), 'epoch']);
+    expect(lines[41]).toMatchObject({ kind: 'epoch', epoch: 2, step: 40 });
+    const steps = lines.filter((l) => l.kind === 'step');
+    expect(steps.map((l) => l.step)).toEqual(Array.from({ length: 40 }, (_, i) => i + 1));
+    for (const l of steps) {
+      expect(Object.keys(l)).toEqual(['kind', 'step', 'epoch', 'steps', 'loss', 'elbo', 'kl', 'beta', 'gradNorm', 'lr', 'examplesPerSec', 'seconds']);
+      expect(l).toMatchObject({ steps: 1, beta: 1, lr: 0.001, epoch: l.step / 20 });
+      expect(l.loss).toBeCloseTo(-l.elbo, 3); // ELBO, β = 1, analytic KL: the loss is −ELBO
+      expect(l.gradNorm).toBeGreaterThan(0);
+      expect(l.examplesPerSec).toBeGreaterThan(0);
+    }
+    // the epoch's training ELBO is the mean of its step lines
+    const mean = steps.slice(20).reduce((a, l) => a + l.elbo, 0) / 20;
+    expect(lines[41].trainElbo).toBeCloseTo(mean, 3);
+    for (const f of ['curves.svg', 'curves.png', 'diagnostics.svg', 'diagnostics.png']) expect(fs.existsSync(path.join(result.dir, f))).toBe(true);
     for (const f of ['weights.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'state.json', 'program.json']) {
       expect(fs.existsSync(path.join(result.dir, 'checkpoint', f))).toBe(true);
     }

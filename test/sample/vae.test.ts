@@ -9,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main';
 import { runSampleCommand } from '../../src/cli/sample';
 import { gridSize } from '../../src/sample/context';
-import { cellPixel, expectPng, sample, silent, trainTiny } from './helpers';
+import { gridQuantiles } from '../../src/sample/grid2d';
+import { cellPixel, expectChart, expectPng, sample, silent, trainTiny } from './helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vae-sample-'));
 let run50 = '';
@@ -55,6 +56,9 @@ describe('figures', () => {
     expect(row0.every((v) => v === 0 || v === 255)).toBe(true); // binarized MNIST originals
     expect(row1.some((v) => v > 0 && v < 255)).toBe(true); // Bernoulli means
     expect(cellPixel(png, cell, 2, 5, 10, 10)).toBe(128); // example 13 of 12: blank
+    const svg = fs.readFileSync(file!.replace(/png$/, 'svg'), 'utf8');
+    expect(svg.split('>original</text>').length - 1).toBe(2);
+    expect(svg.split('>reconstruction</text>').length - 1).toBe(2);
   });
 
   it('--interpolate draws a linear and a slerp row per pair, originals at both ends', async () => {
@@ -65,18 +69,27 @@ describe('figures', () => {
       const px = Array.from({ length: 28 * 28 }, (_, i) => cellPixel(png, cell, 0, col, i % 28, Math.floor(i / 28)));
       expect(px.every((v) => v === 0 || v === 255)).toBe(true);
     }
+    const svg = fs.readFileSync(file!.replace(/png$/, 'svg'), 'utf8');
+    for (const label of ['1: linear', '1: slerp', '2: linear', '2: slerp', 'A', 'B', '0', '0.25', '0.5', '0.75', '1']) expect(svg).toContain(`>${label}</text>`);
   });
 
   it('--grid2d draws the manifold of a 2-D latent', async () => {
     const [file] = await sample(run2, { out: out('g2'), grid2d: true, n: '5' });
     expectPng(file!, ...Object.values(gridSize(5, 5, 28, 28, 2)) as [number, number]);
+    // z values on both axes: the 5 normal quantiles Φ⁻¹(0.05), Φ⁻¹(0.275), ..., Φ⁻¹(0.95), on each axis
+    const svg = fs.readFileSync(file!.replace(/png$/, 'svg'), 'utf8');
+    expect(gridQuantiles(5).map((v) => v.toFixed(2))).toEqual(['-1.64', '-0.60', '0.00', '0.60', '1.64']);
+    for (const v of ['−1.64', '−0.60', '0.00', '0.60', '1.64']) expect(svg.split(`>${v}</text>`).length - 1).toBe(2);
+    expect(svg).toContain('>z[0]</text>');
+    expect(svg).toContain('>z[1]</text>');
   });
 
   it('--scatter projects posterior means (PCA for 50 dims, as is for 2)', async () => {
     const [a] = await sample(run50, { out: out('sc50'), scatter: true, n: '300' });
     const [b] = await sample(run2, { out: out('sc2'), scatter: true, n: '300' });
-    expectPng(a!, 960, 600);
-    expectPng(b!, 960, 600);
+    expectChart(a!);
+    expectChart(b!);
+    expect(fs.readFileSync(a!.replace(/png$/, 'svg'), 'utf8')).toContain('PC 1 (');
   });
 
   it('draws several figures in one call, printing one path per line', async () => {
