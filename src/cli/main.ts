@@ -82,6 +82,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--out <dir>', 'run directory (default runs/<model>-<timestamp>)')
     .option('--resume <dir>', 'continue a run from its last checkpoint')
     .option('--log-every <n>', 'one step line in metrics.jsonl per N optimizer steps (default: every step up to 2,000 steps, then as many steps as keep about 2,000 lines)')
+    .option('--no-figures', 'do not draw curves and diagnostics at the end (vae plot RUN draws them later)')
     .option('--json', 'print one JSON object per epoch, then {done, checkpoint}')
     .addHelpText('after', '\nExamples:\n  vae train models/vae.vae\n  vae train models/vae.vae --epochs 1 --limit 2000 --out runs/quick\n  vae train models/m2.vae --estimator y=score\n  vae train models/vae.vae --set "model.z ~ Laplace(0, 1)" --json\n  vae train --resume runs/vae-20261121-120000 --epochs 20')
     .action((file: string | undefined, flags) => withBackend((p) => runTrainCommand(file, flags, p)));

@@ -22,6 +22,7 @@ export interface TrainFlags {
   limit?: string;
   valid?: string;
   logEvery?: string;
+  figures?: boolean;
 }
 
 export async function runTrainCommand(file: string | undefined, f: TrainFlags, io: Printer): Promise<number> {
@@ -55,6 +56,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
       ...(f.limit !== undefined ? { limit: parsePositiveInt('--limit', f.limit) } : {}),
       ...(f.valid !== undefined ? { valid: parseNonNegInt('--valid', f.valid) } : {}),
       ...(f.logEvery !== undefined ? { logEvery: parsePositiveInt('--log-every', f.logEvery) } : {}),
+      ...(f.figures === false ? { figures: false } : {}),
     },
     io,
   );

@@ -59,6 +59,8 @@ export interface TrainCommand {
   readonly valid?: number;
   /** `--log-every N`: one step line per N optimizer steps (default: every step up to 2,000 steps). */
   readonly logEvery?: number;
+  /** Draw the run's figures at the end (default true; `vae plot RUN` draws them later). */
+  readonly figures?: boolean;
 }
 
 export interface TrainResult {
@@ -305,7 +307,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     trainer.dispose();
     prog.dispose();
   }
-  const figures = fs.existsSync(metricsFile) ? await writeRunFigures(dir, readMetricsFile(metricsFile), { title: record.root, objective: config.objective }) : [];
+  const figures = cmd.figures !== false && fs.existsSync(metricsFile) ? await writeRunFigures(dir, readMetricsFile(metricsFile), { title: record.root, objective: config.objective }) : [];
   if (cmd.json) io.out(JSON.stringify({ done: true, checkpoint: dir, stopped }));
   else io.err(`done: ${dir}${figures.length > 0 ? ` (figures: ${figures.filter((f) => f.endsWith('.png')).map((f) => path.basename(f)).join(', ')})` : ''}`);
   return { dir, checkpoint, history, stopped };

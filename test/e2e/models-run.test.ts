@@ -59,7 +59,7 @@ describe('every model in models/', () => {
       const data = dataFor(file);
       const out = path.join(tmp, file.replace('.vae', ''));
       const r = await runTrain(
-        { file: `models/${file}`, overrides: { steps: 3, batch: 16 }, ...(data ? { data } : {}), out, json: true },
+        { file: `models/${file}`, overrides: { steps: 3, batch: 16 }, ...(data ? { data } : {}), out, json: true, figures: false },
         captureIo(),
       );
       expect(r.history.length).toBeGreaterThan(0);
