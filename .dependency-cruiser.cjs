@@ -3,7 +3,8 @@
  *
  * Layers, bottom up: core (RNG, errors as data, atomic files: imports nothing from the project)
  * -> distribution schemas and the checker (src/dsl: no tensors) -> the runtime (distributions,
- * flows, inference, engine) -> services (train, eval, sample, estimators, compare, data, plot)
+ * flows, inference, engine) -> services (train, eval, sample, estimators, compare, data, figures,
+ * metrics)
  * -> the API (src/api.ts, src/check.ts, src/index.ts) -> the face (src/cli, the only layer that
  * renders to a terminal).
  *
@@ -62,6 +63,20 @@ module.exports = {
       comment: 'Only the CLI renders to a terminal; other layers report progress through callbacks.',
       from: { path: '^src/', pathNot: '^src/cli/' },
       to: { path: 'node_modules/cli-progress/' },
+    },
+    {
+      name: 'browser-figures-without-node',
+      severity: 'error',
+      comment: 'The figure specs, image grids and metrics records (src/figures outside node/, src/metrics/records.ts and csv.ts) run in the browser playground too: no Node built-in, directly.',
+      from: { path: '^src/(figures/(?!node/)|metrics/(records|csv)\\.ts$)' },
+      to: { dependencyTypes: ['core'] },
+    },
+    {
+      name: 'browser-figures-do-not-render-in-node',
+      severity: 'error',
+      comment: "The browser side of the figures never reaches the Node renderer (vega headless + resvg + the TTF) or the file layer, even through other modules.",
+      from: { path: '^src/(figures/(?!node/)|metrics/(records|csv)\\.ts$)' },
+      to: { path: '^src/(figures/node/|metrics/file\\.ts|core/atomic-file\\.ts)|node_modules/(pngjs|@resvg)/', reachable: true },
     },
   ],
   options: {
