@@ -8,7 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { implement, ElementwiseDistribution, param, type Params } from './base';
 import { Beta as schema } from './schemas/continuous';
-import { digamma, FLOAT32_TINY, lbeta, log1p } from './math';
+import { digamma, FLOAT32_TINY, lbeta } from './math';
+import { elementwise64 } from './host64';
+import { digamma64, lbeta64 } from './special64';
 import { logGammaVariates } from './sampling';
 import type { DistSpec, Tensor } from './types';
 
@@ -28,11 +30,9 @@ export class BetaDist extends ElementwiseDistribution {
     this.concentration0 = c0;
   }
 
+  /** In float64 on the host: log B(a, b) is a difference of numbers near a log a (host64.ts). */
   protected override logDensity(x: Tensor): Tensor {
-    const a = this.concentration1;
-    const b = this.concentration0;
-    const t = tf.add(tf.mul(tf.sub(a, 1), tf.log(x)), tf.mul(tf.sub(b, 1), log1p(tf.neg(x)))); // [...batch, ...event]
-    return tf.sub(t, lbeta(a, b)); // [...batch, ...event]
+    return betaLogDensity(x, this.concentration1, this.concentration0); // [...broadcast(x, a, b)]
   }
 
   protected override draw(rng: Rng, shape: readonly number[]): Tensor {
@@ -72,6 +72,29 @@ export class BetaDist extends ElementwiseDistribution {
       return this.sumEntropy(h); // [...batch]
     });
   }
+}
+
+/** c · l, with 0 · ±∞ = 0 (the density's factor x^(a−1) is 1 at a = 1 even where log x = −∞). */
+function times(c: number, l: number): number {
+  return c === 0 ? 0 : c * l;
+}
+
+/**
+ * log Beta(x; a, b) = (a − 1) log x + (b − 1) log(1 − x) − log B(a, b), elementwise in float64;
+ * gradients ∂x = (a − 1)/x − (b − 1)/(1 − x), ∂a = log x − ψ(a) + ψ(a + b), ∂b = log(1 − x) − ψ(b) + ψ(a + b).
+ */
+export function betaLogDensity(x: Tensor, a: Tensor, b: Tensor): Tensor {
+  return elementwise64(
+    [x, a, b],
+    (v) => times(v[1]! - 1, Math.log(v[0]!)) + times(v[2]! - 1, Math.log1p(-v[0]!)) - lbeta64(v[1]!, v[2]!),
+    (v, g) => {
+      const [xv, av, bv] = [v[0]!, v[1]!, v[2]!];
+      const ds = digamma64(av + bv);
+      g[0] = (av - 1) / xv - (bv - 1) / (1 - xv);
+      g[1] = Math.log(xv) - digamma64(av) + ds;
+      g[2] = Math.log1p(-xv) - digamma64(bv) + ds;
+    },
+  ); // [...broadcast]
 }
 
 /** The Beta family: its schema (schemas/continuous.ts) and implementation. */

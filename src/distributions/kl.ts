@@ -13,7 +13,9 @@ import type { ExponentialDist } from './exponential';
 import type { GammaDist } from './gamma';
 import type { LaplaceDist } from './laplace';
 import type { LogNormalDist } from './log-normal';
-import { digamma, lbeta, lgamma, LOG_2PI } from './math';
+import { elementwise64 } from './host64';
+import { LOG_2PI, toFloat } from './math';
+import { digamma64, lbeta64, lgammaDiff64, trigamma64 } from './special64';
 import type { NormalDist } from './normal';
 import type { OneHotCategoricalDist } from './one-hot-categorical';
 import { broadcastShapes, expandTo, sameShape, sumRightmost } from './shapes';
@@ -46,13 +48,53 @@ function normalKl(mq: Tensor, sq: Tensor, mp: Tensor, sp: Tensor): Tensor {
   return tf.mul(0.5, tf.sub(tf.add(r, d), tf.add(1, tf.log(r)))); // [...]
 }
 
-/** Gamma(aq, bq) || Gamma(ap, bp), elementwise (also Exponential = Gamma(1, rate)). */
+/**
+ * Gamma(aq, bq) || Gamma(ap, bp), elementwise in float64 (also Exponential = Gamma(1, rate)):
+ *   (aq − ap) ψ(aq) − lgamma(aq) + lgamma(ap) + ap log(bq / bp) + aq (bp − bq) / bq,
+ * whose lgamma and digamma terms cancel to O(1) from O(a log a) at large concentrations.
+ * Gradients: ∂aq = (aq − ap) ψ'(aq) + (bp − bq)/bq, ∂bq = ap/bq − aq bp/bq², ∂ap = ψ(ap) − ψ(aq) + log(bq/bp), ∂bp = aq/bq − ap/bp.
+ */
 function gammaKl(aq: Tensor | number, bq: Tensor, ap: Tensor | number, bp: Tensor): Tensor {
-  const t1 = tf.mul(tf.sub(aq, ap), digamma(aq)); // [...]
-  const t2 = tf.sub(lgamma(ap), lgamma(aq)); // [...]
-  const t3 = tf.mul(ap, tf.sub(tf.log(bq), tf.log(bp))); // [...]
-  const t4 = tf.mul(aq, tf.div(tf.sub(bp, bq), bq)); // [...]
-  return tf.add(tf.add(t1, t2), tf.add(t3, t4)); // [...]
+  return elementwise64(
+    [toFloat(aq), bq, toFloat(ap), bp],
+    (v) => {
+      const [a, b, c, d] = [v[0]!, v[1]!, v[2]!, v[3]!];
+      return (a - c) * digamma64(a) - lgammaDiff64(c, a - c) + c * Math.log(b / d) + (a * (d - b)) / b;
+    },
+    (v, g) => {
+      const [a, b, c, d] = [v[0]!, v[1]!, v[2]!, v[3]!];
+      g[0] = (a - c) * trigamma64(a) + (d - b) / b;
+      g[1] = c / b - (a * d) / (b * b);
+      g[2] = digamma64(c) - digamma64(a) + Math.log(b / d);
+      g[3] = a / b - c / d;
+    },
+  ); // [...]
+}
+
+/**
+ * Beta(aq, bq) || Beta(ap, bp), elementwise in float64, with sq = aq + bq, sp = ap + bp:
+ *   log B(ap, bp) − log B(aq, bq) + (aq − ap)(ψ(aq) − ψ(sq)) + (bq − bp)(ψ(bq) − ψ(sq)).
+ * Gradients: ∂aq = (aq − ap) ψ'(aq) + (sp − sq) ψ'(sq), ∂bq likewise, ∂ap = ψ(ap) − ψ(sp) − ψ(aq) + ψ(sq), ∂bp likewise.
+ */
+function betaKl(aq: Tensor, bq: Tensor, ap: Tensor, bp: Tensor): Tensor {
+  return elementwise64(
+    [aq, bq, ap, bp],
+    (v) => {
+      const [a, b, c, d] = [v[0]!, v[1]!, v[2]!, v[3]!];
+      const ds = digamma64(a + b);
+      return lbeta64(c, d) - lbeta64(a, b) + (a - c) * (digamma64(a) - ds) + (b - d) * (digamma64(b) - ds);
+    },
+    (v, g) => {
+      const [a, b, c, d] = [v[0]!, v[1]!, v[2]!, v[3]!];
+      const ts = trigamma64(a + b);
+      const ds = digamma64(a + b);
+      const dp = digamma64(c + d);
+      g[0] = (a - c) * trigamma64(a) + (c + d - a - b) * ts;
+      g[1] = (b - d) * trigamma64(b) + (c + d - a - b) * ts;
+      g[2] = digamma64(c) - dp - digamma64(a) + ds;
+      g[3] = digamma64(d) - dp - digamma64(b) + ds;
+    },
+  ); // [...]
 }
 
 /** KL(q || p) for the pairs with a closed form. */
@@ -114,17 +156,7 @@ export const KL_RULES: readonly KlRule[] = [
   elementwise<GammaDist, GammaDist>('Gamma', 'Gamma', (q, p) => gammaKl(q.concentration, q.rate, p.concentration, p.rate)),
   elementwise<ExponentialDist, GammaDist>('Exponential', 'Gamma', (q, p) => gammaKl(1, q.rate, p.concentration, p.rate)),
   elementwise<GammaDist, ExponentialDist>('Gamma', 'Exponential', (q, p) => gammaKl(q.concentration, q.rate, 1, p.rate)),
-  // log B(ap,bp) - log B(aq,bq) + (aq-ap) psi(aq) + (bq-bp) psi(bq) + (ap-aq+bp-bq) psi(aq+bq)
-  elementwise<BetaDist, BetaDist>('Beta', 'Beta', (q, p) => {
-    const aq = q.concentration1;
-    const bq = q.concentration0;
-    const ap = p.concentration1;
-    const bp = p.concentration0;
-    const t1 = tf.sub(lbeta(ap, bp), lbeta(aq, bq)); // [...]
-    const t2 = tf.add(tf.mul(tf.sub(aq, ap), digamma(aq)), tf.mul(tf.sub(bq, bp), digamma(bq))); // [...]
-    const t3 = tf.mul(tf.sub(tf.add(ap, bp), tf.add(aq, bq)), digamma(tf.add(aq, bq))); // [...]
-    return tf.add(tf.add(t1, t2), t3); // [...]
-  }),
+  elementwise<BetaDist, BetaDist>('Beta', 'Beta', (q, p) => betaKl(q.concentration1, q.concentration0, p.concentration1, p.concentration0)),
   // log((hp - lp) / (hq - lq)) when [lq, hq] lies inside [lp, hp], else +Infinity
   elementwise<UniformDist, UniformDist>('Uniform', 'Uniform', (q, p) => {
     const bounds = [q.low, q.high, p.low, p.high].filter((t): t is Tensor => typeof t !== 'number');

@@ -25,6 +25,8 @@ export class Adam implements StepOptimizer {
   private readonly v = new Map<string, tf.Variable>();
   private readonly order: string[] = [];
   private readonly id = ++counter;
+  /** Restores made so far: each gives its moment variables fresh names. */
+  private generation = 0;
 
   constructor(
     private readonly lr: number,
@@ -72,19 +74,24 @@ export class Adam implements StepOptimizer {
   }
 
   /**
-   * Restores [iterations, m_1..m_n, v_1..v_n]. Moments are matched to variables by order: the
-   * i-th pair belongs to the i-th variable the trainer passes (its variable list is stable).
+   * Restores [iterations, m_1..m_n, v_1..v_n]. The i-th pair belongs to the variable named in
+   * the weight's name (`<variable>/m`), or to the i-th of `variableNames` when given (a
+   * checkpoint, whose weights are renamed opt1, opt2, ...).
    */
   async setWeights(weights: { name: string; tensor: tf.Tensor }[], variableNames?: readonly string[]): Promise<void> {
     const [iter, ...rest] = weights;
     this.t = iter ? (iter.tensor.dataSync()[0] ?? 0) : 0;
     const n = rest.length / 2;
-    const names = variableNames ?? (this.order.length === n ? this.order : rest.slice(0, n).map((w) => w.name.replace(/\/m$/, '')));
+    // The names travel with the weights (`<variable>/m`, as getWeights writes them); never alias
+    // this.order, which disposeMoments() empties (that named every moment `undefined`).
+    const names = variableNames ? [...variableNames] : rest.slice(0, n).map((w) => w.name.replace(/\/m$/, ''));
+    if (names.length < n) throw new Error(`Adam.setWeights: ${n} moment pairs but ${names.length} variable names`);
     this.disposeMoments();
+    const gen = ++this.generation;
     for (let i = 0; i < n; i++) {
       const name = names[i]!;
-      this.m.set(name, tf.variable(rest[i]!.tensor, false, `adam${this.id}/${name}/m#${this.t}`));
-      this.v.set(name, tf.variable(rest[n + i]!.tensor, false, `adam${this.id}/${name}/v#${this.t}`));
+      this.m.set(name, tf.variable(rest[i]!.tensor, false, `adam${this.id}/${name}/m#${gen}`));
+      this.v.set(name, tf.variable(rest[n + i]!.tensor, false, `adam${this.id}/${name}/v#${gen}`));
       this.order.push(name);
     }
   }

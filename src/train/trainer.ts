@@ -262,13 +262,20 @@ export class Trainer {
    */
   async diagnoseNonFinite(batchesOf: (epoch: number) => Int32Array[]): Promise<DiagnosticError> {
     const bad = this.firstBadStep();
+    try {
+      return await this.diagnose(bad, batchesOf);
+    } catch (e) {
+      // The diagnosis is best effort: whatever fails in the replay, the user still gets VAE901.
+      if (e instanceof DiagnosticError) return e;
+      return this.nonFiniteLoss(bad, `the replay that looks for the site failed (${e instanceof Error ? e.message : String(e)})`);
+    }
+  }
+
+  private async diagnose(bad: number, batchesOf: (epoch: number) => Int32Array[]): Promise<DiagnosticError> {
     const snap = this.snapshot;
     if (snap && bad - 1 < snap.step) {
       // The bad step is the first after the snapshot: restore it, nothing to replay.
-      this.prog.store.restore(snap.params);
-      await this.optimizer.setWeights(snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
-      this.prog.state.load(snap.baselines);
-      this.step = snap.step;
+      await this.restore(snap);
     }
     const spe = this.stepsPerEpoch();
     const at = (step: number) => {
@@ -285,12 +292,25 @@ export class Trainer {
     return this.explain(indices, epoch, bad) ?? this.nonFiniteLoss(bad);
   }
 
-  /** Restores the snapshot, replays to `step` (exclusive) and explains `step`, if it is at fault. */
-  private async replayTo(step: number, batchesOf: (epoch: number) => Int32Array[], snap: Snapshot): Promise<DiagnosticError | undefined> {
+  /**
+   * Puts parameters, optimizer state and baselines back to the snapshot's (which stays intact
+   * for another restore). The optimizer's previous state is disposed: Adam disposes its own
+   * moments; tfjs's optimizers replace their accumulators without disposing them.
+   */
+  private async restore(snap: Snapshot): Promise<void> {
     this.prog.store.restore(snap.params);
-    await this.optimizer.setWeights(snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() })));
+    const old = await this.optimizer.getWeights(); // a fresh iteration count, then the live state
+    const fresh = snap.optimizer.map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+    await this.optimizer.setWeights(fresh);
+    // The restored variables hold their own reference to the data; the handles can go.
+    for (const w of [...fresh, ...old]) if (!w.tensor.isDisposed) w.tensor.dispose();
     this.prog.state.load(snap.baselines);
     this.step = snap.step;
+  }
+
+  /** Restores the snapshot, replays to `step` (exclusive) and explains `step`, if it is at fault. */
+  private async replayTo(step: number, batchesOf: (epoch: number) => Int32Array[], snap: Snapshot): Promise<DiagnosticError | undefined> {
+    await this.restore(snap);
     const spe = this.stepsPerEpoch();
     while (this.step < step) {
       const epoch = Math.floor(this.step / spe);
@@ -303,10 +323,10 @@ export class Trainer {
     return undefined;
   }
 
-  private nonFiniteLoss(step: number): DiagnosticError {
+  private nonFiniteLoss(step: number, note?: string): DiagnosticError {
     const cp = this.prog.checked;
     const span = cp.model.decl?.keywordSpan ?? cp.guide.decl?.keywordSpan ?? { file: cp.program.file, start: 0, end: 0 };
-    return new DiagnosticError([diag('VAE901', `training stopped: a non-finite loss at step ${step}`, { span }, { hint: 'lower the learning rate (--lr); check the data for extreme values' })], cp.sources);
+    return new DiagnosticError([diag('VAE901', `training stopped: a non-finite loss at step ${step}${note ? `; ${note}` : ''}`, { span }, { hint: 'lower the learning rate (--lr); check the data for extreme values' })], cp.sources);
   }
 
   /** The diagnostic for `step` if its loss terms or gradients are not finite, else undefined. */
