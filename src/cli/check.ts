@@ -7,6 +7,7 @@ import type { Printer } from './errors';
 import { formatTensorType } from '../dsl/types';
 import { formatObjective } from '../dsl/train-config';
 import type { CheckedProgram } from '../dsl/checked';
+import { describeLayer, formatLayerShape } from '../dsl/layers';
 
 export interface CheckFlags {
   json?: boolean;
@@ -23,6 +24,19 @@ export function formatPlan(plan: Plan): string {
   const obj = formatObjective(plan.objective);
   if (rows.length === 0) return `estimator plan (objective: ${obj}): no latent sites`;
   return [`estimator plan (objective: ${obj}):`, line(header), ...rows.map(line)].join('\n');
+}
+
+/** The layer shapes of every `sequential` net, one line per layer (nothing for mlp/linear nets). */
+export function formatLayerShapes(checked: CheckedProgram): string {
+  const out: string[] = [];
+  for (const n of checked.nets) {
+    if (n.body.kind !== 'sequential') continue;
+    const rows: [string, string][] = [['input', formatLayerShape(n.body.layers[0]!.input)], ...n.body.layers.map((l): [string, string] => [describeLayer(l), formatLayerShape(l.output)])];
+    if (n.body.ending === 'heads') rows.push(['heads', n.outputs.map((o) => (o.name ? `${o.name} ` : '') + formatTensorType(o.type)).join(', ')]);
+    const width = Math.max(...rows.map((r) => r[0].length));
+    out.push(`net ${n.name}:`, ...rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`));
+  }
+  return out.join('\n');
 }
 
 export function sitesJson(checked: CheckedProgram, plan: Plan) {
@@ -63,5 +77,7 @@ export function runCheck(file: string, flags: CheckFlags, io: Printer): number {
   const latents = r.plan.sites.length;
   io.out(`${file}: ok (${r.checked.model.sites.length} model site${r.checked.model.sites.length === 1 ? '' : 's'}, ${latents} latent)`);
   io.out(formatPlan(r.plan));
+  const layers = formatLayerShapes(r.checked);
+  if (layers) io.out(`layer shapes:\n${layers.replace(/^/gm, '  ')}`);
   return 0;
 }

@@ -6,10 +6,11 @@ import { numberSatisfies, transformOnto, type Transform } from '../distributions
 import { FAMILIES } from '../distributions/schemas/index';
 import { BUILTINS } from './builtins';
 import type * as A from './ast';
+import type { Span } from './source';
 import type { CheckContext } from './check-context';
 import { constValue, mentionsBroken, resolveType } from './check-types';
-import { ACTIVATIONS, NET_BODIES, type Activation, type NetBody } from './net-bodies';
-import { didYouMean } from './suggest';
+import { checkNetBody } from './check-net-body';
+import { NET_BODIES } from './net-bodies';
 import { formatNumber, formatTensorType, tensor, type TensorType } from './types';
 
 function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
@@ -84,49 +85,6 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
   ctx.broken.delete(d.name.text);
 }
 
-function netBody(ctx: CheckContext, d: A.NetDecl): NetBody | undefined {
-  const b = d.body;
-  const name = b.kind === 'call' && b.callee.kind === 'name' ? b.callee.name : b.kind === 'name' ? b.name : undefined;
-  if (name === undefined || !NET_BODIES.has(name)) {
-    ctx.accept('VAE205', name ? `unknown net body \`${name}\`` : 'a net body must be `mlp(...)` or `linear()`', { span: b.span }, { hint: (name && didYouMean(name, NET_BODIES.keys())) ?? 'write `mlp(hidden: [400], activation: softplus)` or `linear()`' });
-    return undefined;
-  }
-  const args = b.kind === 'call' ? b.args : [];
-  const spec = NET_BODIES.get(name)!;
-  let hidden: number[] = [];
-  let activation: Activation = 'softplus';
-  let position = 0;
-  for (const a of args) {
-    const argName = a.name?.text ?? spec.args[position++]?.name;
-    const argSpec = spec.args.find((s) => s.name === argName);
-    if (!argSpec) {
-      ctx.accept('VAE205', `\`${name}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint: (a.name && didYouMean(a.name.text, spec.args.map((s) => s.name))) ?? (spec.args.length ? `its arguments are: ${spec.args.map((s) => s.name).join(', ')}` : `\`${name}()\` takes no arguments`) });
-      return undefined;
-    }
-    if (argSpec.kind === 'int-list') {
-      const items = a.value.kind === 'list' ? a.value.items : [a.value];
-      hidden = [];
-      for (const it of items) {
-        const v = constValue(ctx, it);
-        if (v === undefined && mentionsBroken(ctx, it)) return undefined;
-        if (v === undefined || !Number.isInteger(v) || v <= 0) {
-          ctx.accept('VAE308', 'hidden layer widths must be positive integers known at compile time', { span: it.span }, { hint: 'for example `hidden: [400]` or `hidden: [500, 500]`' });
-          return undefined;
-        }
-        hidden.push(v);
-      }
-    } else if (argSpec.kind === 'activation') {
-      const act = a.value.kind === 'name' ? a.value.name : undefined;
-      if (act === undefined || !(ACTIVATIONS as readonly string[]).includes(act)) {
-        ctx.accept('VAE205', `unknown activation${act ? ` \`${act}\`` : ''}`, { span: a.value.span }, { hint: (act && didYouMean(act, ACTIVATIONS)) ?? `the activations are: ${ACTIVATIONS.join(', ')}` });
-        return undefined;
-      }
-      activation = act as Activation;
-    }
-  }
-  return { kind: name as NetBody['kind'], hidden, activation };
-}
-
 export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
   if (!claim(ctx, d.name, 'net')) return;
   let ok = true;
@@ -143,7 +101,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
     }
     inputs.push(r.vk === 'Category' ? tensor('OneHot', [r.classes ?? 1]) : r);
   }
-  const outputs: { name: string | null; type: TensorType; transform: Transform }[] = [];
+  const outputs: { name: string | null; type: TensorType; transform: Transform; span: Span }[] = [];
   const seen = new Map<string, A.Name>();
   for (const o of d.outputs) {
     const r = resolveType(ctx, o.type);
@@ -164,10 +122,13 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
       }
       seen.set(o.name.text, o.name);
     }
-    outputs.push({ name: o.name?.text ?? null, type: r, transform: transform ?? 'identity' });
+    outputs.push({ name: o.name?.text ?? null, type: r, transform: transform ?? 'identity', span: o.type.span });
   }
-  const body = netBody(ctx, d);
+  // With a bad signature, a body that does not read it (mlp, linear) is still checked, so one run reports both.
+  const bodyName = d.body.kind === 'call' && d.body.callee.kind === 'name' ? d.body.callee.name : d.body.kind === 'name' ? d.body.name : '';
+  if (!ok && ['sequential', 'gru', 'lstm'].includes(bodyName)) return;
+  const body = checkNetBody(ctx, d, inputs, outputs);
   if (!ok || !body) return;
-  ctx.nets.set(d.name.text, { name: d.name.text, decl: d, inputs, outputs, body });
+  ctx.nets.set(d.name.text, { name: d.name.text, decl: d, inputs, outputs: outputs.map((o) => ({ name: o.name, type: o.type, transform: o.transform })), body });
   ctx.broken.delete(d.name.text);
 }

@@ -56,6 +56,9 @@ export const CODES = {
   VAE315: { title: 'not a distribution', severity: 'error', phase: 'check' },
   VAE316: { title: 'flow layer without a density at a given value', severity: 'error', phase: 'check' },
   VAE317: { title: 'too large to allocate', severity: 'error', phase: 'check' },
+  VAE330: { title: 'net layer does not fit its input', severity: 'error', phase: 'check' },
+  VAE331: { title: 'net layers do not fit the declared output', severity: 'error', phase: 'check' },
+  VAE332: { title: 'recurrent net without a time axis', severity: 'error', phase: 'check' },
 
   VAE401: { title: 'latent site without a guide site', severity: 'error', phase: 'check' },
   VAE402: { title: 'guide site without a model site', severity: 'error', phase: 'check' },

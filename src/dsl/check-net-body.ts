@@ -1,0 +1,462 @@
+/**
+ * Net bodies: `mlp(...)`, `linear()`, `sequential(layer, ...)`, `gru(...)` and `lstm(...)`,
+ * checked against the net's signature. For `sequential` every layer's output shape is computed
+ * (layers.ts has the size rules) and a layer that does not fit its input, or a last layer that
+ * does not fit the declared outputs, is reported at the layer with the expected and found shapes.
+ */
+import type * as A from './ast';
+import type { CheckContext } from './check-context';
+import { constValue, mentionsBroken } from './check-types';
+import {
+  asImage,
+  convOut,
+  deconvOut,
+  formatLayerShape,
+  isImage,
+  LAYER_SIGNATURES,
+  samePadding,
+  type Layer,
+  type LayerKind,
+  type Padding,
+  type Pair,
+} from './layers';
+import { ACTIVATIONS, NET_BODIES, type Activation, type NetBody, type NetBodySpec } from './net-bodies';
+import type { Span } from './source';
+import { didYouMean } from './suggest';
+import { formatShape, formatTensorType, numel, type Shape, type TensorType } from './types';
+
+interface Output {
+  readonly name: string | null;
+  readonly type: TensorType;
+  readonly span: Span;
+}
+
+/** Binds a call's arguments to parameter names (positional in order, then by keyword). */
+function bindArgs(ctx: CheckContext, call: A.CallExpr, what: string, params: readonly string[], rest?: string): Map<string, A.Expr[]> | undefined {
+  const out = new Map<string, A.Expr[]>();
+  let position = 0;
+  for (const a of call.args) {
+    const name = a.name?.text ?? params[position++] ?? rest;
+    if (name === undefined || !(params.includes(name) || name === rest)) {
+      const hint = (a.name && didYouMean(a.name.text, params)) ?? (params.length ? `its arguments are: ${params.join(', ')}` : `\`${what}()\` takes no arguments`);
+      ctx.accept('VAE205', `\`${what}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint });
+      return undefined;
+    }
+    if (out.has(name) && name !== rest) {
+      ctx.accept('VAE205', `\`${name}\` is given twice`, { span: a.span }, { hint: `remove one of them` });
+      return undefined;
+    }
+    out.set(name, [...(out.get(name) ?? []), a.value]);
+  }
+  return out;
+}
+
+/** A positive integer known at compile time (a literal, a const or arithmetic on them). */
+function positiveInt(ctx: CheckContext, e: A.Expr, what: string, allowZero = false): number | undefined {
+  const v = constValue(ctx, e);
+  if (v === undefined && mentionsBroken(ctx, e)) return undefined;
+  if (v === undefined || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
+    ctx.accept('VAE308', `${what} must be a ${allowZero ? 'non-negative' : 'positive'} integer known at compile time`, { span: e.span }, { hint: 'use a number or a `const`' });
+    return undefined;
+  }
+  return v;
+}
+
+/** `3` or `[3, 5]`. */
+function pair(ctx: CheckContext, e: A.Expr, what: string, allowZero = false): Pair | undefined {
+  if (e.kind === 'list') {
+    if (e.items.length !== 2) {
+      ctx.accept('VAE308', `${what} takes one number or a pair [height, width], found ${e.items.length} numbers`, { span: e.span }, { hint: `write e.g. \`${what}: 3\` or \`${what}: [3, 5]\`` });
+      return undefined;
+    }
+    const a = positiveInt(ctx, e.items[0]!, what, allowZero);
+    const b = a === undefined ? undefined : positiveInt(ctx, e.items[1]!, what, allowZero);
+    return a === undefined || b === undefined ? undefined : [a, b];
+  }
+  const v = positiveInt(ctx, e, what, allowZero);
+  return v === undefined ? undefined : [v, v];
+}
+
+function activationOf(ctx: CheckContext, e: A.Expr): Activation | undefined {
+  const act = e.kind === 'name' ? e.name : undefined;
+  if (act === undefined || !(ACTIVATIONS as readonly string[]).includes(act)) {
+    ctx.accept('VAE205', `unknown activation${act ? ` \`${act}\`` : ''}`, { span: e.span }, { hint: (act && didYouMean(act, ACTIVATIONS)) ?? `the activations are: ${ACTIVATIONS.join(', ')}` });
+    return undefined;
+  }
+  return act as Activation;
+}
+
+function boolOf(ctx: CheckContext, e: A.Expr, what: string): boolean | undefined {
+  if (e.kind === 'name' && (e.name === 'true' || e.name === 'false')) return e.name === 'true';
+  ctx.accept('VAE308', `${what} must be \`true\` or \`false\``, { span: e.span }, { hint: `write \`${what}: true\`` });
+  return undefined;
+}
+
+const pairText = (p: Pair): string => (p[0] === p[1] ? String(p[0]) : `[${p[0]}, ${p[1]}]`);
+const one = (m: Map<string, A.Expr[]>, k: string): A.Expr | undefined => m.get(k)?.[0];
+
+function layerFail(ctx: CheckContext, span: Span, message: string, hint: string): undefined {
+  ctx.accept('VAE330', message, { span }, { hint });
+  return undefined;
+}
+
+interface StackState {
+  shape: Shape;
+  /** The layer before the one being checked. */
+  last?: Layer;
+  /** Sizes of the net's other inputs still waiting for a `flatten()` to join. */
+  pending: readonly number[];
+}
+
+/** The flat size hint: `reshape(...)` factors for a vector the conv layers need. */
+function reshapeHint(n: number): string {
+  for (const c of [64, 32, 16, 8, 4, 3, 2, 1]) {
+    const hw = Math.round(Math.sqrt(n / c));
+    if (hw > 1 && c * hw * hw === n) return `add \`reshape(${c}, ${hw}, ${hw})\` before it to make the ${n} values an image`;
+  }
+  return 'add `reshape(C, H, W)` before it to make the vector an image';
+}
+
+/** Checks one layer against its input shape; returns the layer with its output shape. */
+function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, defaultAct: Activation): Layer | undefined {
+  const call = e.kind === 'call' && e.callee.kind === 'name' ? e : undefined;
+  const name = call ? (call.callee as A.NameExpr).name : e.kind === 'name' ? e.name : undefined;
+  const kinds = [...LAYER_SIGNATURES.keys()];
+  if (name === undefined || !(kinds as string[]).includes(name)) {
+    const hint =
+      name !== undefined && (ACTIVATIONS as readonly string[]).includes(name)
+        ? `an activation is an argument, not a layer: \`sequential(..., activation: ${name})\` or \`conv2d(32, kernel: 3, activation: ${name})\``
+        : (name && didYouMean(name, kinds)) ?? `the layers are: ${kinds.join(', ')}`;
+    ctx.accept('VAE205', name ? `unknown layer \`${name}\`` : 'expected a layer such as `conv2d(32, kernel: 3)`', { span: e.span }, { hint });
+    return undefined;
+  }
+  const kind = name as LayerKind;
+  const sig = LAYER_SIGNATURES.get(kind)!.signature;
+  const input = st.shape;
+  const span = e.span;
+  const needImage = (): boolean => {
+    if (isImage(input)) return true;
+    layerFail(ctx, span, `\`${kind}\` needs an image [channels, height, width], but its input in \`${net}\` is ${formatLayerShape(input)}`, input.length === 1 ? reshapeHint(input[0]!) : 'declare the input as an image, e.g. `Real[28, 28]` or `Real[3, 32, 32]`');
+    return false;
+  };
+  const args = call ? call : ({ kind: 'call', callee: e, args: [], span } as A.CallExpr);
+  switch (kind) {
+    case 'conv2d':
+    case 'deconv2d': {
+      const params = kind === 'conv2d' ? ['channels', 'kernel', 'stride', 'padding', 'activation'] : ['channels', 'kernel', 'stride', 'padding', 'outputPadding', 'activation'];
+      const a = bindArgs(ctx, args, kind, params);
+      if (!a) return undefined;
+      const ch = one(a, 'channels');
+      const kx = one(a, 'kernel');
+      if (!ch || !kx) return layerFail(ctx, span, `\`${kind}\` needs ${!ch ? 'the number of output channels' : 'a kernel size'}`, `write \`${sig}\``);
+      const channels = positiveInt(ctx, ch, 'the channel count');
+      const kernel = pair(ctx, kx, 'kernel');
+      const stride = one(a, 'stride') ? pair(ctx, one(a, 'stride')!, 'stride') : ([1, 1] as Pair);
+      const extra = one(a, 'outputPadding') ? pair(ctx, one(a, 'outputPadding')!, 'outputPadding', true) : ([0, 0] as Pair);
+      const actExpr = one(a, 'activation');
+      const activation = actExpr ? activationOf(ctx, actExpr) : defaultAct;
+      if (channels === undefined || !kernel || !stride || !extra || !activation) return undefined;
+      if (!needImage()) return undefined;
+      const [, h, w] = input as [number, number, number];
+      const padExpr = one(a, 'padding');
+      let padding: Padding;
+      if (padExpr?.kind === 'name' && padExpr.name === 'same') {
+        if (kind === 'deconv2d') return layerFail(ctx, padExpr.span, '`padding: same` is for conv2d', 'give deconv2d a number: out = (in − 1)·stride − 2·padding + kernel + outputPadding');
+        padding = [samePadding(h, kernel[0], stride[0]), samePadding(w, kernel[1], stride[1])];
+      } else {
+        const p = padExpr ? pair(ctx, padExpr, 'padding', true) : ([0, 0] as Pair);
+        if (!p) return undefined;
+        padding = [[p[0], p[0]], [p[1], p[1]]];
+      }
+      if (kind === 'conv2d') {
+        const ph = h + padding[0][0] + padding[0][1];
+        const pw = w + padding[1][0] + padding[1][1];
+        if (kernel[0] > ph || kernel[1] > pw) {
+          return layerFail(ctx, span, `\`conv2d\` in \`${net}\`: the kernel ${kernel[0]}x${kernel[1]} is larger than its padded input ${ph}x${pw} (input ${formatLayerShape(input)})`, 'use a smaller kernel, more padding, or fewer downsampling layers before this one');
+        }
+        const output = [channels, convOut(h, kernel[0], stride[0], padding[0][0], padding[0][1]), convOut(w, kernel[1], stride[1], padding[1][0], padding[1][1])];
+        return { kind, span, input, output, channels, kernel, stride, padding, outputPadding: [0, 0], activation };
+      }
+      const oh = deconvOut(h, kernel[0], stride[0], padding[0][0], padding[0][1], extra[0]);
+      const ow = deconvOut(w, kernel[1], stride[1], padding[1][0], padding[1][1], extra[1]);
+      if (oh < 1 || ow < 1) return layerFail(ctx, span, `\`deconv2d\` in \`${net}\` would produce ${oh}x${ow} pixels from ${formatLayerShape(input)}`, 'use less padding or a larger kernel');
+      if (extra[0] >= stride[0] || extra[1] >= stride[1]) return layerFail(ctx, span, `\`outputPadding\` must be smaller than the stride, found ${pairText(extra)} with stride ${pairText(stride)}`, 'output padding only resolves the rounding of a strided convolution');
+      return { kind, span, input, output: [channels, oh, ow], channels, kernel, stride, padding, outputPadding: extra, activation };
+    }
+    case 'dense': {
+      const a = bindArgs(ctx, args, kind, ['units', 'activation']);
+      if (!a) return undefined;
+      const u = one(a, 'units');
+      if (!u) return layerFail(ctx, span, '`dense` needs the number of units', `write \`${sig}\``);
+      const units = positiveInt(ctx, u, 'the number of units');
+      const actExpr = one(a, 'activation');
+      const activation = actExpr ? activationOf(ctx, actExpr) : defaultAct;
+      if (units === undefined || !activation) return undefined;
+      if (input.length !== 1) return layerFail(ctx, span, `\`dense\` needs a flat input, but its input in \`${net}\` is ${formatLayerShape(input)}`, 'add `flatten()` before it');
+      return { kind, span, input, output: [units], units, activation };
+    }
+    case 'upsample': {
+      const a = bindArgs(ctx, args, kind, ['factor']);
+      if (!a) return undefined;
+      const factor = one(a, 'factor') ? pair(ctx, one(a, 'factor')!, 'factor') : ([2, 2] as Pair);
+      if (!factor || !needImage()) return undefined;
+      return { kind, span, input, output: [input[0]!, input[1]! * factor[0], input[2]! * factor[1]], factor };
+    }
+    case 'maxpool':
+    case 'avgpool': {
+      const a = bindArgs(ctx, args, kind, ['size', 'stride']);
+      if (!a) return undefined;
+      const size = one(a, 'size') ? pair(ctx, one(a, 'size')!, 'size') : ([2, 2] as Pair);
+      const stride = one(a, 'stride') ? pair(ctx, one(a, 'stride')!, 'stride') : size;
+      if (!size || !stride || !needImage()) return undefined;
+      if (size[0] > input[1]! || size[1] > input[2]!) return layerFail(ctx, span, `\`${kind}\` in \`${net}\`: the window ${size[0]}x${size[1]} is larger than its input ${formatLayerShape(input)}`, 'use a smaller window');
+      return { kind, span, input, output: [input[0]!, convOut(input[1]!, size[0], stride[0], 0, 0), convOut(input[2]!, size[1], stride[1], 0, 0)], size, stride };
+    }
+    case 'flatten': {
+      if (!bindArgs(ctx, args, kind, [])) return undefined;
+      const joined = st.pending;
+      st.pending = [];
+      return { kind, span, input, output: [numel(input) + joined.reduce((x, y) => x + y, 0)], joined };
+    }
+    case 'reshape': {
+      const a = bindArgs(ctx, args, kind, [], 'dims');
+      if (!a) return undefined;
+      const dims: number[] = [];
+      for (const d of a.get('dims') ?? []) {
+        const v = positiveInt(ctx, d, 'a reshape size');
+        if (v === undefined) return undefined;
+        dims.push(v);
+      }
+      if (dims.length === 0) return layerFail(ctx, span, '`reshape` needs the new shape', 'write e.g. `reshape(64, 7, 7)`');
+      if (numel(dims) !== numel(input)) {
+        const before = st.last;
+        const hint = before?.kind === 'dense' ? `give the layer before it ${numel(dims)} units: \`dense(${numel(dims)})\`` : `make the sizes multiply to ${numel(input)}, or change the layer before it`;
+        return layerFail(ctx, span, `\`reshape(${dims.join(', ')})\` in \`${net}\` needs ${numel(dims)} values, but its input is ${formatLayerShape(input)}`, hint);
+      }
+      return { kind, span, input, output: dims, shape: dims };
+    }
+    case 'residual': {
+      const a = bindArgs(ctx, args, kind, ['activation'], 'layers');
+      if (!a) return undefined;
+      const actExpr = one(a, 'activation');
+      const activation = actExpr ? activationOf(ctx, actExpr) : defaultAct;
+      if (!activation) return undefined;
+      const items = a.get('layers') ?? [];
+      if (items.length === 0) return layerFail(ctx, span, '`residual` needs at least one layer', 'write e.g. `residual(conv2d(64, kernel: 3, padding: 1), conv2d(64, kernel: 3, padding: 1))`');
+      const inner: StackState = { shape: input, pending: [] };
+      const layers: Layer[] = [];
+      for (let i = 0; i < items.length; i++) {
+        // Inside the block the last layer is linear: the activation follows the sum.
+        const l = checkLayer(ctx, items[i]!, inner, net, defaultAct);
+        if (!l) return undefined;
+        const last = i === items.length - 1;
+        layers.push(last && 'activation' in l && !hasOwnActivation(items[i]!) ? { ...l, activation: 'linear' } : l);
+        inner.shape = l.output;
+      }
+      if (formatShape(inner.shape) !== formatShape(input)) {
+        return layerFail(ctx, span, `a residual block must keep its shape, but this one maps ${formatLayerShape(input)} to ${formatLayerShape(inner.shape)}`, 'use stride 1 and `padding: same` (or padding (k − 1)/2) and the input\'s channel count inside the block');
+      }
+      return { kind, span, input, output: input, layers, activation };
+    }
+  }
+}
+
+function hasOwnActivation(e: A.Expr): boolean {
+  return e.kind === 'call' && e.args.some((a) => a.name?.text === 'activation');
+}
+
+/** The padding that would make a last conv2d/deconv2d layer give h x w, as a hint, if there is one. */
+function paddingFix(l: Layer, h: number, w: number): string | undefined {
+  if (l.kind !== 'conv2d' && l.kind !== 'deconv2d') return undefined;
+  const [ih, iw] = [l.input[1]!, l.input[2]!];
+  const solve = (n: number, k: number, s: number, extra: number, target: number): number | undefined => {
+    // conv2d: target = floor((n + 2p − k) / s) + 1 has the smallest solution p = ceil(((target − 1)·s + k − n) / 2) when it fits;
+    // deconv2d: target = (n − 1)·s − 2p + k + extra.
+    const p = l.kind === 'conv2d' ? Math.ceil(((target - 1) * s + k - n) / 2) : ((n - 1) * s + k + extra - target) / 2;
+    if (!Number.isInteger(p) || p < 0) return undefined;
+    const out = l.kind === 'conv2d' ? convOut(n, k, s, p, p) : deconvOut(n, k, s, p, p, extra);
+    return out === target ? p : undefined;
+  };
+  const ph = solve(ih, l.kernel[0], l.stride[0], l.outputPadding[0], h);
+  const pw = solve(iw, l.kernel[1], l.stride[1], l.outputPadding[1], w);
+  if (ph === undefined || pw === undefined) return undefined;
+  return `with \`padding: ${ph === pw ? ph : `[${ph}, ${pw}]`}\` this layer gives ${h}x${w}`;
+}
+
+/** The outputs an image-ending stack produces: each output [c, H, W] (or [H, W] for c = 1), in order. */
+function checkChannelOutputs(ctx: CheckContext, last: Layer, outputs: readonly Output[], net: string): boolean {
+  const [c, h, w] = last.output as [number, number, number];
+  let total = 0;
+  for (const o of outputs) {
+    const img = asImage(o.type.shape);
+    const label = o.name ? `the output \`${o.name}\`` : 'the output';
+    if (!img || img[1] !== h || img[2] !== w) {
+      const fix = img && outputs.length === 1 ? paddingFix(last, img[1]!, img[2]!) : undefined;
+      const want = outputs.length === 1 ? (c === 1 ? `${o.type.vk}[${h}, ${w}]` : `${o.type.vk}[${c}, ${h}, ${w}]`) : `${o.type.vk}[channels, ${h}, ${w}]`;
+      ctx.accept('VAE331', `the last layer of \`${net}\` gives ${formatLayerShape(last.output)}, which does not fit ${label}, declared ${formatTensorType(o.type)}`, { span: last.span, message: `this gives ${formatLayerShape(last.output)}` }, {
+        secondary: [{ span: o.span, message: `declared ${formatTensorType(o.type)}` }],
+        hint: fix ?? (img ? `change the layers so the image is ${img[1]}x${img[2]} (see each layer's size rule in docs/language.md), or declare ${want}` : `declare ${want}, or end the layers with \`flatten()\` (the outputs then get linear heads)`),
+      });
+      return false;
+    }
+    total += img[0]!;
+  }
+  if (total !== c) {
+    ctx.accept('VAE331', `the last layer of \`${net}\` gives ${c} channel${c === 1 ? '' : 's'} but the outputs need ${total}`, { span: last.span, message: `this gives ${formatLayerShape(last.output)}` }, {
+      secondary: outputs.map((o) => ({ span: o.span, message: `declared ${formatTensorType(o.type)}` })),
+      hint: `give the last layer ${total} channel${total === 1 ? '' : 's'}: the outputs take the channels in order`,
+    });
+    return false;
+  }
+  return true;
+}
+
+function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec: NetBodySpec, inputs: readonly TensorType[], outputs: readonly Output[]): NetBody | undefined {
+  const net = d.name.text;
+  const items: A.Expr[] = [];
+  let activation: Activation = spec.args.find((x) => x.name === 'activation')!.default as Activation;
+  for (const a of call.args) {
+    if (a.name === null) {
+      items.push(a.value);
+      continue;
+    }
+    if (a.name.text !== 'activation') {
+      ctx.accept('VAE205', `\`sequential\` has no argument \`${a.name.text}\``, { span: a.name.span }, { hint: 'give the layers positionally, then `activation: relu`' });
+      return undefined;
+    }
+    const act = activationOf(ctx, a.value);
+    if (!act) return undefined;
+    activation = act;
+  }
+  if (items.length === 0) {
+    ctx.accept('VAE330', '`sequential` needs at least one layer', { span: call.span }, { hint: 'e.g. `sequential(conv2d(32, kernel: 4, stride: 2, padding: 1), flatten(), dense(256))`' });
+    return undefined;
+  }
+  const firstName = items[0]!.kind === 'call' && items[0]!.callee.kind === 'name' ? items[0]!.callee.name : items[0]!.kind === 'name' ? items[0]!.name : '';
+  const spatialFirst = ['conv2d', 'deconv2d', 'upsample', 'maxpool', 'avgpool', 'residual', 'flatten'].includes(firstName);
+  let st: StackState;
+  if (spatialFirst) {
+    const img = asImage(inputs[0]!.shape);
+    if (!img && firstName !== 'flatten') {
+      ctx.accept('VAE330', `\`${firstName}\` needs an image, but the first input of \`${net}\` is ${formatTensorType(inputs[0]!)}`, { span: items[0]!.span }, {
+        secondary: [{ span: d.inputs[0]!.span, message: 'the first input' }],
+        hint: inputs[0]!.shape.length === 1 ? `declare the input with its image shape, e.g. \`${inputs[0]!.vk}[28, 28]\` for 784 pixels, or start with \`dense(...)\` and \`reshape(C, H, W)\`` : 'declare the input as an image [H, W] or [C, H, W]',
+      });
+      return undefined;
+    }
+    st = { shape: img ?? [numel(inputs[0]!.shape)], pending: inputs.slice(1).map((t) => numel(t.shape)) };
+  } else {
+    st = { shape: [inputs.reduce((n, t) => n + numel(t.shape), 0)], pending: [] };
+  }
+  const layers: Layer[] = [];
+  for (const item of items) {
+    const l = checkLayer(ctx, item, st, net, activation);
+    if (!l) return undefined;
+    layers.push(l);
+    st.shape = l.output;
+    st.last = l;
+  }
+  if (st.pending.length > 0) {
+    ctx.accept('VAE330', `\`${net}\` has ${inputs.length} inputs but no \`flatten()\` where the others join the image`, { span: call.span }, { hint: 'add `flatten()` after the convolutions; the other inputs are concatenated to the flattened image there' });
+    return undefined;
+  }
+  const last = layers[layers.length - 1]!;
+  if (isImage(last.output)) {
+    if (!checkChannelOutputs(ctx, last, outputs, net)) return undefined;
+    // The last learnable layer produces the outputs: no activation after it (the output transform follows).
+    const final = layers.length - 1;
+    if ((last.kind === 'conv2d' || last.kind === 'deconv2d') && !hasOwnActivation(items[final]!)) layers[final] = { ...last, activation: 'linear' };
+    return { kind: 'sequential', layers, ending: 'channels' };
+  }
+  if (last.output.length !== 1) {
+    ctx.accept('VAE331', `the last layer of \`${net}\` gives ${formatLayerShape(last.output)}; the outputs need a vector or an image`, { span: last.span }, { hint: 'end with `flatten()` or a `dense(...)` layer (linear heads follow), or an image [C, H, W]' });
+    return undefined;
+  }
+  return { kind: 'sequential', layers, ending: 'heads' };
+}
+
+function checkRecurrent(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr | undefined, kind: 'gru' | 'lstm', inputs: readonly TensorType[], outputs: readonly Output[]): NetBody | undefined {
+  const net = d.name.text;
+  const a = call ? bindArgs(ctx, call, kind, ['hidden', 'reverse']) : new Map<string, A.Expr[]>();
+  if (!a) return undefined;
+  const h = one(a, 'hidden');
+  if (!h) {
+    ctx.accept('VAE205', `\`${kind}\` needs the size of its hidden state`, { span: call?.span ?? d.body.span }, { hint: `write \`${kind}(hidden: 64)\`` });
+    return undefined;
+  }
+  const hidden = positiveInt(ctx, h, 'the hidden size');
+  const reverse = one(a, 'reverse') ? boolOf(ctx, one(a, 'reverse')!, 'reverse') : false;
+  if (hidden === undefined || reverse === undefined) return undefined;
+  let steps: number | undefined;
+  for (let i = 0; i < inputs.length; i++) {
+    const t = inputs[i]!;
+    if (t.shape.length !== 2) {
+      const what = t.shape.length < 2 ? 'has no time axis' : 'has more than one axis per step';
+      ctx.accept('VAE332', `a recurrent net runs over a time axis, but input ${i + 1} of \`${net}\` is ${formatTensorType(t)}, which ${what}`, { span: d.inputs[i]!.span }, {
+        hint: t.shape.length < 2 ? `declare the input as [T, d]: steps first, e.g. \`${t.vk}[T, ${t.shape[0] ?? 1}]\`; for a value without steps use \`mlp\`` : 'flatten each step to a vector: [T, d]',
+      });
+      return undefined;
+    }
+    if (steps !== undefined && t.shape[0] !== steps) {
+      ctx.accept('VAE332', `the inputs of \`${net}\` have different time axes: ${steps} and ${t.shape[0]} steps`, { span: d.inputs[i]!.span }, { secondary: [{ span: d.inputs[0]!.span, message: `${steps} steps` }], hint: 'a recurrent net reads its inputs step by step: give them the same number of steps' });
+      return undefined;
+    }
+    steps = t.shape[0]!;
+  }
+  const perStep = outputs.filter((o) => o.type.shape.length >= 2 && o.type.shape[0] === steps);
+  if (perStep.length > 0 && perStep.length < outputs.length) {
+    const other = outputs.find((o) => !perStep.includes(o))!;
+    ctx.accept('VAE332', `the outputs of \`${net}\` mix per-step values (${formatTensorType(perStep[0]!.type)}) with a final one (${formatTensorType(other.type)})`, { span: other.span }, { hint: 'declare two nets, or give every output the time axis' });
+    return undefined;
+  }
+  return { kind, hidden, reverse, steps: steps! };
+}
+
+/** Checks the body of `d` against its resolved inputs and outputs. */
+export function checkNetBody(ctx: CheckContext, d: A.NetDecl, inputs: readonly TensorType[], outputs: readonly Output[]): NetBody | undefined {
+  const b = d.body;
+  const name = b.kind === 'call' && b.callee.kind === 'name' ? b.callee.name : b.kind === 'name' ? b.name : undefined;
+  if (name === undefined || !NET_BODIES.has(name)) {
+    const hint =
+      name === 'conv' || name === 'cnn' || name === 'conv2d'
+        ? 'a convolutional net is a `sequential(...)` of layers, e.g. `sequential(conv2d(32, kernel: 4, stride: 2, padding: 1), conv2d(64, kernel: 4, stride: 2, padding: 1), flatten())`'
+        : name === 'rnn' || name === 'GRU' || name === 'LSTM'
+          ? 'the recurrent bodies are `gru(hidden: 64)` and `lstm(hidden: 64)`'
+          : ((name && didYouMean(name, NET_BODIES.keys())) ?? `the net bodies are: ${[...NET_BODIES.keys()].map((k) => `\`${k}(...)\``).join(', ')}`);
+    ctx.accept('VAE205', name ? `unknown net body \`${name}\`` : 'a net body must be a call such as `mlp(...)` or `sequential(...)`', { span: b.span }, { hint });
+    return undefined;
+  }
+  const spec = NET_BODIES.get(name)!;
+  const call = b.kind === 'call' ? b : undefined;
+  if (name === 'sequential') return call ? checkSequential(ctx, d, call, spec, inputs, outputs) : checkSequential(ctx, d, { kind: 'call', callee: b, args: [], span: b.span }, spec, inputs, outputs);
+  if (name === 'gru' || name === 'lstm') return checkRecurrent(ctx, d, call, name, inputs, outputs);
+  let hidden: number[] = [];
+  let activation: Activation = 'softplus';
+  let position = 0;
+  for (const a of call?.args ?? []) {
+    const argName = a.name?.text ?? spec.args[position++]?.name;
+    const argSpec = spec.args.find((s) => s.name === argName);
+    if (!argSpec) {
+      ctx.accept('VAE205', `\`${name}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint: (a.name && didYouMean(a.name.text, spec.args.map((s) => s.name))) ?? (spec.args.length ? `its arguments are: ${spec.args.map((s) => s.name).join(', ')}` : `\`${name}()\` takes no arguments`) });
+      return undefined;
+    }
+    if (argSpec.kind === 'int-list') {
+      const items = a.value.kind === 'list' ? a.value.items : [a.value];
+      hidden = [];
+      for (const it of items) {
+        const v = constValue(ctx, it);
+        if (v === undefined && mentionsBroken(ctx, it)) return undefined;
+        if (v === undefined || !Number.isInteger(v) || v <= 0) {
+          ctx.accept('VAE308', 'hidden layer widths must be positive integers known at compile time', { span: it.span }, { hint: 'for example `hidden: [400]` or `hidden: [500, 500]`' });
+          return undefined;
+        }
+        hidden.push(v);
+      }
+    } else if (argSpec.kind === 'activation') {
+      const act = activationOf(ctx, a.value);
+      if (!act) return undefined;
+      activation = act;
+    }
+  }
+  return { kind: name as 'mlp' | 'linear', hidden, activation };
+}
