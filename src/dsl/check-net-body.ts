@@ -20,7 +20,8 @@ import {
   type Padding,
   type Pair,
 } from './layers';
-import { ACTIVATIONS, NET_BODIES, type Activation, type NetBody, type NetBodySpec } from './net-bodies';
+import { ACTIVATIONS, type Activation } from './activations';
+import { NET_BODIES, type NetBody, type NetBodySpec } from './net-bodies';
 import type { Span } from './source';
 import { didYouMean } from './suggest';
 import { formatShape, formatTensorType, numel, type Shape, type TensorType } from './types';

@@ -14,9 +14,11 @@
  * `padding: same` on conv2d gives out = ceil(in / s), padding max((out − 1)·s + k − in, 0) in
  * total, the smaller half before (TensorFlow's rule).
  */
-import type { Activation } from './net-bodies';
+import type { Activation } from './activations';
 import type { Span } from './source';
-import type { Shape } from './types';
+
+/** An event shape (as dsl/types.ts's Shape; kept local so this file stays free of the runtime's types). */
+export type Shape = readonly number[];
 
 export type Pair = readonly [number, number];
 /** Explicit padding per side: [[top, bottom], [left, right]]. */

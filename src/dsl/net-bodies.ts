@@ -6,8 +6,8 @@
  */
 import type { Layer } from './layers';
 
-export const ACTIVATIONS = ['softplus', 'relu', 'tanh', 'sigmoid', 'elu', 'selu', 'leakyRelu', 'linear'] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
+import type { Activation } from './activations';
+export { ACTIVATIONS, type Activation } from './activations';
 
 export interface NetBodyArgSpec {
   readonly name: string;

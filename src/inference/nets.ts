@@ -11,17 +11,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { NetInfo } from '../dsl/checked';
 import type { Activation, MlpBody } from '../dsl/net-bodies';
 import { numel } from '../dsl/types';
-import { activate, matMulND, outputSizes, reader, splitOutputs } from './layers/common';
+import { activate, type CompiledNet, matMulND, outputSizes, reader, splitOutputs } from './layers/common';
 import { compileRecurrent } from './layers/recurrent';
 import { compileSequential } from './layers/sequential';
 import type { ParamStore } from './params';
 import type { Rng } from '../core/rng';
 
-export interface CompiledNet {
-  readonly info: NetInfo;
-  /** inputs[i] is [...batch_i, ...inShape_i]; returns one tensor per output, [...batch, ...outShape]. */
-  apply(inputs: readonly tf.Tensor[], store: ParamStore, detach?: boolean): tf.Tensor[];
-}
+export type { CompiledNet } from './layers/common';
 
 function glorotSlice(rng: Rng, fanIn: number, fanOut: number): () => tf.Tensor {
   const limit = Math.sqrt(6 / (fanIn + fanOut));

@@ -13,6 +13,13 @@ import type { ParamStore } from '../params';
 import type { Rng } from '../../core/rng';
 import { stopGradient } from '../stop-gradient';
 
+/** A compiled net. */
+export interface CompiledNet {
+  readonly info: NetInfo;
+  /** inputs[i] is [...batch_i, ...inShape_i]; returns one tensor per output, [...batch, ...outShape]. */
+  apply(inputs: readonly tf.Tensor[], store: ParamStore, detach?: boolean): tf.Tensor[];
+}
+
 export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   switch (a) {
     case 'softplus':

@@ -20,10 +20,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { NetInfo } from '../../dsl/checked';
 import type { RecurrentBody } from '../../dsl/net-bodies';
 import { numel } from '../../dsl/types';
-import type { CompiledNet } from '../nets';
 import type { ParamStore } from '../params';
 import type { Rng } from '../../core/rng';
-import { createHead, matMulND, outputSizes, reader, splitOutputs } from './common';
+import { type CompiledNet, createHead, matMulND, outputSizes, reader, splitOutputs } from './common';
 
 /** Joins the inputs [...batch_i, T, d_i] per step: [N, T, D] with the common batch shape. */
 function joinSteps(inputs: readonly tf.Tensor[], steps: number): { x: tf.Tensor3D; batch: number[] } {

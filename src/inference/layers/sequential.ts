@@ -16,11 +16,10 @@ import type { NetInfo } from '../../dsl/checked';
 import type { Layer } from '../../dsl/layers';
 import type { SequentialBody } from '../../dsl/net-bodies';
 import { numel } from '../../dsl/types';
-import type { CompiledNet } from '../nets';
 import type { ParamStore } from '../params';
 import type { Rng } from '../../core/rng';
 import { conv2d, conv2dTranspose, pool, upsampleNearest } from './conv-ops';
-import { activate, createHead, glorot, matMulND, outputSizes, reader, splitOutputs } from './common';
+import { activate, type CompiledNet, createHead, glorot, matMulND, outputSizes, reader, splitOutputs } from './common';
 import { applyTransform } from '../transforms';
 
 type Read = (name: string) => tf.Tensor;

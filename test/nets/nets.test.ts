@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/api';
-import { checkText } from '../../src/dsl/index';
+import { checkText } from '../../src/check';
 import type { SequentialBody } from '../../src/dsl/net-bodies';
 
 function close(a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-4): void {
