@@ -13,6 +13,8 @@
  * creates them) and `param`s; the few parameters of flows and learnable priors are not counted.
  */
 import { diag, type Diagnostic } from './diagnostics';
+import type { Layer } from './layers';
+import type { NetBody } from './net-bodies';
 import type { Span } from './source';
 
 /** What the count needs of a net (a structural subset of NetInfo). */
@@ -20,7 +22,7 @@ export interface SizedNet {
   readonly name: string;
   readonly inputs: readonly { readonly shape: readonly number[] }[];
   readonly outputs: readonly { readonly type: { readonly shape: readonly number[] } }[];
-  readonly body: { readonly hidden: readonly number[] };
+  readonly body: NetBody;
 }
 
 /** A tensor-valued declaration or site, with where to point. */
@@ -37,10 +39,40 @@ export const MAX_TRAINING_BYTES = 4 * 2 ** 30;
 export const MAX_PARAMETERS = MAX_TRAINING_BYTES / BYTES_PER_PARAMETER;
 export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
-/** Weights and biases of a net: (inputs + 1) x width per layer, the last layer as wide as all outputs. */
+/** Weights and biases of one `sequential` layer (as src/inference/layers/sequential.ts creates them). */
+function layerParameterCount(l: Layer): number {
+  switch (l.kind) {
+    case 'conv2d':
+    case 'deconv2d':
+      return (l.kernel[0] * l.kernel[1] * l.input[0]! + 1) * l.channels;
+    case 'dense':
+      return (l.input[0]! + 1) * l.units;
+    case 'residual':
+      return l.layers.reduce((n, x) => n + layerParameterCount(x), 0);
+    default:
+      return 0;
+  }
+}
+
+/**
+ * Weights and biases of a net, as the engine creates them: an mlp has (inputs + 1) x width per
+ * layer, the last layer as wide as all outputs; a `sequential` stack its layers' and, when it ends
+ * flat, its heads'; a gru (lstm) 3 (4) gates of H x (inputs + H + 2), then its heads.
+ */
 export function netParameterCount(net: SizedNet): number {
   const fanIn = net.inputs.reduce((n, t) => n + numel(t.shape), 0);
-  const widths = [...net.body.hidden, net.outputs.reduce((n, o) => n + numel(o.type.shape), 0)];
+  const outs = net.outputs.reduce((n, o) => n + numel(o.type.shape), 0);
+  const body = net.body;
+  if (body.kind === 'sequential') {
+    const last = body.layers[body.layers.length - 1]!;
+    return body.layers.reduce((n, l) => n + layerParameterCount(l), 0) + (body.ending === 'heads' ? (last.output[0]! + 1) * outs : 0);
+  }
+  if (body.kind === 'gru' || body.kind === 'lstm') {
+    const g = body.kind === 'gru' ? 3 : 4;
+    const perStep = net.outputs[0]!.type.shape.length >= 2 && net.outputs[0]!.type.shape[0] === body.steps;
+    return g * body.hidden * (fanIn / body.steps + body.hidden + 2) + (body.hidden + 1) * (perStep ? outs / body.steps : outs);
+  }
+  const widths = [...(body as Extract<NetBody, { kind: 'mlp' | 'linear' }>).hidden, outs];
   let total = 0;
   let prev = fanIn;
   for (const w of widths) {
