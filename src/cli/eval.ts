@@ -4,6 +4,7 @@ import type { SplitName } from '../data/dataset';
 import { evalAccuracy, evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
 import { loadCheckpoint } from '../train/checkpoint';
 import { subsetDataset } from '../data/dataset';
+import { isDatasetName } from '../data/datasets';
 import { bindData } from '../train/data-binding';
 import { loadChecked, loadWeights, restoreRun } from '../train/session';
 import { CliError, type Printer } from './errors';
@@ -41,16 +42,23 @@ function loadForEval(target: string, f: EvalFlags): { prog: Program; source: str
 }
 
 export async function runEvalCommand(target: string, f: EvalFlags, io: Printer): Promise<number> {
-  const split = (f.split ?? 'test') as SplitName;
-  if (!['train', 'valid', 'test'].includes(split)) throw new CliError(`invalid --split '${f.split}'`, 'choose train, valid or test');
+  // Every flag is read before any work, so a bad value never comes after printed results.
+  if (f.split !== undefined && !['train', 'valid', 'test'].includes(f.split)) throw new CliError(`invalid --split '${f.split}'`, 'choose train, valid or test');
   const k = f.iwae !== undefined ? parseNonNegInt('--iwae', f.iwae) : 5000;
   const eps = f.epsilon !== undefined ? parsePositiveNumber('--epsilon', f.epsilon) : 0.01;
+  const limit = f.limit !== undefined ? parsePositiveInt('--limit', f.limit) : undefined;
+  const evalSeed = f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : undefined;
+  const miSamples = f.miSamples !== undefined ? parsePositiveInt('--mi-samples', f.miSamples) : undefined;
   const { prog, source, seed, label, valid } = loadForEval(target, f);
   try {
+    // A run trained on files has no test split: by default it is evaluated on the examples it
+    // held out for validation (a file given with --data is used whole, as its test split).
+    const named = isDatasetName(source);
+    const split = (f.split ?? (f.data === undefined && !named ? 'valid' : 'test')) as SplitName;
     const bound = await bindData(prog.checked, {
       data: f.data ?? source,
       dataDir: f.dataDir,
-      role: f.data && !['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian'].includes(f.data) ? 'eval' : 'train',
+      role: f.data && !isDatasetName(f.data) ? 'eval' : 'train',
       labelsPerClass: null,
       seed,
       // The run's own validation split (`vae train --valid N`); only for the run's data.
@@ -58,14 +66,22 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
       splits: [split],
     });
     let ds = bound.splits[split];
-    if (ds.size === 0) throw new CliError(`the ${split} split of ${bound.source} is empty`, split === 'test' ? 'evaluate files with --data x=FILE (the whole file is used), or use --split valid' : 'choose another split');
-    if (f.limit !== undefined) {
+    if (ds.size === 0) {
+      const hint =
+        split === 'valid' && f.split === undefined
+          ? 'the run held out no validation examples (--valid 0) and a file has no test split: evaluate on a file with --data x=FILE, or use --split train'
+          : split === 'test'
+            ? 'evaluate files with --data x=FILE (the whole file is used), or use --split valid'
+            : 'choose another split';
+      throw new CliError(`the ${split} split of ${bound.source} is empty`, hint);
+    }
+    if (limit !== undefined) {
       // Evenly spaced examples, not the first N: some test sets (binarized MNIST) are sorted by class.
-      const n = Math.min(ds.size, parsePositiveInt('--limit', f.limit));
+      const n = Math.min(ds.size, limit);
       ds = subsetDataset(ds, Int32Array.from({ length: n }, (_, i) => Math.floor((i * ds.size) / n)));
     }
-    const ctx: EvalContext = { prog, data: ds, dynamic: bound.dynamic, seed: f.seed !== undefined ? parseNonNegInt('--seed', f.seed) : seed };
-    if (!f.json) io.err(`evaluating ${label} on ${bound.source}/${split} (${ds.size} examples)`);
+    const ctx: EvalContext = { prog, data: ds, dynamic: bound.dynamic, seed: evalSeed ?? seed };
+    if (!f.json) io.err(`evaluating ${label} on ${bound.source}/${split} (${ds.size} examples${split === 'valid' && f.split === undefined ? ', held out in training: files have no test split' : ''})`);
     const elbo = evalElbo(ctx);
     if (!f.json) io.out(`  ${'ELBO'.padEnd(22)}${elbo.elbo.toFixed(2)} nats (reconstruction ${elbo.recon.toFixed(2)}, KL ${elbo.kl.toFixed(2)})`);
     const iwae = k > 0 ? evalIwae(ctx, k, { onProgress: f.json ? undefined : (done, total) => process.stderr.isTTY && process.stderr.write(`\r  IWAE-${k}: ${done}/${total} examples`) }) : null;
@@ -73,7 +89,7 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
       if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
       io.out(`  ${`log p(x), IWAE-${k}`.padEnd(22)}${iwae.logLikelihood.toFixed(2)} ± ${iwae.standardError.toFixed(2)} nats (${iwae.seconds.toFixed(1)} s)`);
     }
-    const latents = evalLatents(ctx, { epsilon: eps, ...(f.miSamples !== undefined ? { miSamples: parsePositiveInt('--mi-samples', f.miSamples) } : {}) });
+    const latents = evalLatents(ctx, { epsilon: eps, ...(miSamples !== undefined ? { miSamples } : {}) });
     const accuracy = evalAccuracy(ctx);
     if (f.json) {
       io.out(JSON.stringify({ split, n: ds.size, elbo: elbo.elbo, recon: elbo.recon, kl: elbo.kl, iwae, latents, accuracy, epsilon: eps }));

@@ -39,7 +39,9 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .addOption(new Option('--threads <n>', 'wasm backend: threads for large matmuls, a number, auto or off (default off; or $VAE_WASM_THREADS)'))
     .option('-V, --version', 'print the version and the backend in use')
     .showSuggestionAfterError(true)
-    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // Commander's own errors (an unknown option, a missing argument) are printed by main() with
+    // a code and a hint, like every other error; help and version text go out as they are.
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()), outputError: () => {} })
     .exitOverride();
 
   const withBackend = (fn: Runner): void =>
@@ -92,7 +94,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .description('evaluate a trained run: ELBO, IWAE log-likelihood, active units, collapse, accuracy')
     .argument('<run>', 'a run directory (or a .vae file with --checkpoint)')
     .option('--checkpoint <dir>', 'the run whose weights to use when <run> is a .vae file')
-    .option('--split <split>', 'train, valid or test', 'test')
+    .option('--split <split>', 'train, valid or test (default test; valid for a run trained on files, which have no test split)')
     .option('--iwae <K>', 'importance samples for log p(x) (0 to skip)', '5000')
     .option('--limit <n>', 'evaluate only the first N examples')
     .option('--epsilon <nats>', 'KL threshold of the posterior-collapse measure', '0.01')
@@ -200,6 +202,39 @@ function parseThreadsFlag(v: string): number | undefined {
   }
 }
 
+const COMMANDS = ['check', 'train', 'eval', 'sample', 'estimators', 'compare'] as const;
+
+/** What each command's arguments look like, for the hint of a missing argument. */
+const USAGE: Readonly<Record<string, string>> = {
+  check: 'vae check models/vae.vae',
+  train: 'vae train models/vae.vae (or vae train --resume runs/DIR)',
+  eval: 'vae eval runs/DIR',
+  sample: 'vae sample runs/DIR',
+  estimators: 'vae estimators models/vae.vae',
+  compare: 'vae compare models/vae.vae models/iwae.vae',
+};
+
+/** A commander parse error as a UserError with a hint (commander's text, without `error: `). */
+export function commanderError(e: CommanderError, argv: readonly string[]): CliError {
+  const cmd = argv.find((a) => (COMMANDS as readonly string[]).includes(a));
+  const help = cmd ? `vae ${cmd} --help` : 'vae --help';
+  const message = e.message.replace(/^error: /, '').replace(/\.$/, '').replace(/\s*\n\s*/g, ' ');
+  switch (e.code) {
+    case 'commander.missingArgument':
+      return new CliError(message, `for example: ${cmd ? USAGE[cmd] : 'vae check models/vae.vae'}; see ${help}`);
+    case 'commander.unknownOption':
+      return new CliError(message, `${help} lists the options${cmd ? ` of ${cmd}` : ''}`);
+    case 'commander.optionMissingArgument':
+      return new CliError(message, `give the flag a value, e.g. --epochs 5; see ${help}`);
+    case 'commander.unknownCommand':
+      return new CliError(message, `the commands are ${COMMANDS.join(', ')}; see vae --help`);
+    case 'commander.excessArguments':
+      return new CliError(message, `flags start with --; see ${help}`);
+    default:
+      return new CliError(message, `see ${help}`);
+  }
+}
+
 /** Runs the CLI and returns the exit code (never throws). */
 export async function main(argv: readonly string[], io: Printer = defaultPrinter()): Promise<number> {
   let runner: Runner | undefined;
@@ -224,7 +259,9 @@ export async function main(argv: readonly string[], io: Printer = defaultPrinter
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
-      return e.exitCode === 0 ? 0 : 1;
+      if (e.exitCode === 0) return 0;
+      io.err(formatCliError(commanderError(e, argv), new Map(), io.color));
+      return 1;
     }
     io.err(formatCliError(e, new Map(), io.color));
     return e instanceof CliError || (e as Error)?.name !== 'Error' ? 1 : 1;

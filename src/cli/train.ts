@@ -41,6 +41,14 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
   if (f.resume && (f.set?.length || f.estimator?.length || f.objective)) {
     throw new CliError('--set, --estimator and --objective cannot change a resumed run', 'start a new run with the changed program instead');
   }
+  if (f.resume) {
+    // These would make the resumed run a different run: another minibatch order, other
+    // examples, another split, another directory. The run's own values are in its checkpoint.
+    const changing = (['batch', 'seed', 'limit', 'valid', 'out'] as const).filter((k) => f[k] !== undefined).map((k) => `--${k}`);
+    if (changing.length > 0) {
+      throw new CliError(`${changing.join(' and ')} cannot change a resumed run`, 'a resumed run keeps its batch size, seed, examples, split and directory; start a new run to change them (--epochs, --steps, --lr and --early-stopping may change)');
+    }
+  }
   await runTrain(
     {
       ...(file ? { file } : {}),

@@ -92,10 +92,12 @@ export const CODES = {
   VAE702: { title: 'invalid data', severity: 'error', phase: 'runtime' },
   VAE703: { title: 'corrupt or missing checkpoint', severity: 'error', phase: 'runtime' },
   VAE704: { title: 'invalid command-line value', severity: 'error', phase: 'runtime' },
+  VAE705: { title: 'file system error', severity: 'error', phase: 'runtime' },
 
   VAE901: { title: 'non-finite value during training', severity: 'error', phase: 'runtime' },
   VAE902: { title: 'runtime shape error', severity: 'error', phase: 'runtime' },
   VAE903: { title: 'runtime error', severity: 'error', phase: 'runtime' },
+  VAE904: { title: 'out of memory', severity: 'error', phase: 'runtime' },
 } as const satisfies Record<string, CodeInfo>;
 
 export type DiagCode = keyof typeof CODES;
