@@ -174,6 +174,13 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   const spe = trainer.stepsPerEpoch();
   const totalSteps = config.steps ?? config.epochs * spe;
   const totalEpochs = Math.ceil(totalSteps / spe);
+  if (restored && trainer.step >= totalSteps) {
+    trainer.dispose();
+    prog.dispose();
+    const epochs = trainer.step % spe === 0 ? `${trainer.step / spe} epoch${trainer.step === spe ? '' : 's'} (${trainer.step} steps)` : `${trainer.step} steps`;
+    const asked = cmd.overrides.steps !== undefined ? `--steps ${cmd.overrides.steps} asks` : cmd.overrides.epochs !== undefined ? `--epochs ${cmd.overrides.epochs} asks` : `its configuration (${config.steps !== null ? `${config.steps} steps` : `${config.epochs} epochs`}) asks`;
+    throw new UserError(`nothing to do: the run has already trained ${epochs}; ${asked} for no more`, `--epochs and --steps count from the start of the run: ask for more, e.g. --epochs ${Math.floor(trainer.step / spe) + 1}`);
+  }
   const stepLog = new StepLog(cmd.logEvery ?? defaultLogEvery(totalSteps), spe);
   const metricsFile = path.join(dir, 'metrics.jsonl');
   fs.mkdirSync(dir, { recursive: true });

@@ -116,3 +116,17 @@ describe('flag values are read before any work', () => {
     }
   });
 });
+
+describe('resuming a finished run', () => {
+  it('--resume --epochs 1 on a 2-epoch run says there is nothing to do', async () => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'vae-done-')), 'run');
+    // toy-gaussian has no data: one step per epoch.
+    expect((await run(['train', 'models/toy-gaussian.vae', '--steps', '2', '--out', out, '--json'])).code).toBe(0);
+    for (const [flag, asks] of [[['--epochs', '1'], '--epochs 1 asks'], [['--steps', '2'], '--steps 2 asks'], [[], 'its configuration (2 steps) asks']] as const) {
+      const r = await run(['train', '--resume', out, ...flag]);
+      expect(r.code).toBe(1);
+      expect(r.text).toContain(`error[VAE704]: nothing to do: the run has already trained 2 epochs (2 steps); ${asks} for no more`);
+      expect(r.text).toContain('hint: --epochs and --steps count from the start of the run: ask for more, e.g. --epochs 3');
+    }
+  });
+});
