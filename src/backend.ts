@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from './core/errors';
 import { installFastGradients } from './fast-gradients';
+import { installKernels } from './kernels/index';
 import { enableWasmThreads, parseThreadsSetting } from './wasm-threads/index';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -72,6 +73,12 @@ async function tryLoad(name: BackendName, opts: BackendOptions = {}): Promise<bo
 
 let active: BackendName | undefined;
 
+/** The wasm backend's gradient rewrites and vaelang's own kernels (src/kernels; a failure to load them leaves the generic path). */
+async function installWasmExtras(): Promise<void> {
+  installFastGradients();
+  await installKernels();
+}
+
 /**
  * Initializes tfjs once per process and returns the backend in use.
  * @example const name = await initBackend(opts.backend); // 'wasm'
@@ -92,7 +99,7 @@ export async function initBackend(requested?: string, opts: BackendOptions = {})
     }
     await tf.ready();
     active = name;
-    if (name === 'wasm') installFastGradients();
+    if (name === 'wasm') await installWasmExtras();
     return name;
   }
   if (active !== undefined) return active;
@@ -100,7 +107,7 @@ export async function initBackend(requested?: string, opts: BackendOptions = {})
     if (await tryLoad(name, opts)) {
       await tf.ready();
       active = name;
-      if (name === 'wasm') installFastGradients();
+      if (name === 'wasm') await installWasmExtras();
       return name;
     }
   }

@@ -10,6 +10,7 @@
  * Only installed on the wasm backend; native TensorFlow handles transposed matmuls well.
  */
 import * as tf from '@tensorflow/tfjs';
+import { kernelsActive } from './kernels/runtime';
 
 /** Swaps the last two axes. */
 function t2(x: tf.Tensor): tf.Tensor {
@@ -31,6 +32,10 @@ function t2(x: tf.Tensor): tf.Tensor {
  * of 20 steps; M2 unchanged, its 2,000-row gradients keep the plain path). The choice is by the elements transposed and packed on each side.
  */
 function mm(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tensor {
+  if (kernelsActive()) {
+    // vaelang's GEMM (src/kernels) reads transposed operands in place; Aᵀ·Bᵀ = (B·A)ᵀ.
+    return ta && tb ? t2(tf.matMul(b, a)) : tf.matMul(a, b, ta, tb); // [..., n, m]
+  }
   if (!ta && tb && a.rank === 2 && b.rank === 2) {
     const [m, n] = a.shape as [number, number];
     const k = b.shape[0]!;

@@ -8,6 +8,7 @@ import { bernoulliLogitsLogProb } from './bernoulli-logits';
 import type { Rng } from '../core/rng';
 import { implement, ElementwiseDistribution, type Params } from './base';
 import { Bernoulli as schema } from './schemas/discrete';
+import { fusedBernoulliLogits } from '../kernels/ops';
 import { BinaryParam } from './binary';
 import { uniformOpen } from './sampling';
 import { enumerateIndices, numel } from './shapes';
@@ -33,6 +34,16 @@ export class BernoulliDist extends ElementwiseDistribution {
   /** p = P(x = 1), a new tensor of the parameter's shape. */
   probs(): Tensor {
     return tf.tidy(() => this.p.probs().clone()); // [...params]
+  }
+
+  /** log p summed over the event: from logits, one kernel forward and one backward on wasm (src/kernels). */
+  override logProb(value: Tensor): Tensor {
+    if (this.p.kind === 'logits') {
+      const x = value.dtype === 'float32' ? value : tf.cast(value, 'float32');
+      const fused = fusedBernoulliLogits(this.p.given, x, this.fullShape, this.eventShape); // [...batch]
+      if (fused) return fused;
+    }
+    return super.logProb(value);
   }
 
   protected override logDensity(x: Tensor): Tensor {

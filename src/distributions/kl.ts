@@ -4,6 +4,7 @@
  * and p); the others return [...batch]. Rows assume q and p share the event shape.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedNormalKl } from '../kernels/ops';
 import { detached } from './autodiff';
 import type { BernoulliDist } from './bernoulli';
 import type { BetaDist } from './beta';
@@ -43,6 +44,8 @@ function elementwise<Q extends Distribution, P extends Distribution>(
 
 /** KL between two Gaussians given log-scales' ingredients (also used for LogNormal). */
 function normalKl(mq: Tensor, sq: Tensor, mp: Tensor, sp: Tensor): Tensor {
+  const fused = fusedNormalKl(mq, sq, mp, sp); // one kernel on wasm (src/kernels), the same formula
+  if (fused) return fused;
   const r = tf.square(tf.div(sq, sp)); // [...] (sq/sp)^2
   const d = tf.square(tf.div(tf.sub(mq, mp), sp)); // [...] ((mq - mp)/sp)^2
   return tf.mul(0.5, tf.sub(tf.add(r, d), tf.add(1, tf.log(r)))); // [...]

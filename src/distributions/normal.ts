@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { implement, ElementwiseDistribution, param, type Params } from './base';
 import { Normal as schema } from './schemas/continuous';
+import { fusedNormalLogPdf, fusedNormalRsample } from '../kernels/ops';
 import { LOG_2PI } from './math';
 import { standardNormal } from './sampling';
 import type { DistSpec, Tensor } from './types';
@@ -27,12 +28,15 @@ export class NormalDist extends ElementwiseDistribution {
   }
 
   protected override logDensity(x: Tensor): Tensor {
+    const fused = fusedNormalLogPdf(x, this.loc, this.scale); // [...batch, ...event] in one kernel on wasm
+    if (fused) return fused;
     const z = tf.div(tf.sub(x, this.loc), this.scale); // [...batch, ...event]
     return tf.sub(tf.mul(-0.5, tf.square(z)), tf.add(tf.log(this.scale), 0.5 * LOG_2PI)); // [...batch, ...event]
   }
 
   protected override draw(rng: Rng, shape: readonly number[]): Tensor {
-    return tf.add(this.loc, tf.mul(this.scale, standardNormal(shape, rng.seed()))); // [...shape]
+    const eps = standardNormal(shape, rng.seed()); // [...shape]
+    return fusedNormalRsample(this.loc, this.scale, eps) ?? tf.add(this.loc, tf.mul(this.scale, eps)); // [...shape]
   }
 
   /** loc + scale * eps, differentiable in loc and scale. */

@@ -16,6 +16,7 @@
  * Other backends use tf.softplus.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedAct } from '../kernels/ops';
 
 const COEFFS = [1 / 13, 1 / 11, 1 / 9, 1 / 7, 1 / 5, 1 / 3, 1];
 
@@ -41,9 +42,12 @@ const fast = tf.customGrad(((x: tf.Tensor, save: tf.GradSaveFunc) => {
  */
 const FAST_MIN_SIZE = 16384;
 
-/** softplus(x), elementwise; the fast form on wasm for large tensors (see the module comment). */
+/**
+ * softplus(x), elementwise: vaelang's fused kernel where active (src/kernels, one op forward and
+ * backward), else the fast form on wasm for large tensors (see the module comment).
+ */
 export function softplus(x: tf.Tensor): tf.Tensor {
-  return tf.getBackend() === 'wasm' && x.size >= FAST_MIN_SIZE ? fast(x) : tf.softplus(x);
+  return fusedAct(x, 'softplus') ?? (tf.getBackend() === 'wasm' && x.size >= FAST_MIN_SIZE ? fast(x) : tf.softplus(x));
 }
 
 /** Exposed for tests: the fast formula on any backend. */

@@ -8,6 +8,7 @@
  * in layers/recurrent.ts.
  */
 import * as tf from '@tensorflow/tfjs';
+import { fusedBiasAct, fusedDense } from '../kernels/ops';
 import type { NetInfo } from '../dsl/checked';
 import type { Activation, MlpBody } from '../dsl/net-bodies';
 import { numel } from '../dsl/types';
@@ -18,6 +19,22 @@ import type { ParamStore } from './params';
 import type { Rng } from '../core/rng';
 
 export type { CompiledNet } from './layers/common';
+
+/**
+ * act(x·w + b) for x [...batch, d]: one fused kernel on wasm (src/kernels: GEMM, bias and
+ * activation forward; activation derivative, bias sum and two GEMMs backward), else tfjs ops.
+ */
+function dense(x: tf.Tensor, w: tf.Tensor, b: tf.Tensor, a: Activation): tf.Tensor {
+  const x2 = x.rank === 2 ? x : x.reshape([-1, x.shape[x.rank - 1]!]); // [prod(batch), d]
+  const y = fusedDense(x2, w, b, a); // [prod(batch), h] or null
+  if (y) return x.rank === 2 ? y : y.reshape([...x.shape.slice(0, -1), w.shape[1]!]); // [...batch, h]
+  return activate(tf.add(matMulND(x, w), b), a); // [...batch, h]
+}
+
+/** act(x + b) for x [...batch, h]: fused on wasm, else tfjs ops. */
+function biasAct(x: tf.Tensor, b: tf.Tensor, a: Activation): tf.Tensor {
+  return fusedBiasAct(x, b, a) ?? activate(tf.add(x, b), a); // [...batch, h]
+}
 
 function glorotSlice(rng: Rng, fanIn: number, fanOut: number): () => tf.Tensor {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
@@ -52,17 +69,21 @@ function compileMlp(info: NetInfo, body: MlpBody, store: ParamStore, rng: Rng): 
       });
       const last0 = depth === 1;
       const act0: Activation = last0 ? 'linear' : activation;
-      // Plain matMul + add (not tf.fused.matMul): the fused op's gradient uses transposed
-      // matmuls, which the wasm backend runs an order of magnitude slower (see fast-gradients.ts).
-      let acc: tf.Tensor | null = null;
-      flat.forEach((x, i) => {
-        const y = matMulND(x, p(`${name}.l0.w${i}`)); // [...batch_i, h0]
-        acc = acc === null ? y : tf.add(acc, y); // [...batch, h0]
-      });
-      let h = activate(tf.add(acc!, p(`${name}.l0.b`)), act0); // [...batch, h0]
+      // Without vaelang's kernels: plain matMul + add (not tf.fused.matMul), whose gradient uses
+      // transposed matmuls, which tfjs's wasm backend runs an order of magnitude slower (see fast-gradients.ts).
+      let h: tf.Tensor;
+      if (flat.length === 1) h = dense(flat[0]!, p(`${name}.l0.w0`), p(`${name}.l0.b`), act0); // [...batch, h0]
+      else {
+        let acc: tf.Tensor | null = null;
+        flat.forEach((x, i) => {
+          const y = matMulND(x, p(`${name}.l0.w${i}`)); // [...batch_i, h0]
+          acc = acc === null ? y : tf.add(acc, y); // [...batch, h0]
+        });
+        h = biasAct(acc!, p(`${name}.l0.b`), act0); // [...batch, h0]
+      }
       for (let l = 1; l < depth; l++) {
         const a: Activation = l === depth - 1 ? 'linear' : activation;
-        h = activate(tf.add(matMulND(h, p(`${name}.l${l}.w`)), p(`${name}.l${l}.b`)), a); // [...batch, h_l]
+        h = dense(h, p(`${name}.l${l}.w`), p(`${name}.l${l}.b`), a); // [...batch, h_l]
       }
       return splitOutputs(info, h); // each [...batch, ...outShape]
     },

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Transform } from '../distributions/constraints';
 import { softplus } from '../distributions/softplus';
+import { fusedAct } from '../kernels/ops';
 
 /** x mapped onto the transform's kind, elementwise (softmax: over the last axis). */
 export function applyTransform(t: Transform, x: tf.Tensor): tf.Tensor {
@@ -15,7 +16,7 @@ export function applyTransform(t: Transform, x: tf.Tensor): tf.Tensor {
     case 'softplus':
       return softplus(x); // [...x]
     case 'sigmoid':
-      return tf.sigmoid(x); // [...x]
+      return fusedAct(x, 'sigmoid') ?? tf.sigmoid(x); // [...x] (one kernel on wasm: src/kernels)
     case 'softmax':
       return tf.softmax(x); // [...x]
   }

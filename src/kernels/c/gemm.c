@@ -1,0 +1,176 @@
+/*
+ * Single-precision GEMM on row-major operands as tfjs stores them, in the three layouts a
+ * training step needs, without packing (the weights are read where they are):
+ *
+ *   NN  C[M,N] = A[M,K] · B[K,N]       forward:            h = x·W
+ *   TN  C[M,N] = A[K,M]ᵀ · B[K,N]      weight gradient:    dW = xᵀ·dY
+ *   NT  C[M,N] = A[M,K] · B[N,K]ᵀ      input gradient:     dX = dY·Wᵀ
+ *
+ * NN and TN share one register-blocked kernel: a tile of 4 rows by 8 columns of C lives in 8
+ * vector registers while k runs; each step loads two 4-wide vectors from a row of B and
+ * broadcasts 4 elements of A (TN differs from NN only in A's strides). K is blocked by 256 so
+ * that the 256 x 8 panel of B stays in L1 while the row tiles pass over it.
+ * NT multiplies rows of A by rows of B 4 elements at a time, 3 x 3 dot products per tile
+ * (9 accumulators), and reduces each accumulator at the end.
+ * Larger tiles ran 2x slower under V8 (x86-64 has 16 vector registers; the accumulators spill).
+ * Measured single-threaded on the VAE's shapes (100x784x400 and its transposes): 41-45 GFLOP/s
+ * with relaxed-SIMD FMA, 33-36 (NN, TN) and 25 (NT) GFLOP/s with plain SIMD128.
+ *
+ * Leading dimensions are explicit so that a caller can hand each thread a block of C.
+ * `acc` = 1 adds to C instead of overwriting it.
+ */
+#include "common.h"
+
+#define MR 4   /* rows of a broadcast tile (8 columns) */
+#define KC 256 /* k block of the broadcast kernel */
+#define MR_D 3 /* rows of A per dot-product tile */
+#define NR_D 3 /* rows of B per dot-product tile */
+
+/*
+ * One tile of C (R rows, NV vectors of 4 columns, the last of which has T valid columns),
+ * accumulated over k in [0, K). A(r, k) = A[r*ars + k*acs]; B rows are ldb apart.
+ */
+INLINE void tile_b(const int R, const int NV, const int T, const f32 *A, int ars, int acs,
+                   const f32 *B, int ldb, f32 *C, int ldc, int K, int acc) {
+  V c[MR][2];
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < NV; v++)
+      c[r][v] = acc ? load_n(C + r * ldc + 4 * v, v == NV - 1 ? T : 4) : wasm_f32x4_const_splat(0.f);
+  for (int k = 0; k < K; k++) {
+    const f32 *b = B + k * ldb;
+    V bv[2];
+    for (int v = 0; v < NV; v++) bv[v] = load_n(b + 4 * v, v == NV - 1 ? T : 4);
+    const f32 *a = A + k * acs;
+    for (int r = 0; r < R; r++) {
+      const V ar = bcast(a + r * ars);
+      for (int v = 0; v < NV; v++) c[r][v] = madd(ar, bv[v], c[r][v]);
+    }
+  }
+  for (int r = 0; r < R; r++)
+    for (int v = 0; v < NV; v++) store_n(C + r * ldc + 4 * v, c[r][v], v == NV - 1 ? T : 4);
+}
+
+/* Dispatches the row count R = 1..4 to a compile-time constant. */
+#define ROWS(R, CALL)       \
+  switch (R) {              \
+    case 4: CALL(4); break; \
+    case 3: CALL(3); break; \
+    case 2: CALL(2); break; \
+    default: CALL(1); break; \
+  }
+
+/* C[M,N] (+)= A·B with A(i, k) = A[i*ars + k*acs], B [K,N] with rows ldb apart. */
+static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int kc = K - k0 < KC ? K - k0 : KC;
+    const int a_ = acc || k0 > 0;
+    const f32 *Ak = A + k0 * acs;
+    const f32 *Bk = B + k0 * ldb;
+    int j = 0;
+    for (; j + 8 <= N; j += 8)
+      for (int i = 0; i < M; i += MR) {
+        const int R = M - i < MR ? M - i : MR;
+#define T8(RR) tile_b(RR, 2, 4, Ak + i * ars, ars, acs, Bk + j, ldb, C + i * ldc + j, ldc, kc, a_)
+        ROWS(R, T8)
+#undef T8
+      }
+    if (j < N) {
+      const int rest = N - j; /* 1..7 */
+      for (int i = 0; i < M; i += MR) {
+        const int R = M - i < MR ? M - i : MR;
+        const f32 *Ai = Ak + i * ars;
+        f32 *Ci = C + i * ldc + j;
+#define TR(RR, NV, T) tile_b(RR, NV, T, Ai, ars, acs, Bk + j, ldb, Ci, ldc, kc, a_)
+#define T7(RR) TR(RR, 2, 3)
+#define T6(RR) TR(RR, 2, 2)
+#define T5(RR) TR(RR, 2, 1)
+#define T4(RR) TR(RR, 1, 4)
+#define T3(RR) TR(RR, 1, 3)
+#define T2(RR) TR(RR, 1, 2)
+#define T1(RR) TR(RR, 1, 1)
+        switch (rest) {
+          case 7: ROWS(R, T7) break;
+          case 6: ROWS(R, T6) break;
+          case 5: ROWS(R, T5) break;
+          case 4: ROWS(R, T4) break;
+          case 3: ROWS(R, T3) break;
+          case 2: ROWS(R, T2) break;
+          default: ROWS(R, T1) break;
+        }
+      }
+    }
+  }
+}
+
+/* R x S dot products of rows of A (lda apart) with rows of B (ldb apart), over k in [0, K). */
+INLINE void tile_d(const int R, const int S, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int K, int acc) {
+  V c[MR_D][NR_D];
+  for (int r = 0; r < R; r++)
+    for (int s = 0; s < S; s++) c[r][s] = wasm_f32x4_const_splat(0.f);
+  int k = 0;
+  for (; k + 4 <= K; k += 4) {
+    V b[NR_D];
+    for (int s = 0; s < S; s++) b[s] = load(B + s * ldb + k);
+    for (int r = 0; r < R; r++) {
+      const V a = load(A + r * lda + k);
+      for (int s = 0; s < S; s++) c[r][s] = madd(a, b[s], c[r][s]);
+    }
+  }
+  if (k < K) {
+    const int n = K - k;
+    V b[NR_D];
+    for (int s = 0; s < S; s++) b[s] = load_n(B + s * ldb + k, n);
+    for (int r = 0; r < R; r++) {
+      const V a = load_n(A + r * lda + k, n);
+      for (int s = 0; s < S; s++) c[r][s] = madd(a, b[s], c[r][s]);
+    }
+  }
+  for (int r = 0; r < R; r++)
+    for (int s = 0; s < S; s++) {
+      const f32 x = hsum(c[r][s]);
+      C[r * ldc + s] = acc ? C[r * ldc + s] + x : x;
+    }
+}
+
+/* C[M,N] (+)= A[M,K] · B[N,K]ᵀ. */
+static void gemm_d(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+  for (int j = 0; j < N; j += NR_D) {
+    const int S = N - j < NR_D ? N - j : NR_D;
+    for (int i = 0; i < M; i += MR_D) {
+      const int R = M - i < MR_D ? M - i : MR_D;
+      const f32 *Ai = A + i * lda;
+      const f32 *Bj = B + j * ldb;
+      f32 *Cij = C + i * ldc + j;
+#define D(RR, SS) tile_d(RR, SS, Ai, lda, Bj, ldb, Cij, ldc, K, acc)
+#define DS(RR) switch (S) { case 3: D(RR, 3); break; case 2: D(RR, 2); break; default: D(RR, 1); }
+      switch (R) {
+        case 3: DS(3) break;
+        case 2: DS(2) break;
+        default: DS(1) break;
+      }
+#undef DS
+#undef D
+    }
+  }
+}
+
+/*
+ * C (+)= op(A)·op(B) with explicit leading dimensions (elements between rows as stored):
+ * ta: A is stored [K,M] (else [M,K]); tb: B is stored [N,K] (else [K,N]). C is [M,N].
+ * ta && tb is not supported (returns -1: the caller uses the generic kernel).
+ */
+EXPORT(vk_gemm_ld) int vk_gemm_ld(int ta, int tb, int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+  if (!tb) {
+    if (ta) gemm_b(M, N, K, A, 1, lda, B, ldb, C, ldc, acc);
+    else gemm_b(M, N, K, A, lda, 1, B, ldb, C, ldc, acc);
+    return 0;
+  }
+  if (ta) return -1;
+  gemm_d(M, N, K, A, lda, B, ldb, C, ldc, acc);
+  return 0;
+}
+
+/* The same with tight leading dimensions. */
+EXPORT(vk_gemm) int vk_gemm(int ta, int tb, int M, int N, int K, const f32 *A, const f32 *B, f32 *C, int acc) {
+  return vk_gemm_ld(ta, tb, M, N, K, A, ta ? M : K, B, tb ? K : N, C, N, acc);
+}
