@@ -9,7 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from './core/errors';
 import { installFastGradients } from './fast-gradients';
-import { installKernels } from './kernels/index';
+import { installKernels, kernelsInfo } from './kernels/index';
 import { enableWasmThreads, parseThreadsSetting } from './wasm-threads/index';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
@@ -114,8 +114,15 @@ export async function initBackend(requested?: string, opts: BackendOptions = {})
   throw new BackendError('no TensorFlow.js backend could be loaded');
 }
 
-/** The backend chosen by {@link initBackend}, for banners and benchmark records (e.g. `wasm (2 threads)`). */
+/**
+ * The backend chosen by {@link initBackend}, for banners and benchmark records, with vaelang's
+ * kernels on wasm (e.g. `wasm (2 threads), fused kernels: relaxed SIMD`).
+ */
 export function backendName(): string {
   const name = active ?? tf.getBackend();
-  return name === 'wasm' && wasmThreadCount > 1 ? `wasm (${wasmThreadCount} threads)` : name;
+  if (name !== 'wasm') return name;
+  const base = wasmThreadCount > 1 ? `wasm (${wasmThreadCount} threads)` : 'wasm';
+  const k = kernelsInfo();
+  if (k.active) return `${base}, fused kernels: ${k.build === 'relaxed' ? 'relaxed SIMD' : 'SIMD128'}`;
+  return k.build ? `${base}, generic kernels` : base;
 }

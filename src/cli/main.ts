@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { backendName, initBackend } from '../backend';
 import { parseThreadsSetting } from '../wasm-threads/config';
+import { setFused } from '../kernels/runtime';
 import { runCheck } from './check';
 import { runTrainCommand } from './train';
 import { runEvalCommand } from './eval';
@@ -37,6 +38,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .description('vaelang: typed variational autoencoders. Check, train, evaluate and sample .vae programs.')
     .addOption(new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu (default: the first that loads; or $VAE_BACKEND)'))
     .addOption(new Option('--threads <n>', 'wasm backend: threads for large matmuls, a number, auto or off (default off; or $VAE_WASM_THREADS)'))
+    .addOption(new Option('--no-fused', "wasm backend: use tfjs's generic kernels only, not vaelang's fused ones (GEMM, dense layers, log-densities); or $VAE_FUSED=0"))
     .option('-V, --version', 'print the version and the backend in use')
     .showSuggestionAfterError(true)
     // Commander's own errors (an unknown option, a missing argument) are printed by main() with
@@ -47,6 +49,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
   const withBackend = (fn: Runner): void =>
     setRunner(async (p) => {
       const threads = program.opts()['threads'] as string | undefined;
+      if (program.opts()['fused'] === false) setFused(false);
       await initBackend(program.opts()['backend'] as string | undefined, threads !== undefined ? { wasmThreads: parseThreadsFlag(threads) } : {});
       p.err(`vaelang ${VERSION} · backend ${backendName()}`);
       return fn(p);
