@@ -5,7 +5,10 @@
  * via `transposeA`). On tfjs-backend-wasm 4.22 a matmul with a transpose flag is 12-14x slower
  * than an explicit transpose followed by a plain matmul (measured: 100x784 by 784x400, 28-31 ms
  * against 2.2 + 0.3-1.0 ms), and that made the backward pass ~90% of a VAE step. This module
- * re-registers the BatchMatMul gradient to transpose explicitly. The gradient thunks stay lazy,
+ * registers a matmul kernel of vaelang's own, `VaeMatMul`, whose gradient transposes
+ * explicitly; its forward pass is whatever BatchMatMul kernel the backend has. vaelang's
+ * matmuls call it (engine/matmul.ts); tfjs's own BatchMatMul and its gradient stay untouched,
+ * so other tfjs code in the same process or page is unaffected. The gradient thunks stay lazy,
  * so no gradient is computed for an input that does not need one (e.g. the data x).
  * Only installed on the wasm backend; native TensorFlow handles transposed matmuls well.
  */
@@ -58,13 +61,21 @@ function reduceTo(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return summed.reshape([...shape]);
 }
 
-let installed = false;
+/** The kernel name of vaelang's matmul (forward: the backend's BatchMatMul; gradient: below). */
+export const FAST_MATMUL = 'VaeMatMul';
 
-export function installFastGradients(): void {
-  if (installed) return;
-  installed = true;
+/** Registers {@link FAST_MATMUL} for `backend` (idempotent; tfjs's kernel registry is the record). */
+export function installFastGradients(backend = 'wasm'): void {
+  if (tf.getKernel(FAST_MATMUL, backend) !== undefined) return;
+  tf.registerKernel({
+    kernelName: FAST_MATMUL,
+    backendName: backend,
+    // Forward to the BatchMatMul kernel registered at call time (tfjs's, or a faster one that wraps it).
+    kernelFunc: (args) => tf.getKernel('BatchMatMul', backend)!.kernelFunc(args),
+  });
+  if (tf.getGradient(FAST_MATMUL) !== undefined) return;
   tf.registerGradient({
-    kernelName: 'BatchMatMul',
+    kernelName: FAST_MATMUL,
     inputsToSave: ['a', 'b'],
     gradFunc: (dy, saved, attrs) => {
       const [a, b] = saved as [tf.Tensor, tf.Tensor];

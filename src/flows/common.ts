@@ -18,6 +18,7 @@
  * Glorot & Bengio 2010 (uniform init with limit sqrt(6 / (fanIn + fanOut))).
  */
 import * as tf from '@tensorflow/tfjs';
+import { matMulND } from '../engine/matmul';
 import { broadcastShapes, sameShape } from '../distributions/shapes';
 import type { ParamStore } from '../inference/params';
 import type { Rng } from '../core/rng';
@@ -156,17 +157,8 @@ export function lastDim(t: Tensor): number {
   return n;
 }
 
-/**
- * x [...batch, n] @ w [n, m] -> [...batch, m], flattening the batch axes around a 2-D matmul
- * (the wasm backend's batched matmul with broadcasting is slow; see src/inference/nets.ts).
- */
-export function matMulND(x: Tensor, w: Tensor): Tensor {
-  if (x.rank === 2) return tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D); // [B, m]
-  const batch = x.shape.slice(0, -1);
-  const n = x.shape[x.rank - 1]!;
-  const flat = tf.reshape(x, [batch.reduce((a, b) => a * b, 1), n]); // [prod(batch), n]
-  return tf.reshape(tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D), [...batch, lastDim(w)]); // [...batch, m]
-}
+/** x [...batch, n] @ w [n, m] -> [...batch, m] (engine/matmul.ts: one implementation for nets and flows). */
+export { matMulND };
 
 /** The hidden activation. */
 export function activate(x: Tensor, a: Activation): Tensor {

@@ -13,11 +13,7 @@ export interface ParamEntry {
   readonly variable: tf.Variable;
 }
 
-let storeCounter = 0;
-
 export class ParamStore {
-  /** tfjs registers variable names globally; this id keeps two stores' names apart. */
-  private readonly id = ++storeCounter;
   private readonly entries = new Map<string, ParamEntry>();
   private readonly sides = new Map<string, Side>();
 
@@ -26,7 +22,8 @@ export class ParamStore {
     const existing = this.entries.get(name);
     if (existing) return existing.variable;
     const value = tf.tidy(init);
-    const variable = tf.variable(value, true, `${name}#${this.id}`);
+    // Unnamed: tfjs names variables uniquely per process, so stores never clash (no counter here).
+    const variable = tf.variable(value, true);
     value.dispose();
     this.entries.set(name, { name, group, variable });
     return variable;

@@ -1,20 +1,24 @@
 /**
- * Optimizers from the train block's `optimizer:` setting: Adam is vaelang's own (fewer ops per
- * step, see adam.ts); SGD, momentum and RMSProp are tfjs's.
+ * Optimizers from the train block's `optimizer:` setting, over the variables they are given
+ * (never tfjs's global variable registry): Adam (adam.ts, fewer ops per step), SGD with optional
+ * momentum (sgd.ts) and RMSProp (rmsprop.ts), the latter two step-for-step equal to tfjs's.
  */
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { OptimizerConfig } from '../dsl/train-config';
-import { Adam, type StepOptimizer } from './adam';
+import { Adam } from './adam';
+import { RmsProp } from './rmsprop';
+import { Sgd } from './sgd';
+import type { StepOptimizer } from './slots';
 
-export type { StepOptimizer } from './adam';
+export type { StepOptimizer } from './slots';
 
-export function makeOptimizer(c: OptimizerConfig): StepOptimizer {
+export function makeOptimizer(c: OptimizerConfig, variables: readonly tf.Variable[]): StepOptimizer {
   switch (c.kind) {
     case 'adam':
-      return new Adam(c.lr, c.beta1, c.beta2, c.epsilon);
+      return new Adam(variables, c.lr, c.beta1, c.beta2, c.epsilon);
     case 'sgd':
-      return (c.momentum > 0 ? tf.train.momentum(c.lr, c.momentum) : tf.train.sgd(c.lr)) as unknown as StepOptimizer;
+      return new Sgd(variables, c.lr, c.momentum);
     case 'rmsprop':
-      return tf.train.rmsprop(c.lr, c.decay, c.momentum, c.epsilon) as unknown as StepOptimizer;
+      return new RmsProp(variables, c.lr, c.decay, c.momentum, c.epsilon);
   }
 }

@@ -20,7 +20,6 @@ import { batchTensors, chunks, EVAL_EPOCH } from './batches';
 import type { BoundData } from './data-binding';
 import type { NamedTensor } from './checkpoint';
 import { makeOptimizer, type StepOptimizer } from './optimizer';
-import { Adam } from './adam';
 
 /** One step's statistics, as read back at a logging point. */
 export interface StepStats {
@@ -64,8 +63,6 @@ interface Snapshot {
 }
 
 
-let trainerCounter = 0;
-
 export class Trainer {
   readonly optimizer: StepOptimizer;
   /** Optimizer steps taken so far. */
@@ -88,11 +85,11 @@ export class Trainer {
     readonly config: TrainConfig,
     readonly seed: number,
   ) {
-    this.optimizer = makeOptimizer(config.optimizer);
     this.rng = Rng.fromSeed(seed);
     this.vars = prog.store.variables();
+    this.optimizer = makeOptimizer(config.optimizer, this.vars);
     const init = tf.scalar(-1, 'int32'); // []
-    this.badStep = tf.variable(init, false, `badStep#${++trainerCounter}`);
+    this.badStep = tf.variable(init, false);
     init.dispose();
   }
 
@@ -383,15 +380,8 @@ export class Trainer {
 
   async loadOptimizerWeights(ws: NamedTensor[]): Promise<void> {
     if (ws.length === 0) return;
-    if (this.optimizer instanceof Adam) {
-      await this.optimizer.setWeights(ws, this.vars.map((v) => v.name));
-      return;
-    }
-    // tfjs optimizers match accumulators to variables by order; names only need to be unique.
-    const current = await this.optimizer.getWeights();
-    current[0]?.tensor.dispose();
-    const names = current.length === ws.length ? current.map((w) => w.name) : ws.map((w, i) => (i === 0 ? 'iter' : `${this.vars[(i - 1) % this.vars.length]?.name ?? 'v'}/${i}`));
-    await this.optimizer.setWeights(ws.map((w, i) => ({ name: names[i] ?? w.name, tensor: w.tensor })));
+    // Slots are matched to the variables by order (the variable list is stable).
+    await this.optimizer.setWeights(ws, this.vars.map((v) => v.name));
   }
 
   dispose(): void {

@@ -24,6 +24,7 @@
  * costs more than such an op. Results are bit-identical to the stock build under every policy.
  */
 import * as tf from '@tensorflow/tfjs';
+import { backendInitializedOrPending, backendPriority } from '../engine/tfjs-internals';
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -203,7 +204,7 @@ async function enable(requested: number | undefined, options: WasmThreadsOptions
     return single("the 'wasm' backend is already initialized; call enableWasmThreads() before tf.setBackend('wasm')");
   }
   const stockFactory = tf.findBackendFactory('wasm');
-  const priority = tf.engine().registryFactory['wasm']?.priority ?? WASM_PRIORITY;
+  const priority = backendPriority('wasm') ?? WASM_PRIORITY;
 
   let module: ThreadedModule;
   try {
@@ -274,8 +275,7 @@ async function enable(requested: number | undefined, options: WasmThreadsOptions
  * not record which backend a pending asynchronous init is for; being conservative is cheap).
  */
 function wasmInitialized(): boolean {
-  const engine = tf.engine() as unknown as { registry: Record<string, unknown>; pendingBackendInit?: unknown };
-  return engine.registry['wasm'] !== undefined || engine.pendingBackendInit != null;
+  return backendInitializedOrPending('wasm');
 }
 
 type Listener = (...args: unknown[]) => void;

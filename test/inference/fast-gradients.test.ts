@@ -8,6 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../../src/core/rng';
+import { matMul } from '../../src/engine/matmul';
+import { FAST_MATMUL } from '../../src/fast-gradients';
 
 function rand(shape: number[], rng: () => number): tf.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
@@ -55,7 +57,7 @@ describe('matmul gradients on the active backend', () => {
       const rows = c.ta ? c.a[1]! : c.a[0]!;
       const cols = c.tb ? c.b[0]! : c.b[1]!;
       const w = rand([rows, cols], rng);
-      const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y, c.ta, c.tb), w)))([a, b]);
+      const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x, y, c.ta, c.tb), w)))([a, b]);
       // C = op(A)·op(B), dC = W: d op(A) = W·op(B)ᵀ, d op(B) = op(A)ᵀ·W.
       const opA = mat(a, c.ta);
       const opB = mat(b, c.tb);
@@ -73,7 +75,7 @@ describe('matmul gradients on the active backend', () => {
     const a = rand([3, 4, 6], rng); // [batch, m, k]
     const b = rand([6, 5], rng); // [k, n], broadcast over the batch
     const w = rand([3, 4, 5], rng);
-    const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(tf.matMul(x, y), w)))([a, b]);
+    const [da, db] = tf.grads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.mul(matMul(x, y), w)))([a, b]);
     expect(da!.shape).toEqual([3, 4, 6]);
     expect(db!.shape).toEqual([6, 5]);
     const B = mat(b, false);
@@ -86,5 +88,15 @@ describe('matmul gradients on the active backend', () => {
       dB = dB.map((row, r) => row.map((v, q) => v + part[r]![q]!));
     }
     expectClose(db!, dB);
+  });
+});
+
+describe('the fast gradient is vaelang\'s own kernel', () => {
+  it('leaves tfjs\'s BatchMatMul gradient as tfjs registered it, and is what vaelang\'s matmuls use on wasm', () => {
+    const stock = tf.getGradient('BatchMatMul')!;
+    expect(stock.gradFunc.toString()).not.toMatch(/reduceTo/);
+    const ours = tf.getGradient(FAST_MATMUL)!;
+    expect(ours.gradFunc.toString()).toMatch(/reduceTo/);
+    expect(tf.getKernel(FAST_MATMUL, 'wasm') !== undefined).toBe(tf.getBackend() === 'wasm');
   });
 });

@@ -122,3 +122,21 @@ describe('checking loads no tensors (at run time, not just in the import graph)'
     expect(tfjsFilesLoadedBy('./src/distributions/registry.ts')).toBeGreaterThan(0); // the probe sees tfjs when it is there
   }, 120_000);
 });
+
+describe('no global engine state outside src/engine', () => {
+  const files = sourceFiles(path.join(root, 'src')).map((f) => path.relative(root, f));
+  const code = (f: string) => fs.readFileSync(path.join(root, f), 'utf8').replace(/^\s*(\*|\/\/|\/\*).*$/gm, '');
+  const offenders = (re: RegExp, allowed: (f: string) => boolean = () => false) => files.filter((f) => !allowed(f) && re.test(code(f)));
+
+  it("reads tfjs's engine fields only in src/engine/tfjs-internals.ts", () => {
+    expect(offenders(/registeredVariables|registryFactory|pendingBackendInit|engine\(\)\.registry\b/, (f) => f === 'src/engine/tfjs-internals.ts')).toEqual([]);
+  });
+
+  it('keeps no module-level counter (tfjs names variables uniquely; objects own their state)', () => {
+    expect(offenders(/^let \w*[cC]ounter\b/m)).toEqual([]);
+  });
+
+  it("never replaces the gradient of one of tfjs's own kernels (vaelang's kernels have names of their own)", () => {
+    expect(offenders(/registerGradient\(\{\s*kernelName:\s*'(?!Vae|Vk)/)).toEqual([]);
+  });
+});

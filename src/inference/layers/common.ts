@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { softplus } from '../../distributions/softplus';
 import { applyTransform } from '../transforms';
+import { matMulND } from '../../engine/matmul';
 import type { NetInfo } from '../../dsl/checked';
 import type { Activation } from '../../dsl/net-bodies';
 import { numel } from '../../dsl/types';
@@ -41,13 +42,8 @@ export function activate(x: tf.Tensor, a: Activation): tf.Tensor {
   }
 }
 
-/** x [...batch, d] @ w [d, h] -> [...batch, h], flattening the batch axes around a 2-D matmul. */
-export function matMulND(x: tf.Tensor, w: tf.Tensor): tf.Tensor {
-  if (x.rank === 2) return tf.matMul(x as tf.Tensor2D, w as tf.Tensor2D); // [B, h]
-  const batch = x.shape.slice(0, -1);
-  const flat = x.reshape([numel(batch), x.shape[x.rank - 1]!]); // [prod(batch), d]
-  return tf.matMul(flat as tf.Tensor2D, w as tf.Tensor2D).reshape([...batch, w.shape[1]!]); // [...batch, h]
-}
+/** x [...batch, d] @ w [d, h] -> [...batch, h] (engine/matmul.ts: one implementation for nets and flows). */
+export { matMulND };
 
 /** Glorot-uniform weights of `shape`, limit sqrt(6 / (fanIn + fanOut)). */
 export function glorot(rng: Rng, shape: readonly number[], fanIn: number, fanOut: number): () => tf.Tensor {

@@ -17,6 +17,7 @@
  * the heads `${net}.head.w` / `.b`.
  */
 import * as tf from '@tensorflow/tfjs';
+import { matMul } from '../../engine/matmul';
 import type { NetInfo } from '../../dsl/checked';
 import type { RecurrentBody } from '../../dsl/net-bodies';
 import { numel } from '../../dsl/types';
@@ -77,7 +78,7 @@ export function compileRecurrent(info: NetInfo, body: RecurrentBody, store: Para
       const states: tf.Tensor[] = new Array<tf.Tensor>(T);
       for (let i = 0; i < T; i++) {
         const t = body.reverse ? T - 1 - i : i;
-        const hp = tf.add(tf.matMul(h as tf.Tensor2D, wh as tf.Tensor2D), bh); // [N, G·H]
+        const hp = tf.add(matMul(h, wh), bh); // [N, G·H]
         if (body.kind === 'gru') {
           const [xr, xz, xn] = tf.split(xs[t]!, 3, 1); // each [N, H]
           const [hr, hz, hn] = tf.split(hp, 3, 1); // each [N, H]

@@ -11,8 +11,6 @@ import type { Rng } from '../../core/rng';
 import { stopGradient } from '../stop-gradient';
 import type { SiteTerm } from './terms';
 
-let baselineCounter = 0;
-
 /** Per-site moving-average baselines for score-function sites (non-trainable variables). */
 export class EstimatorState {
   readonly baselines = new Map<string, tf.Variable>();
@@ -23,7 +21,7 @@ export class EstimatorState {
     let b = this.baselines.get(site);
     if (!b) {
       const zero = tf.scalar(0); // []
-      b = tf.variable(zero, false, `baseline.${site}#${++baselineCounter}`); // []
+      b = tf.variable(zero, false); // [] (unnamed: tfjs keeps variable names unique)
       zero.dispose(); // the variable holds its own reference to the data
       this.baselines.set(site, b);
     }
