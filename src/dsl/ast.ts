@@ -71,11 +71,18 @@ export interface ArrowExpr {
   readonly to: Expr;
   readonly span: Span;
 }
+/** `mus[y]`, `x[t]`, `z[t - 1]`: one entry of the first axis of a value. */
+export interface IndexExpr {
+  readonly kind: 'index';
+  readonly target: Expr;
+  readonly index: Expr;
+  readonly span: Span;
+}
 export interface ErrorExpr {
   readonly kind: 'error';
   readonly span: Span;
 }
-export type Expr = NumberExpr | StringExpr | NameExpr | CallExpr | FieldExpr | BinaryExpr | NegExpr | ListExpr | ArrowExpr | ErrorExpr;
+export type Expr = NumberExpr | StringExpr | NameExpr | CallExpr | FieldExpr | IndexExpr | BinaryExpr | NegExpr | ListExpr | ArrowExpr | ErrorExpr;
 
 // ---------------------------------------------------------------- types
 

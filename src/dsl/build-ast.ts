@@ -284,16 +284,30 @@ export class AstBuilder {
     const lparens = this.toks(n, 'LParen');
     const rparens = this.toks(n, 'RParen');
     const argNodes = this.subs(n, 'args');
-    type Step = { at: number; kind: 'dot'; name: IToken | undefined } | { at: number; kind: 'call'; index: number };
+    const lbrackets = this.toks(n, 'LBracket');
+    const rbrackets = this.toks(n, 'RBracket');
+    const indexNodes = this.subs(n, 'expr');
+    type Step = { at: number; kind: 'dot'; name: IToken | undefined } | { at: number; kind: 'call' | 'index'; index: number };
     const steps: Step[] = [
       ...dots.map((d, i): Step => ({ at: d.startOffset, kind: 'dot', name: names[i] })),
       ...lparens.map((p, i): Step => ({ at: p.startOffset, kind: 'call', index: i })),
+      ...lbrackets.map((b, i): Step => ({ at: b.startOffset, kind: 'index', index: i })),
     ].sort((a, b) => a.at - b.at);
     for (const step of steps) {
       if (step.kind === 'dot') {
         const field = this.name(step.name);
         if (!field) return this.errorExpr(this.nodeSpan(n));
         acc = { kind: 'field', target: acc, field, span: { file: this.file, start: acc.span.start, end: field.span.end } };
+      } else if (step.kind === 'index') {
+        const open = lbrackets[step.index]!;
+        const close = rbrackets.find((r) => r.startOffset > open.startOffset && rbrackets.indexOf(r) >= step.index);
+        const inside = indexNodes.find((e) => {
+          const sp = this.nodeSpan(e);
+          return sp.start > open.startOffset && (!close || sp.start < close.startOffset);
+        });
+        const end = close ? close.startOffset + 1 : inside ? this.nodeSpan(inside).end : open.startOffset + 1;
+        const span = { file: this.file, start: acc.span.start, end };
+        acc = { kind: 'index', target: acc, index: inside ? this.expr(inside, span) : this.errorExpr(span), span };
       } else {
         const open = lparens[step.index]!;
         const close = rparens.find((r) => r.startOffset > open.startOffset && rparens.indexOf(r) >= step.index);

@@ -8,6 +8,7 @@ import { BUILTINS } from './builtins';
 import type * as A from './ast';
 import type { Span } from './source';
 import type { CheckContext } from './check-context';
+import type { ParamInfo } from './checked';
 import { constValue, mentionsBroken, resolveType } from './check-types';
 import { checkNetBody } from './check-net-body';
 import { NET_BODIES } from './net-bodies';
@@ -58,6 +59,54 @@ export function checkData(ctx: CheckContext, d: A.DataDecl): void {
   ctx.broken.delete(d.name.text);
 }
 
+/**
+ * `= Normal(loc, scale)` or `= Uniform(low, high)`: each element starts at an independent draw
+ * (seeded). Normal only for Real params; a Uniform range must lie inside the kind.
+ */
+function paramDraw(ctx: CheckContext, call: A.CallExpr, family: 'Normal' | 'Uniform', type: TensorType): ParamInfo['draw'] | undefined {
+  const names = family === 'Normal' ? ['loc', 'scale'] : ['low', 'high'];
+  const vals: number[] = [];
+  let position = 0;
+  for (const a of call.args) {
+    const name = a.name?.text ?? names[position++];
+    const i = name === undefined ? -1 : names.indexOf(name);
+    if (i < 0) {
+      ctx.accept('VAE305', `\`${family}\` as an initializer takes ${names.join(' and ')}`, { span: a.span }, { hint: `write \`${family}(${names.join(', ')})\` with numbers` });
+      return undefined;
+    }
+    const v = constValue(ctx, a.value);
+    if (v === undefined) {
+      ctx.accept('VAE308', 'an initializer takes numbers known at compile time', { span: a.value.span }, { hint: `e.g. \`= ${family === 'Normal' ? 'Normal(0, 1)' : 'Uniform(-0.1, 0.1)'}\`` });
+      return undefined;
+    }
+    vals[i] = v;
+  }
+  if (vals[0] === undefined || vals[1] === undefined) {
+    ctx.accept('VAE305', `\`${family}\` as an initializer needs ${names.join(' and ')}`, { span: call.span }, { hint: `write \`${family}(${names.join(', ')})\`` });
+    return undefined;
+  }
+  const [a, b] = [vals[0], vals[1]];
+  if (family === 'Normal') {
+    if (type.vk !== 'Real') {
+      ctx.accept('VAE306', `a ${type.vk} param cannot start at Normal draws, which may fall outside ${type.vk}`, { span: call.span }, { hint: type.vk === 'Positive' ? 'use `Uniform(0.5, 1.5)` or a number' : 'use `Uniform(0.2, 0.8)` or a number' });
+      return undefined;
+    }
+    if (!(b > 0)) {
+      ctx.accept('VAE306', `the scale of an initializer must be positive, found ${formatNumber(b)}`, { span: call.args[1]!.value.span }, { hint: 'e.g. `= Normal(0, 1)`' });
+      return undefined;
+    }
+    return { family, a, b };
+  }
+  const lo = type.vk === 'Real' ? -Infinity : 0;
+  const hi = type.vk === 'Unit' ? 1 : Infinity;
+  if (!(a < b) || a <= lo || b >= hi || (type.vk === 'Real' && (!Number.isFinite(a) || !Number.isFinite(b)))) {
+    const range = type.vk === 'Positive' ? 'above 0' : type.vk === 'Unit' ? 'strictly between 0 and 1' : 'finite';
+    ctx.accept('VAE306', `the initializer's range [${formatNumber(a)}, ${formatNumber(b)}] must be ${range}, with low < high`, { span: call.span }, { hint: `a ${type.vk} param starts inside ${type.vk}, e.g. \`= Uniform(${type.vk === 'Unit' ? '0.2, 0.8' : type.vk === 'Positive' ? '0.5, 1.5' : '-0.1, 0.1'})\`` });
+    return undefined;
+  }
+  return { family, a, b };
+}
+
 export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
   if (!claim(ctx, d.name, 'param')) return;
   const type = resolveType(ctx, d.type);
@@ -68,6 +117,13 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
   }
   const dflt = type.vk === 'Real' ? 0 : type.vk === 'Positive' ? 1 : 0.5;
   let init = dflt;
+  if (d.init?.kind === 'call' && d.init.callee.kind === 'name' && (d.init.callee.name === 'Normal' || d.init.callee.name === 'Uniform')) {
+    const draw = paramDraw(ctx, d.init, d.init.callee.name, type);
+    if (!draw) return;
+    ctx.params.set(d.name.text, { name: d.name.text, decl: d, type, transform: transformOnto(type.vk)!, init, draw });
+    ctx.broken.delete(d.name.text);
+    return;
+  }
   if (d.init) {
     const v = constValue(ctx, d.init);
     if (v === undefined && mentionsBroken(ctx, d.init)) return;

@@ -13,7 +13,7 @@ import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
 import { broadcast as broadcastShapes } from '../core/shapes';
 import { didYouMean } from './suggest';
-import { ERROR_TYPE, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
+import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
 
 
 const PYRO_PREFIXES = ['dist', 'pyro', 'torch', 'tf', 'np', 'numpyro', 'F', 'nn', 'math'];
@@ -52,6 +52,8 @@ function typeExpr(env: ExprEnv, e: A.Expr): ExprType {
       return checkBinary(env, e);
     case 'field':
       return checkField(env, e);
+    case 'index':
+      return checkIndex(env, e);
     case 'list':
       return { kind: 'list', items: e.items.map((i) => checkExpr(env, i)) };
     case 'arrow':
@@ -157,6 +159,64 @@ function checkBinary(env: ExprEnv, e: A.BinaryExpr): ExprType {
   if ((e.op === '+' || e.op === '*' || e.op === '/') && positiveish(l) && positiveish(r)) vk = 'Positive';
   else if (e.op === '*' && unitish(l) && unitish(r)) vk = 'Unit';
   return tensor(vk, shape, value !== undefined ? { value } : {});
+}
+
+/** How a diagnostic names an indexed value: `mus`, `q.loc`, or "the value". */
+function describeTarget(e: A.Expr): string {
+  if (e.kind === 'name') return `\`${e.name}\``;
+  if (e.kind === 'field' && e.target.kind === 'name') return `\`${e.target.name}.${e.field.text}\``;
+  return 'the value';
+}
+
+/**
+ * `a[i]`: entry i of the first axis of a. The index is a class label (Category[k], enumerated,
+ * sampled or observed; k may not exceed the axis) or a whole number known at compile time.
+ */
+function checkIndex(env: ExprEnv, e: A.IndexExpr): ExprType {
+  const { ctx } = env;
+  const tt = checkExpr(env, e.target);
+  const it = checkExpr(env, e.index);
+  if (tt.kind === 'error' || it.kind === 'error') return ERROR_TYPE;
+  const what = describeTarget(e.target);
+  if (tt.kind === 'record') {
+    const first = [...tt.fields.keys()][0] ?? 'loc';
+    return ctx.fail('VAE333', `\`${tt.net}\` has several outputs; pick one to index`, e.target.span, `index one output, e.g. \`${e.target.kind === 'name' ? e.target.name : tt.net}.${first}[...]\``);
+  }
+  const t = valueOf(env, tt, e.target);
+  if (!t) return ERROR_TYPE;
+  if (t.vk === 'Category' || t.shape.length === 0) {
+    const hint = t.vk === 'Category' ? 'a label selects an entry of a table: put the table first, e.g. `mus[y]` with `param mus: Real[10, Z]`' : 'only values with an axis can be indexed, e.g. `Real[10, Z]`';
+    return ctx.fail('VAE333', `${what} is ${formatTensorType(t)}, which has no axis to index`, e.target.span, hint);
+  }
+  const n = t.shape[0]!;
+  const rest = t.shape.slice(1);
+  // An entry of a probability or one-hot vector is a number in [0, 1] (0 or 1); rows of a table keep their kind.
+  const vk = rest.length > 0 ? t.vk : t.vk === 'Simplex' ? 'Unit' : t.vk === 'OneHot' ? 'Binary' : t.vk;
+  if (it.kind !== 'tensor') {
+    valueOf(env, it, e.index);
+    return ERROR_TYPE;
+  }
+  if (it.vk === 'Category') {
+    if (it.shape.length > 0) return ctx.fail('VAE333', `an index is one label, found ${formatTensorType(it)}`, e.index.span, 'index with a single label `Category[k]`');
+    const k = it.classes ?? 1;
+    if (k > n) {
+      return ctx.fail('VAE334', `${describeTarget(e.index)} has ${k} classes but the first axis of ${what} has ${n} entries`, e.index.span, `labels ${n}..${k - 1} would be out of range: give ${what} ${k} entries, e.g. ${e.target.kind === 'name' && ctx.params.has(e.target.name) ? `\`param ${e.target.name}: ${t.vk}[${[k, ...rest].join(', ')}]\`` : `[${[k, ...rest].join(', ')}]`}`, [{ span: e.target.span, message: `${what} is ${formatTensorType(t)}` }]);
+    }
+    return tensor(vk, rest);
+  }
+  if (it.value !== undefined && it.shape.length === 0) {
+    const v = it.value;
+    if (!Number.isInteger(v)) return ctx.fail('VAE333', `an index must be a whole number, found ${formatNumber(v)}`, e.index.span, `use an integer from 0 to ${n - 1}`);
+    if (v < 0 || v >= n) return ctx.fail('VAE334', `index ${formatNumber(v)} is out of range: ${what} has ${n} entr${n === 1 ? 'y' : 'ies'} on its first axis (0 to ${n - 1})`, e.index.span, `indices start at 0; the last entry is ${n - 1}`);
+    return tensor(vk, rest);
+  }
+  const hint =
+    it.vk === 'OneHot'
+      ? 'index with the label itself (`Category[k]`), not its one-hot vector'
+      : it.vk === 'Simplex'
+        ? 'to select by these probabilities, draw a label from them with a site, e.g. `y ~ Categorical(probs: p)`, and index with `y`'
+        : 'an index is a class label `Category[k]` or a number known at compile time; a learned value cannot select an entry';
+  return ctx.fail('VAE333', `an index must be a class label or a whole number known at compile time, found ${formatTensorType(it)}`, e.index.span, hint);
 }
 
 function checkField(env: ExprEnv, e: A.FieldExpr): ExprType {
@@ -296,6 +356,9 @@ export function depsOf(ctx: CheckContext, scope: Scope, e: A.Expr, out = new Set
       return depsOf(ctx, scope, e.right, out);
     case 'field':
       return depsOf(ctx, scope, e.target, out);
+    case 'index':
+      depsOf(ctx, scope, e.target, out);
+      return depsOf(ctx, scope, e.index, out);
     case 'call':
       for (const a of e.args) depsOf(ctx, scope, a.value, out);
       return out;

@@ -60,6 +60,8 @@ export interface ParamInfo {
   /** The map from the unconstrained variable onto the type (the variable starts at its inverse of init). */
   readonly transform: Transform;
   readonly init: number;
+  /** `= Normal(a, b)` / `= Uniform(a, b)`: every element starts at its own draw instead of `init`. */
+  readonly draw?: { readonly family: 'Normal' | 'Uniform'; readonly a: number; readonly b: number };
 }
 
 export interface DataInfo {

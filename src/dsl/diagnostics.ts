@@ -59,6 +59,8 @@ export const CODES = {
   VAE330: { title: 'net layer does not fit its input', severity: 'error', phase: 'check' },
   VAE331: { title: 'net layers do not fit the declared output', severity: 'error', phase: 'check' },
   VAE332: { title: 'recurrent net without a time axis', severity: 'error', phase: 'check' },
+  VAE333: { title: 'invalid index', severity: 'error', phase: 'check' },
+  VAE334: { title: 'index out of range', severity: 'error', phase: 'check' },
 
   VAE401: { title: 'latent site without a guide site', severity: 'error', phase: 'check' },
   VAE402: { title: 'guide site without a model site', severity: 'error', phase: 'check' },

@@ -328,6 +328,13 @@ export class VaeParser extends CstParser {
             this.CONSUME(T.RParen);
           },
         },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBracket);
+            this.SUBRULE(this.expr);
+            this.CONSUME(T.RBracket);
+          },
+        },
       ]);
     });
   });

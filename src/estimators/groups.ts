@@ -57,6 +57,10 @@ export function siteGroups(checked: CheckedProgram): Map<string, Set<string>> {
       case 'field':
         walk(e.target, out);
         return;
+      case 'index':
+        walk(e.target, out);
+        walk(e.index, out);
+        return;
       case 'list':
         e.items.forEach((x) => walk(x, out));
         return;

@@ -12,6 +12,7 @@ import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import type { ExprType } from '../dsl/types';
 import { padEvent } from './align';
+import { entryAt, entryOf } from './indexing';
 import { BUILTIN_IMPLS } from './builtins-impl';
 import type { Message } from './messages';
 import { compileNet, type CompiledNet } from './nets';
@@ -115,6 +116,17 @@ class Compiler {
         const f = this.expr(e.target);
         const name = e.field.text;
         return (env) => (f(env) as ReadonlyMap<string, tf.Tensor>).get(name)!;
+      }
+      case 'index': {
+        const f = this.expr(e.target);
+        const rank = rankOf(cp.types.get(e.target));
+        const it = cp.types.get(e.index);
+        if (it?.kind === 'tensor' && it.vk !== 'Category' && it.value !== undefined) {
+          const i = it.value;
+          return (env) => entryAt(f(env) as tf.Tensor, rank, i); // [...batch, ...rest]
+        }
+        const g = this.expr(e.index);
+        return (env) => entryOf(f(env) as tf.Tensor, rank, g(env) as tf.Tensor); // [...batch, ...rest]
       }
       case 'call':
         return this.call(e);
@@ -290,7 +302,14 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
       for (const n of cp.nets) store.setSide(n.name, guideNets.has(n.name) ? 'guide' : 'model');
       for (const p of cp.params) {
         const init = inverseTransform(p.transform, p.init);
-        store.create(paramVariableName(p.name), p.name, () => tf.fill([...p.type.shape], init)); // [...shape]
+        const draw = p.draw;
+        const seed = rng.foldName(`param.${p.name}`).seed();
+        store.create(paramVariableName(p.name), p.name, () => {
+          if (!draw) return tf.fill([...p.type.shape], init); // [...shape]
+          const v = draw.family === 'Normal' ? tf.randomNormal([...p.type.shape], draw.a, draw.b, 'float32', seed) : tf.randomUniform([...p.type.shape], draw.a, draw.b, 'float32', seed); // [...shape]
+          // The variable is unconstrained: start at the inverse of the transform (softplus⁻¹, logit) of the draw.
+          return p.transform === 'softplus' ? tf.log(tf.expm1(v)) : p.transform === 'sigmoid' ? tf.log(tf.div(v, tf.sub(1, v))) : v; // [...shape]
+        });
         store.setSide(p.name, guideParams.has(p.name) ? 'guide' : 'model');
       }
     },
@@ -322,6 +341,10 @@ function netsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {
       walk(e.right);
     } else if (e.kind === 'neg') walk(e.operand);
     else if (e.kind === 'field') walk(e.target);
+    else if (e.kind === 'index') {
+      walk(e.target);
+      walk(e.index);
+    }
   };
   for (const s of stmts) walk(s.kind === 'let' ? s.value : s.dist);
   return out;
