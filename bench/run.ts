@@ -10,6 +10,8 @@ import * as path from 'node:path';
 interface Job {
   readonly id: string;
   readonly args: string[];
+  /** Run only when named (`npm run bench -- ID`): hours of CPU. */
+  readonly manual?: boolean;
 }
 
 const JOBS: Job[] = [
@@ -17,6 +19,10 @@ const JOBS: Job[] = [
   { id: 'train-iwae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100', 'iwae5'] },
   { id: 'train-m2', args: ['bench/cases/train-vae.ts', 'models/m2.vae', '200'] },
   { id: 'eval-iwae5000', args: ['bench/cases/eval-iwae.ts'] },
+  // All 10,000 test images at K = 5000: hours on one core; `npm run bench -- eval-m2-iwae5000`.
+  { id: 'eval-m2-iwae5000', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '10000'], manual: true },
+  { id: 'eval-m2-iwae5000-200', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '200'] },
+  { id: 'eval-gmvae-iwae50', args: ['bench/cases/eval-enumerated.ts', 'models/gmvae.vae', '50', '10000'] },
   { id: 'check-models', args: ['bench/cases/check-models.ts'] },
   { id: 'memory', args: ['bench/cases/memory.ts'] },
 ];
@@ -27,7 +33,7 @@ const rows: string[] = [];
 const out = path.resolve('bench/results');
 fs.mkdirSync(out, { recursive: true });
 for (const job of JOBS) {
-  if (only.length && !only.includes(job.id)) continue;
+  if (only.length ? !only.includes(job.id) : job.manual) continue;
   process.stderr.write(`bench ${job.id} ...\n`);
   const stdout = execFileSync(process.execPath, ['--import', 'tsx', ...job.args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
   const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();

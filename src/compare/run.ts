@@ -21,8 +21,6 @@ import * as path from 'node:path';
 import { UserError } from '../core/errors';
 import type { Printer } from '../core/printer';
 import { subsetDataset, type Dataset } from '../data/dataset';
-import type { CheckedProgram } from '../dsl/checked';
-import { numel } from '../dsl/types';
 import { evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
 import type { EpochRecord } from '../metrics/records';
 import { runTrain } from '../train/run';
@@ -70,18 +68,6 @@ function timestamp(): string {
 export function evenlySpaced(ds: Dataset, n: number | undefined): Dataset {
   if (n === undefined || n >= ds.size) return ds;
   return subsetDataset(ds, Int32Array.from({ length: n }, (_, i) => Math.floor((i * ds.size) / n)));
-}
-
-/**
- * Rows (examples × particles) per IWAE chunk. A VampPrior or a mixture prior with k components
- * makes [rows, k, d] intermediates, so its chunks shrink to keep them near 2·10^7 numbers.
- */
-export function iwaeChunkRows(cp: CheckedProgram): number {
-  let k = 1;
-  for (const t of cp.calls.values()) if (t.kind === 'vamp' || t.kind === 'mixture') k = Math.max(k, t.k);
-  if (k === 1) return 20000;
-  const d = Math.max(1, ...cp.guide.sites.map((s) => numel(s.shape)));
-  return Math.max(50, Math.min(20000, Math.floor(2e7 / (k * d))));
 }
 
 export async function runCompare(cmd: CompareCommand, io: Printer): Promise<CompareResult> {
@@ -167,7 +153,6 @@ async function evaluateModel(
     const iwae =
       cmd.iwae > 0
         ? evalIwae(ctx, cmd.iwae, {
-            rows: iwaeChunkRows(run.prog.checked),
             onProgress: cmd.progress ? (done, total) => process.stderr.write(`\r  IWAE-${cmd.iwae}: ${done}/${total} examples`) : undefined,
           })
         : null;

@@ -23,6 +23,7 @@ import { siteTerms } from '../inference/objectives/terms';
 import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 import { sampledActiveUnits } from './activity';
+import { evalChunks, type ChunkSizes } from './chunking';
 import type { EvalContext } from './context';
 
 export type { EvalContext } from './context';
@@ -49,6 +50,7 @@ export interface ElboResult {
 }
 
 export function evalElbo(ctx: EvalContext, batch = 500): ElboResult {
+  batch = evalChunks(ctx.prog.checked, ctx.prog.plan, ctx.data.size, 1, { maxExamples: batch }).examples;
   let e = 0;
   let r = 0;
   let k = 0;
@@ -81,29 +83,35 @@ export interface IwaeResult {
 
 /**
  * log p(x) ≈ log (1/K) Σ_k p(x, z_k)/q(z_k|x) per example, K split into chunks of particles so
- * that (examples × particles) stays under `rows`; chunks are combined by log-sum-exp in float64.
+ * that examples × particles × enumerated configurations stays within the budget of
+ * src/eval/chunking.ts; chunks are combined by log-sum-exp in float64. `budget` (floats) and
+ * `onChunk` are for tests.
  */
-export function evalIwae(ctx: EvalContext, k: number, opts: { rows?: number; onProgress?: (done: number, total: number) => void } = {}): IwaeResult {
+export function evalIwae(ctx: EvalContext, k: number, opts: { budget?: number; onChunk?: (c: ChunkSizes) => void; onProgress?: (done: number, total: number) => void } = {}): IwaeResult {
   const t0 = performance.now();
-  const rows = opts.rows ?? 20000;
-  const b = Math.max(1, Math.min(ctx.data.size, Math.floor(rows / Math.min(k, rows)) || 1));
-  const kc = Math.max(1, Math.min(k, Math.floor(rows / b)));
+  const { examples: b, particles: kc } = evalChunks(ctx.prog.checked, ctx.prog.plan, ctx.data.size, k, opts.budget !== undefined ? { budget: opts.budget } : {});
   const rng = Rng.fromSeed(ctx.seed).foldName('eval-iwae');
   const values: number[] = [];
   let chunkIndex = 0;
   for (const idx of chunks(ctx.data.size, b)) {
-    const cols = columns(ctx, idx, true);
-    const batch = makeBatch(ctx.prog.checked, cols);
-    const parts: Float64Array[] = [];
-    for (let done = 0; done < k; done += kc) {
-      const kk = Math.min(kc, k - done);
-      const bound = scoped(() => {
-        const out = iwaeObjective({ prog: ctx.prog.compiled, store: ctx.prog.store, plan: ctx.prog.plan, batch, rng: rng.fold(chunkIndex++), settings: { particles: kk, beta: 1, freeBits: 0, classify: null }, state: ctx.prog.state }, kk);
-        tf.dispose(out.keep);
-        return Float64Array.from(out.bound.dataSync(), (v) => v + Math.log(kk)); // log Σ_k w_k over this chunk
-      });
-      parts.push(bound);
-    }
+    // One scope per group of examples: its columns, the batch built from them (and makeBatch's
+    // intermediates, such as the mask of a partly observed label) end with it.
+    const parts = scoped(() => {
+      const batch = makeBatch(ctx.prog.checked, columns(ctx, idx, true));
+      const out: Float64Array[] = [];
+      for (let done = 0; done < k; done += kc) {
+        const kk = Math.min(kc, k - done);
+        opts.onChunk?.({ examples: idx.length, particles: kk });
+        out.push(
+          scoped(() => {
+            const r = iwaeObjective({ prog: ctx.prog.compiled, store: ctx.prog.store, plan: ctx.prog.plan, batch, rng: rng.fold(chunkIndex++), settings: { particles: kk, beta: 1, freeBits: 0, classify: null }, state: ctx.prog.state }, kk);
+            tf.dispose(r.keep);
+            return Float64Array.from(r.bound.dataSync(), (v) => v + Math.log(kk)); // log Σ_k w_k over this chunk
+          }),
+        );
+      }
+      return out;
+    });
     for (let j = 0; j < idx.length; j++) {
       let m = -Infinity;
       for (const p of parts) m = Math.max(m, p[j]!);
@@ -111,7 +119,6 @@ export function evalIwae(ctx: EvalContext, k: number, opts: { rows?: number; onP
       for (const p of parts) s += Math.exp(p[j]! - m);
       values.push(m + Math.log(s) - Math.log(k));
     }
-    tf.dispose([...cols.values(), ...batch.data.values(), ...[...batch.observations.values()].flatMap((o) => (o.mask ? [o.mask] : []))]);
     opts.onProgress?.(values.length, ctx.data.size);
   }
   const n = values.length;
@@ -143,7 +150,8 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
   const acc = new Map(sites.map((s) => [s.name, { kl: new Float64Array(s.guide.shape[0]!), mean: new Float64Array(s.guide.shape[0]!), mean2: new Float64Array(s.guide.shape[0]!), below: new Float64Array(s.guide.shape[0]!), n: 0 }]));
   const rng = Rng.fromSeed(ctx.seed).foldName('eval-latent');
   let i = 0;
-  for (const idx of chunks(ctx.data.size, opts.batch ?? 500)) {
+  const batch = evalChunks(cp, ctx.prog.plan, ctx.data.size, 1, { maxExamples: opts.batch ?? 500 }).examples;
+  for (const idx of chunks(ctx.data.size, batch)) {
     const cols = columns(ctx, idx, true);
     scoped(() => {
       const traces = execute(ctx.prog.compiled, ctx.prog.store, ctx.prog.plan, makeBatch(cp, cols), rng.fold(i++), { particles: 1 });
@@ -230,6 +238,7 @@ export interface AccuracyResult {
 /** Accuracy of argmax q(y | x) for every Category data site the guide samples. */
 export function evalAccuracy(ctx: EvalContext, batch = 500): AccuracyResult[] {
   const cp = ctx.prog.checked;
+  batch = evalChunks(cp, ctx.prog.plan, ctx.data.size, 1, { maxExamples: batch }).examples;
   const sites = cp.data.filter((d) => d.type.vk === 'Category' && cp.guide.sites.some((g) => g.name === d.name));
   const out: AccuracyResult[] = [];
   for (const d of sites) {

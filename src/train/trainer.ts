@@ -20,6 +20,7 @@ import { batchTensors, chunks, EVAL_EPOCH } from './batches';
 import type { BoundData } from './data-binding';
 import type { NamedTensor } from './checkpoint';
 import { makeOptimizer, type StepOptimizer } from './optimizer';
+import { evalChunks } from '../eval/chunking';
 
 /** One step's statistics, as read back at a logging point. */
 export interface StepStats {
@@ -227,7 +228,9 @@ export class Trainer {
     let n = 0;
     const rng = Rng.fromSeed(opts.seed ?? this.seed).foldName('eval');
     let i = 0;
-    for (const idx of chunks(ds.size, opts.batch ?? 500)) {
+    // Examples per chunk: at most `batch`, fewer when particles × enumerated configurations are many.
+    const batch = evalChunks(this.prog.checked, this.prog.plan, ds.size, opts.particles ?? 1, { maxExamples: opts.batch ?? 500 }).examples;
+    for (const idx of chunks(ds.size, batch)) {
       const cols = batchTensors(this.prog.checked, ds, idx, this.data.dynamic, this.seed, EVAL_EPOCH);
       const r = tf.tidy(() => {
         const out = runObjective(opts.objective ?? { kind: 'elbo' }, {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors';
 import { bindEvalData, dataSignature, loadModels, resolveProtocol } from '../../src/compare/protocol';
-import { evenlySpaced, iwaeChunkRows } from '../../src/compare/run';
+import { evenlySpaced } from '../../src/compare/run';
+import { evalChunks } from '../../src/eval/chunking';
 import { formatTable, type CompareRow } from '../../src/compare/report';
 import { makeDataset } from '../../src/data/dataset';
 
@@ -78,11 +79,15 @@ describe('evaluation helpers', () => {
     expect(evenlySpaced(ds, undefined)).toBe(ds);
   });
 
-  it('shrinks the IWAE chunks of mixture priors', () => {
-    const [vae, vamp, mog] = loadModels(['models/vae.vae', 'models/vae-vampprior.vae', 'models/vae-mog-prior.vae']).map((m) => iwaeChunkRows(m.outcome.checked));
-    expect(vae).toBe(20000);
-    expect(vamp).toBe(800); // 2e7 / (500 pseudo-inputs × 50 dimensions)
-    expect(mog).toBe(20000); // 2e7 / (10 × 50) is above the cap
+  it('shrinks the IWAE chunks of mixture priors (src/eval/chunking.ts)', () => {
+    const cells = (m: { outcome: { checked: Parameters<typeof evalChunks>[0]; plan: Parameters<typeof evalChunks>[1] } }) => {
+      const c = evalChunks(m.outcome.checked, m.outcome.plan, 10000, 5000);
+      return c.examples * c.particles;
+    };
+    const [vae, vamp, mog] = loadModels(['models/vae.vae', 'models/vae-vampprior.vae', 'models/vae-mog-prior.vae']).map(cells);
+    expect(vae).toBe(20000); // 4 examples × 5000 particles, as before
+    expect(vamp).toBe(1060); // 8.4e7 / (4186 + 3 × 500 pseudo-inputs × 50 dimensions)
+    expect(mog).toBe(10000); // 8.4e7 / (4186 + 3 × 10 × 50) = 14,773 cells: 2 examples
   });
 });
 
