@@ -97,9 +97,13 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
     }
     for (const l of latents) {
       io.out(`  ${`active units (${l.site})`.padEnd(22)}${l.activeUnits} / ${l.dims}  (Cov_x E_q[u] > 0.01)`);
-      io.out(`  ${`collapsed (${l.site})`.padEnd(22)}${(100 * l.collapsed).toFixed(0)}% of dimensions (KL < ${eps} for 99% of examples)`);
-      const top = l.klPerDim.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
-      io.out(`  ${`KL per dim (${l.site})`.padEnd(22)}${top.map(([i, v]) => `${l.site}[${i}] ${v.toFixed(2)}`).join(', ')}${l.dims > 8 ? ', ...' : ''}`);
+      if (l.klPerDim && l.collapsed !== null) {
+        io.out(`  ${`collapsed (${l.site})`.padEnd(22)}${(100 * l.collapsed).toFixed(0)}% of dimensions (KL < ${eps} for 99% of examples)`);
+        const top = l.klPerDim.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
+        io.out(`  ${`KL per dim (${l.site})`.padEnd(22)}${top.map(([i, v]) => `${l.site}[${i}] ${v.toFixed(2)}`).join(', ')}${l.dims > 8 ? ', ...' : ''}`);
+      } else {
+        io.out(`  ${`KL (${l.site})`.padEnd(22)}${l.klTotal.toFixed(2)} nats (${l.site}'s densities do not factorize over dimensions: no per-dimension KL)`);
+      }
       if (l.mutualInformation !== null) {
         io.out(`  ${'ELBO decomposition'.padEnd(22)}reconstruction ${elbo.recon.toFixed(2)} − I(x;${l.site}) ${l.mutualInformation.toFixed(2)} − KL(q(${l.site})‖p) ${l.marginalKl!.toFixed(2)}`);
       }

@@ -13,6 +13,7 @@
  *   Positive  finite and > 0                  (NaN = missing)
  *   Unit      0 <= x <= 1                     (NaN = missing)
  *   Binary    exactly 0 or 1                  (NaN = missing)
+ *   Count     integers >= 0                   (NaN = missing)
  *   Simplex   last axis >= 0 and sums to 1 (within 1e-3)
  *   OneHot    last axis has one 1, the rest 0
  *   Category  integers 0..k-1                 (-1 or NaN = missing; returned as -1)
@@ -186,9 +187,18 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
       }
       break;
     }
+    case 'Count':
+      checkRange(
+        (v) => v >= 0 && Number.isInteger(v),
+        'counts: whole numbers >= 0',
+        isIntegral(data) ? 'counts cannot be negative; check the sign or the offset of the data' : `round the values if they are counts, or declare ${spec.name} Real or Positive`,
+      );
+      break;
     case 'Simplex':
     case 'OneHot':
       checkLastAxis(data, spec, per, file, decl, rowName, fail);
+      break;
+    case 'LowerCholesky':
       break;
   }
   const out: TypedData = data instanceof Int32Array ? Float32Array.from(data) : data;

@@ -24,7 +24,7 @@ export function checkParams(spec: FamilySchema, params: Params): void {
   }
   const grouped = new Set((spec.oneOf ?? []).flat());
   for (const p of spec.params) {
-    if (!grouped.has(p.name) && p.default === undefined && params[p.name] === undefined) {
+    if (!grouped.has(p.name) && p.default === undefined && p.optional !== true && params[p.name] === undefined) {
       throw new Error(`${spec.name}: missing parameter '${p.name}'`);
     }
   }

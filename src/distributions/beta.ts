@@ -1,8 +1,8 @@
 /**
  * Beta(concentration1 a, concentration0 b):  p(x) = x^(a-1) (1 - x)^(b-1) / B(a, b), 0 < x < 1.
- * Elementwise; not reparameterized (score-function gradients). Sampled as
- * Ga / (Ga + Gb) with JS Marsaglia–Tsang Gamma variates, combined in log space
- * (x = sigmoid(log Ga - log Gb)) so tiny concentrations do not give 0/0.
+ * Elementwise. Sampled as Ga / (Ga + Gb) with JS Marsaglia–Tsang Gamma variates, combined in
+ * log space (x = sigmoid(log Ga - log Gb)) so tiny concentrations do not give 0/0.
+ * Reparameterized through the two Gamma variates' implicit gradients (Figurnov et al. 2018).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
@@ -11,7 +11,7 @@ import { Beta as schema } from './schemas/continuous';
 import { digamma, FLOAT32_TINY, lbeta } from './math';
 import { elementwise64 } from './host64';
 import { digamma64, lbeta64 } from './special64';
-import { logGammaVariates } from './sampling';
+import { logGammaRsample } from './implicit-reparam';
 import type { DistSpec, Tensor } from './types';
 
 /** Independent Beta elements. */
@@ -36,13 +36,18 @@ export class BetaDist extends ElementwiseDistribution {
   }
 
   protected override draw(rng: Rng, shape: readonly number[]): Tensor {
-    const a = tf.broadcastTo(this.concentration1, [...shape]).dataSync(); // read once
-    const b = tf.broadcastTo(this.concentration0, [...shape]).dataSync(); // read once
-    const la = logGammaVariates(a, rng.fold(0));
-    const lb = logGammaVariates(b, rng.fold(1));
-    const out = new Float32Array(la.length);
-    for (let i = 0; i < out.length; i++) out[i] = Math.min(Math.max(1 / (1 + Math.exp(lb[i]! - la[i]!)), FLOAT32_TINY), 1 - 2 ** -24);
-    return tf.tensor(out, [...shape], 'float32'); // [...shape]
+    return this.ratio(shape, rng, false); // [...shape]
+  }
+
+  /** sigmoid(log Ga - log Gb) with implicit gradients of both Gamma variates. Same values as `sample`. */
+  rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
+    return tf.tidy(() => this.ratio(this.sampleShape(batchShape), rng, true)); // [...batchShape, ...event]
+  }
+
+  private ratio(shape: readonly number[], rng: Rng, differentiable: boolean): Tensor {
+    const la = logGammaRsample(this.concentration1, shape, rng.fold(0), differentiable); // [...shape]
+    const lb = logGammaRsample(this.concentration0, shape, rng.fold(1), differentiable); // [...shape]
+    return tf.clipByValue(tf.sigmoid(tf.sub(la, lb)), FLOAT32_TINY, 1 - 2 ** -24); // [...shape]
   }
 
   /** a / (a + b), [...batch, ...event]. */

@@ -4,23 +4,28 @@
  *
  *   Real       any float                      Positive   x > 0
  *   Unit       0 <= x <= 1                     Binary     x in {0, 1}
- *   Simplex    last axis sums to 1, >= 0       OneHot     a one-hot last axis
- *   Category   an integer class index 0..k-1   (Category[k] has shape [] per example)
+ *   Count      an integer x >= 0               Simplex    last axis sums to 1, >= 0
+ *   OneHot     a one-hot last axis             Category   an integer class index 0..k-1
+ *   LowerCholesky  a lower-triangular matrix [..., d, d] with a positive diagonal
+ *   (Category[k] has shape [] per example.)
  *
  * Subtyping (a value of the left kind may be used where the right one is expected):
- *   Binary <= Unit <= Real,  Positive <= Real,  OneHot <= Simplex <= Unit,  OneHot <= Binary.
+ *   Binary <= Unit <= Real,  Positive <= Real,  OneHot <= Simplex <= Unit,  OneHot <= Binary,
+ *   Binary <= Count <= Real,  LowerCholesky <= Real.
  */
-export const VALUE_KINDS = ['Real', 'Positive', 'Unit', 'Binary', 'Simplex', 'OneHot', 'Category'] as const;
+export const VALUE_KINDS = ['Real', 'Positive', 'Unit', 'Binary', 'Count', 'Simplex', 'OneHot', 'Category', 'LowerCholesky'] as const;
 export type ValueKind = (typeof VALUE_KINDS)[number];
 
 const PARENTS: Record<ValueKind, readonly ValueKind[]> = {
   Real: [],
   Positive: ['Real'],
   Unit: ['Real'],
-  Binary: ['Unit'],
+  Binary: ['Unit', 'Count'],
+  Count: ['Real'],
   Simplex: ['Unit'],
   OneHot: ['Simplex', 'Binary'],
   Category: [],
+  LowerCholesky: ['Real'],
 };
 
 /** True when every value of kind `a` is also a value of kind `b`. */
@@ -44,7 +49,7 @@ export function hasClassAxis(k: ValueKind): boolean {
 
 /** Discrete kinds: their values cannot carry a reparameterized gradient. */
 export function isDiscreteKind(k: ValueKind): boolean {
-  return k === 'Binary' || k === 'OneHot' || k === 'Category';
+  return k === 'Binary' || k === 'Count' || k === 'OneHot' || k === 'Category';
 }
 
 /** Checks one number against an elementwise kind (for literals and `param` initial values). */
@@ -59,9 +64,11 @@ export function numberSatisfies(kind: ValueKind, x: number): boolean {
     case 'Binary':
       return x === 0 || x === 1;
     case 'Category':
+    case 'Count':
       return Number.isInteger(x) && x >= 0;
     case 'Simplex':
     case 'OneHot':
+    case 'LowerCholesky':
       return false;
   }
 }

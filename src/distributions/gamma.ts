@@ -1,17 +1,20 @@
 /**
  * Gamma(concentration a, rate b):  p(x) = b^a x^(a-1) exp(-b x) / Gamma(a) for x > 0.
- * Elementwise; not reparameterized (score-function gradients). Sampled by Marsaglia–Tsang
- * in JS, per element, so each element may have its own concentration.
+ * Elementwise. Sampled by Marsaglia–Tsang in JS, per element, so each element may have its
+ * own concentration; reparameterized as x = G / b with G ~ Gamma(a, 1) carrying an implicit
+ * reparameterization gradient in a (Figurnov et al. 2018, see implicit-reparam.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import { implement, ElementwiseDistribution, param, type Params } from './base';
 import { Gamma as schema } from './schemas/continuous';
 import { elementwise64 } from './host64';
-import { digamma, lgamma } from './math';
+import { digamma, FLOAT32_TINY, lgamma } from './math';
 import { digamma64, lgamma64 } from './special64';
-import { gammaVariates } from './sampling';
+import { logGammaRsample } from './implicit-reparam';
 import type { DistSpec, Tensor } from './types';
+
+const LOG_TINY = Math.log(FLOAT32_TINY);
 
 /** Independent Gamma elements (shape/rate parameterization). */
 export class GammaDist extends ElementwiseDistribution {
@@ -35,7 +38,17 @@ export class GammaDist extends ElementwiseDistribution {
   }
 
   protected override draw(rng: Rng, shape: readonly number[]): Tensor {
-    return tf.div(gammaVariates(this.concentration, shape, rng), this.rate); // [...shape]
+    return this.gammaOverRate(shape, rng, false); // [...shape]
+  }
+
+  /** G / rate with G ~ Gamma(a, 1): implicit gradient in a, pathwise in the rate. Same values as `sample`. */
+  rsample(rng: Rng, batchShape?: readonly number[]): Tensor {
+    return tf.tidy(() => this.gammaOverRate(this.sampleShape(batchShape), rng, true)); // [...batchShape, ...event]
+  }
+
+  private gammaOverRate(shape: readonly number[], rng: Rng, differentiable: boolean): Tensor {
+    const lg = logGammaRsample(this.concentration, shape, rng, differentiable); // [...shape] log G
+    return tf.div(tf.exp(tf.maximum(lg, LOG_TINY)), this.rate); // [...shape]
   }
 
   /** a / b, [...batch, ...event]. */

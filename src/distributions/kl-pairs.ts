@@ -26,6 +26,12 @@ export const KL_PAIRS: readonly KlPair[] = [
   { q: 'Gamma', p: 'Exponential', elementwise: true },
   { q: 'Beta', p: 'Beta', elementwise: true },
   { q: 'Uniform', p: 'Uniform', elementwise: true },
+  { q: 'Poisson', p: 'Poisson', elementwise: true },
+  { q: 'Dirichlet', p: 'Dirichlet', elementwise: false },
+  // Every pair among the Gaussians over a vector but Normal–Normal (above): one KL per vector.
+  ...(['Normal', 'MultivariateNormal', 'LowRankMultivariateNormal'] as const).flatMap((q) =>
+    (['Normal', 'MultivariateNormal', 'LowRankMultivariateNormal'] as const).filter((p) => q !== 'Normal' || p !== 'Normal').map((p) => ({ q, p, elementwise: false })),
+  ),
 ];
 
 const BY_PAIR = new Map(KL_PAIRS.map((r) => [`${r.q}\u0000${r.p}`, r]));

@@ -19,9 +19,11 @@ import { LOG_2PI, toFloat } from './math';
 import { digamma64, lbeta64, lgammaDiff64, trigamma64 } from './special64';
 import type { NormalDist } from './normal';
 import type { OneHotCategoricalDist } from './one-hot-categorical';
+import type { PoissonDist } from './poisson';
 import { broadcastShapes, expandTo, sameShape, sumRightmost } from './shapes';
 import type { Distribution, KlRule, Tensor } from './types';
 import type { UniformDist } from './uniform';
+import { DIRICHLET_KL_RULE, GAUSSIAN_KL_RULES } from './vector-kl';
 
 /** [...broadcast(q.batch, p.batch), ...event]. */
 function fullShape(q: Distribution, p: Distribution): number[] {
@@ -160,12 +162,19 @@ export const KL_RULES: readonly KlRule[] = [
   elementwise<ExponentialDist, GammaDist>('Exponential', 'Gamma', (q, p) => gammaKl(1, q.rate, p.concentration, p.rate)),
   elementwise<GammaDist, ExponentialDist>('Gamma', 'Exponential', (q, p) => gammaKl(q.concentration, q.rate, 1, p.rate)),
   elementwise<BetaDist, BetaDist>('Beta', 'Beta', (q, p) => betaKl(q.concentration1, q.concentration0, p.concentration1, p.concentration0)),
+  // rq (log rq - log rp) - rq + rp
+  elementwise<PoissonDist, PoissonDist>('Poisson', 'Poisson', (q, p) => {
+    const rq = q.rate(); // [...]
+    return tf.add(tf.mul(rq, tf.sub(q.logRate(), p.logRate())), tf.sub(p.rate(), rq)); // [...]
+  }),
   // log((hp - lp) / (hq - lq)) when [lq, hq] lies inside [lp, hp], else +Infinity
   elementwise<UniformDist, UniformDist>('Uniform', 'Uniform', (q, p) => {
     const bounds = [q.low, q.high, p.low, p.high].filter((t): t is Tensor => typeof t !== 'number');
     const inside = detached(bounds, () => tf.logicalAnd(tf.greaterEqual(q.low, p.low), tf.lessEqual(q.high, p.high))); // [...] bool
     return tf.where(inside, tf.sub(tf.log(p.width()), tf.log(q.width())), Infinity); // [...]
   }),
+  DIRICHLET_KL_RULE,
+  ...GAUSSIAN_KL_RULES,
 ];
 
 const BY_PAIR = new Map(KL_RULES.map((r) => [`${r.q}\u0000${r.p}`, r]));

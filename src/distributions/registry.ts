@@ -8,13 +8,19 @@ import { Beta } from './beta';
 import { Categorical } from './categorical';
 import { ContinuousBernoulli } from './continuous-bernoulli';
 import { DiscretizedLogistic } from './discretized-logistic';
+import { Dirichlet } from './dirichlet';
 import { Exponential } from './exponential';
 import { Gamma } from './gamma';
 import { Laplace } from './laplace';
 import { LogNormal } from './log-normal';
+import { LowRankMultivariateNormal } from './low-rank-multivariate-normal';
 import { MixtureNormal } from './mixture-normal';
+import { Multinomial } from './multinomial';
+import { MultivariateNormal } from './multivariate-normal';
+import { NegativeBinomial } from './negative-binomial';
 import { Normal } from './normal';
 import { OneHotCategorical } from './one-hot-categorical';
+import { Poisson } from './poisson';
 import { RelaxedBernoulli } from './relaxed-bernoulli';
 import { RelaxedOneHotCategorical } from './relaxed-one-hot-categorical';
 import { StudentT } from './student-t';
@@ -22,6 +28,7 @@ import { FAMILIES } from './schemas/index';
 import type { FamilySchema } from './schema';
 import type { DistSpec } from './types';
 import { Uniform } from './uniform';
+import { ZeroInflatedNegativeBinomial } from './zero-inflated-negative-binomial';
 
 const IMPLEMENTATIONS: readonly DistSpec[] = [
   Normal,
@@ -40,6 +47,13 @@ const IMPLEMENTATIONS: readonly DistSpec[] = [
   RelaxedOneHotCategorical,
   MixtureNormal,
   DiscretizedLogistic,
+  Poisson,
+  NegativeBinomial,
+  ZeroInflatedNegativeBinomial,
+  Dirichlet,
+  Multinomial,
+  MultivariateNormal,
+  LowRankMultivariateNormal,
 ];
 
 /** Every family by name, with its implementation (in the order of the schema table). */

@@ -30,6 +30,8 @@ export interface ParamSchema {
   readonly doc: string;
   /** A default used when the argument is omitted (e.g. Uniform's low = 0). */
   readonly default?: number;
+  /** The parameter may be omitted, with no default: the family says what omission means (Multinomial's total_count). */
+  readonly optional?: boolean;
   /**
    * Trailing axes this parameter has beyond the site's event shape: 0 (the default) for a
    * parameter per element, 1 for a class axis (Categorical's logits [...S, k]) or a matrix row

@@ -32,7 +32,26 @@ function positiveish(t: TensorType): boolean {
 }
 
 function nonneg(t: TensorType): boolean {
-  return positiveish(t) || isSubKind(t.vk, 'Unit') || (t.value !== undefined && t.value >= 0);
+  return positiveish(t) || isSubKind(t.vk, 'Unit') || isSubKind(t.vk, 'Count') || (t.value !== undefined && t.value >= 0);
+}
+
+/** The kind of the sum over a vector of `vk` values. */
+function sumKind(vk: ValueKind): ValueKind {
+  if (isSubKind(vk, 'Count')) return 'Count';
+  if (isSubKind(vk, 'Positive') || isSubKind(vk, 'Simplex')) return 'Positive';
+  return 'Real';
+}
+
+/** The argument as a square matrix [..., d, d], or an error. */
+function squareArg(a: TypedArg, ctx: BuiltinContext, fn: string): TensorType | undefined {
+  const t = tensorArg(a, ctx, fn);
+  if (!t) return undefined;
+  const n = t.shape.length;
+  if (n < 2 || t.shape[n - 1] !== t.shape[n - 2]) {
+    ctx.error('VAE310', `\`${fn}\` needs square matrices [..., d, d], found ${formatType(t)}`, a.expr.span, 'make it square, e.g. a net output `Real[d, d]`; a d x r factor is the `cov_factor` of `LowRankMultivariateNormal`');
+    return undefined;
+  }
+  return t;
 }
 
 function expectArity(args: readonly TypedArg[], n: number, ctx: BuiltinContext, name: string, sig: string): boolean {
@@ -135,6 +154,53 @@ const TABLE: BuiltinSpec[] = [
   elementwise('square', 'x^2, elementwise.', (t) => (positiveish(t) ? 'Positive' : 'Real')),
   elementwise('abs', '|x|, elementwise.', () => 'Real'),
   elementwise('softmax', 'Normalizes the last axis to a probability vector: Real[k] -> Simplex[k].', (t) => (t.shape.length > 0 ? 'Simplex' : undefined), 'softmax needs a vector'),
+  elementwise('log1p', 'log(1 + x), elementwise, of non-negative values (e.g. counts): -> Real.', (t) => (nonneg(t) ? 'Real' : undefined), 'log1p needs non-negative values: apply it to Count, Positive or Unit values'),
+  {
+    name: 'sum',
+    signature: 'sum(x)',
+    doc: 'The sum over the last axis: Count[..., k] -> Count[...] (Positive stays Positive; a Simplex sums to a Positive 1).',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'sum', 'sum(x)')) return ERROR_TYPE;
+      const t = tensorArg(args[0]!, ctx, 'sum');
+      if (!t) return ERROR_TYPE;
+      if (t.vk === 'Category') return ctx.error('VAE310', '`sum` needs numbers, found a class index', args[0]!.expr.span, 'use `onehot(y)`');
+      if (t.shape.length === 0) return ctx.error('VAE310', '`sum` adds up the last axis of a vector, found a scalar', args[0]!.expr.span, 'a scalar is its own sum');
+      return tensor(sumKind(t.vk), t.shape.slice(0, -1));
+    },
+  },
+  {
+    name: 'lower_cholesky',
+    signature: 'lower_cholesky(m)',
+    doc: 'A Cholesky factor from any square matrix: the strictly lower triangle of m, softplus of its diagonal, zeros above: Real[d, d] -> LowerCholesky[d, d].',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'lower_cholesky', 'lower_cholesky(m)')) return ERROR_TYPE;
+      const t = squareArg(args[0]!, ctx, 'lower_cholesky');
+      return t ? tensor('LowerCholesky', t.shape) : ERROR_TYPE;
+    },
+  },
+  {
+    name: 'diag',
+    signature: 'diag(s)',
+    doc: 'The diagonal matrix of positive values: Positive[d] -> LowerCholesky[d, d] (a scale_tril with independent axes).',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'diag', 'diag(s)')) return ERROR_TYPE;
+      const t = tensorArg(args[0]!, ctx, 'diag');
+      if (!t) return ERROR_TYPE;
+      if (t.shape.length === 0 || !positiveish(t)) return ctx.error('VAE310', `\`diag\` needs a vector of positive values, found ${formatType(t)}`, args[0]!.expr.span, 'e.g. a net output `Positive[d]` or `ones(d)`');
+      return tensor('LowerCholesky', [...t.shape, t.shape[t.shape.length - 1]!]);
+    },
+  },
+  {
+    name: 'eye',
+    signature: 'eye(d)',
+    doc: 'The d x d identity matrix: LowerCholesky[d, d] (the scale_tril of a standard normal).',
+    check(args, ctx) {
+      if (!expectArity(args, 1, ctx, 'eye', 'eye(d)')) return ERROR_TYPE;
+      const d = constInt(args[0]!);
+      if (d === undefined) return ctx.error('VAE308', '`eye` needs a positive integer known at compile time', args[0]!.expr.span);
+      return tensor('LowerCholesky', [d, d]);
+    },
+  },
   {
     name: 'concat',
     signature: 'concat(a, b, ...)',

@@ -30,6 +30,8 @@ function supportHint(support: string, spec: string, found: TensorType, observed:
   if (found.vk === 'Category') return 'class labels need a discrete distribution: `Categorical(logits: ...)` or `Categorical(probs: ...)`';
   if (support === 'Positive' && observed) return `${spec} needs positive values; use \`Normal\` or \`Laplace\` for real-valued data`;
   if (support === 'Unit' && observed) return `${spec} needs values in [0, 1]; rescale the data or use a distribution on the reals`;
+  if (support === 'Count' && observed) return `${spec} models counts: declare the data \`Count${found.shape.length ? formatShape(found.shape) : ''}\` (whole numbers >= 0), or use a distribution on the reals`;
+  if (support === 'Simplex' && observed) return `${spec} models probability vectors: declare the data \`Simplex${found.shape.length ? formatShape(found.shape) : ''}\` (rows >= 0 that sum to 1)`;
   if (!observed && found.vk === 'Positive') return `${spec} puts mass on values that are not positive; use \`LogNormal\` or \`Gamma\`, or declare the site Real`;
   if (!observed) return `declare the site as ${support}${found.shape.length ? formatShape(found.shape) : ''}, or choose a distribution whose support fits ${formatTensorType(found)}`;
   return undefined;

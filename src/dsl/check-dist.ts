@@ -15,12 +15,19 @@ function constraintHint(p: ParamSchema, spec: FamilySchema): string | undefined 
   switch (p.kind) {
     case 'Positive':
       return `\`${p.name}\` must be positive: use a \`Positive\` net output, or wrap the expression in \`softplus(...)\` or \`exp(...)\``;
-    case 'Unit':
-      return spec.oneOf?.some((g) => g.includes('logits'))
-        ? `pass \`logits:\` instead (any real values), or squash with \`sigmoid(...)\``
+    case 'Unit': {
+      // The logits-form sibling of this parameter in its one-of group (probs -> logits, gate -> gate_logits).
+      const sibling = spec.oneOf?.find((g) => g.includes(p.name))?.find((n) => n !== p.name && n.endsWith('logits'));
+      return sibling !== undefined
+        ? `pass \`${sibling}:\` instead (any real values), or squash with \`sigmoid(...)\``
         : `\`${p.name}\` must lie in [0, 1]: use a \`Unit\` net output or \`sigmoid(...)\``;
+    }
     case 'Simplex':
       return 'pass `logits:` instead (any real values), or normalize with `softmax(...)` or a `Simplex` net output';
+    case 'LowerCholesky':
+      return `\`${p.name}\` must be lower-triangular with a positive diagonal: wrap a square matrix in \`lower_cholesky(...)\`, or use \`diag(s)\` or \`eye(d)\``;
+    case 'Count':
+      return `\`${p.name}\` counts draws: use a whole number or a \`Count\` data site`;
     default:
       return undefined;
   }
@@ -113,8 +120,8 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
   }
   const inGroup = new Set((spec.oneOf ?? []).flat());
   for (const p of spec.params) {
-    if (!bound.has(p.name) && !inGroup.has(p.name) && p.default === undefined) {
-      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${spec.params.filter((q) => !inGroup.has(q.name)).map((q) => q.name).join(', ')})\`` });
+    if (!bound.has(p.name) && !inGroup.has(p.name) && p.default === undefined && p.optional !== true) {
+      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${spec.params.filter((q) => !inGroup.has(q.name) && q.optional !== true).map((q) => q.name).join(', ')})\`` });
       ok = false;
     }
   }
@@ -131,13 +138,15 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
       let shape: number[] = [];
       const seen: { name: string; arg: A.Arg; type: TensorType }[] = [];
       for (const [name, { arg, type: full }] of entries) {
-        // A parameter with its own trailing axes (a covariance factor [..., d, r]) broadcasts without them.
-        const extra = Math.max(0, spec.params.find((p) => p.name === name)?.extraAxes ?? 0);
+        // A parameter with its own trailing axes (a covariance factor [..., d, r]) broadcasts without them;
+        // one per joint draw (extraAxes -1: Multinomial's total_count [...]) broadcasts with a trailing 1 added.
+        const declaredExtra = spec.params.find((p) => p.name === name)?.extraAxes ?? 0;
+        const extra = Math.max(0, declaredExtra);
         if (full.shape.length < extra) {
           ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` needs at least ${extra} ax${extra === 1 ? 'is' : 'es'}, found shape ${formatShape(full.shape)}`, { span: arg.value.span }, { hint: `its last ${extra === 1 ? 'axis is' : `${extra} axes are`} the parameter's own; the axes before broadcast to the site shape` });
           return undefined;
         }
-        const type = extra > 0 ? { ...full, shape: full.shape.slice(0, full.shape.length - extra) } : full;
+        const type = extra > 0 ? { ...full, shape: full.shape.slice(0, full.shape.length - extra) } : declaredExtra < 0 && full.shape.length > 0 ? { ...full, shape: [...full.shape, ...new Array<number>(-declaredExtra).fill(1)] } : full;
         const b = broadcastShapes(shape, type.shape);
         if (!b) {
           const other = seen.find((s) => !broadcastShapes(s.type.shape, type.shape)) ?? seen[seen.length - 1];
@@ -147,6 +156,15 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
         }
         shape = b;
         seen.push({ name, arg, type });
+      }
+      // A Cholesky factor [..., d, d] is square by construction (lower_cholesky, diag, eye); its
+      // columns must also match the site's vector length.
+      for (const { name, arg } of seen) {
+        const full = args.get(name)!.type;
+        if (full.vk === 'LowerCholesky' && shape.length > 0 && full.shape[full.shape.length - 1] !== shape[shape.length - 1]) {
+          ctx.accept('VAE302', `\`${name}\` of \`${spec.name}\` is ${formatTensorType(full)}, which does not fit vectors of length ${shape[shape.length - 1]}`, { span: arg.value.span }, { hint: `make it [${shape[shape.length - 1]}, ${shape[shape.length - 1]}], one row and one column per entry of the vector` });
+          return undefined;
+        }
       }
       return { shape };
     }
@@ -207,7 +225,7 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, s
       ok = false;
     } else if (!satisfies(t, p.kind)) {
       const found = t.value !== undefined ? formatNumber(t.value) : formatTensorType(t);
-      const literalHint = t.value === undefined ? undefined : p.kind === 'Positive' ? `\`${name}\` must be greater than 0, e.g. \`1\`` : p.kind === 'Unit' ? `\`${name}\` must lie in [0, 1], e.g. \`0.5\`` : undefined;
+      const literalHint = t.value === undefined ? undefined : p.kind === 'Positive' ? `\`${name}\` must be greater than 0, e.g. \`1\`` : p.kind === 'Unit' ? `\`${name}\` must lie in [0, 1], e.g. \`0.5\`` : p.kind === 'Count' ? `\`${name}\` must be a whole number >= 0, e.g. \`100\`` : undefined;
       ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found ${found}`, { span: arg.value.span }, { hint: literalHint ?? constraintHint(p, spec) });
       ok = false;
     }
@@ -217,7 +235,8 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, s
   const s = shapeOf(env, e, spec, typed);
   if (!s) return ERROR_TYPE;
   if (s.shape.length < spec.eventRank) {
-    return ctx.fail('VAE301', `\`${spec.name}\` draws vectors, but its arguments give ${s.shape.length === 0 ? 'a scalar' : `shape ${formatShape(s.shape)}`}`, e.span, `pass parameters with a last axis, one entry per component, e.g. a net output \`${spec.support}[3]\``);
+    const first = spec.params.find((p) => bound.has(p.name) && (p.extraAxes ?? 0) >= 0) ?? spec.params[0]!;
+    return ctx.fail('VAE301', `\`${spec.name}\` draws vectors, but its arguments give ${s.shape.length === 0 ? 'a scalar' : `shape ${formatShape(s.shape)}`}`, e.span, `give \`${first.name}\` a last axis, one entry per component: e.g. \`0.5 * ones(10)\` for a constant, or a net output \`${first.kind}[10]\``);
   }
   const siteRank = s.shape.length;
   const args = new Map([...bound].map(([n, a]) => [n, { expr: a.value, rank: typed.get(n)!.type.shape.length, target: paramRank(spec.params.find((p) => p.name === n)!, siteRank) }]));

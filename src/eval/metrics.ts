@@ -19,7 +19,7 @@ import { scoped } from '../engine/scope';
 import { execute, makeBatch } from '../inference/execute';
 import { iwaeObjective } from '../inference/objectives/iwae';
 import { elboObjective } from '../inference/objectives/elbo';
-import { siteTerms } from '../inference/objectives/terms';
+import { siteKl, siteTerms } from '../inference/objectives/terms';
 import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 import { sampledActiveUnits } from './activity';
@@ -130,13 +130,15 @@ export function evalIwae(ctx: EvalContext, k: number, opts: { budget?: number; o
 export interface LatentStats {
   readonly site: string;
   readonly dims: number;
-  /** Mean KL per dimension over the data (nats). */
-  readonly klPerDim: number[];
+  /** Mean KL per dimension over the data (nats); null when the guide or the prior does not factorize over dimensions (MultivariateNormal, Dirichlet, ...). */
+  readonly klPerDim: number[] | null;
+  /** Mean KL of the whole site over the data (nats). */
+  readonly klTotal: number;
   /** Variance over the data of the guide's mean, per dimension. */
   readonly meanVariance: number[];
   readonly activeUnits: number;
-  /** Share of dimensions within ε of the prior for at least 99% of the examples. */
-  readonly collapsed: number;
+  /** Share of dimensions within ε of the prior for at least 99% of the examples (null without per-dimension KLs). */
+  readonly collapsed: number | null;
   /** I(x; z) and the marginal KL(q(z) || p(z)), when the guide site depends on the data only. */
   readonly mutualInformation: number | null;
   readonly marginalKl: number | null;
@@ -147,7 +149,7 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
   const eps = opts.epsilon ?? 0.01;
   const cp = ctx.prog.checked;
   const sites = ctx.prog.plan.sites.filter((s) => !s.guide.spec.discrete && s.guide.shape.length === 1);
-  const acc = new Map(sites.map((s) => [s.name, { kl: new Float64Array(s.guide.shape[0]!), mean: new Float64Array(s.guide.shape[0]!), mean2: new Float64Array(s.guide.shape[0]!), below: new Float64Array(s.guide.shape[0]!), n: 0 }]));
+  const acc = new Map(sites.map((s) => [s.name, { kl: new Float64Array(s.guide.shape[0]!), klTotal: 0, perDim: true, mean: new Float64Array(s.guide.shape[0]!), mean2: new Float64Array(s.guide.shape[0]!), below: new Float64Array(s.guide.shape[0]!), n: 0 }]));
   const rng = Rng.fromSeed(ctx.seed).foldName('eval-latent');
   let i = 0;
   const batch = evalChunks(cp, ctx.prog.plan, ctx.data.size, 1, { maxExamples: opts.batch ?? 500 }).examples;
@@ -162,7 +164,11 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
         const a = acc.get(s.name)!;
         if (!t || !g) continue;
         const d = s.guide.shape[0]!;
-        if (t.klElementwise) {
+        let total = siteKl(t)!; // [...E, K, B]
+        while (total.rank > 1) total = tf.mean(total, 0);
+        a.klTotal += tf.sum(total).dataSync()[0]!;
+        if (!t.klElementwise) a.perDim = false;
+        else {
           let kl = t.klElementwise; // [...E, K, B, d]
           while (kl.rank > 2) kl = tf.mean(kl, 0);
           const v = kl.dataSync();
@@ -191,21 +197,22 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
   return sites.map((s) => {
     const a = acc.get(s.name)!;
     const d = s.guide.shape[0]!;
-    const klPerDim = Array.from(a.kl, (x) => x / a.n);
+    const klPerDim = a.perDim ? Array.from(a.kl, (x) => x / a.n) : null;
+    const klTotal = a.klTotal / a.n;
     const meanVariance = sampled.get(s.name) ?? Array.from({ length: d }, (_, j) => a.mean2[j]! / a.n - (a.mean[j]! / a.n) ** 2);
     const collapsedDims = Array.from(a.below).filter((c) => c / a.n >= 0.99).length;
     // I(x; z) needs q(z_i | x_j) at other examples' samples: not available for flows (no inverse).
     const mi = s.guide.deps.size === 0 && s.guide.spec.name !== 'Flow' ? mutualInformation(ctx, s.name, opts.miSamples ?? 1000) : null;
-    const totalKl = klPerDim.reduce((x, y) => x + y, 0);
     return {
       site: s.name,
       dims: d,
       klPerDim,
+      klTotal,
       meanVariance,
       activeUnits: meanVariance.filter((v) => v > 0.01).length,
-      collapsed: collapsedDims / d,
+      collapsed: klPerDim ? collapsedDims / d : null,
       mutualInformation: mi,
-      marginalKl: mi === null ? null : totalKl - mi,
+      marginalKl: mi === null ? null : klTotal - mi,
     };
   });
 }

@@ -3,6 +3,7 @@
  * rules in dsl/builtins.ts. Each takes the argument tensors and their static event ranks.
  */
 import * as tf from '@tensorflow/tfjs';
+import { log1p } from '../distributions/math';
 import { padEvent } from './align';
 
 export interface BuiltinArg {
@@ -36,6 +37,19 @@ export const BUILTIN_IMPLS: ReadonlyMap<string, Impl> = new Map<string, Impl>([
   ['square', unary(tf.square)],
   ['abs', unary(tf.abs)],
   ['softmax', unary((t) => tf.softmax(t))],
+  ['log1p', unary((t) => log1p(t))],
+  ['sum', unary((t) => tf.sum(t, -1))], // [...batch, ...event[:-1]]
+  [
+    'lower_cholesky',
+    unary((m) => {
+      const d = m.shape[m.rank - 1]!;
+      const strict = tf.sub(tf.linalg.bandPart(tf.ones([d, d]), -1, 0), tf.eye(d)); // [d, d] strictly lower
+      const diag = tf.sum(tf.mul(m, tf.eye(d)), -1); // [..., d]
+      return tf.add(tf.mul(m, strict), tf.mul(tf.expandDims(tf.softplus(diag), -1), tf.eye(d))); // [..., d, d]
+    }),
+  ],
+  ['diag', unary((s) => tf.mul(tf.expandDims(s, -1), tf.eye(s.shape[s.rank - 1]!)))], // [..., d, d]
+  ['eye', (_args, shape) => tf.eye(shape[0]!)], // [d, d]
   [
     'concat',
     (args, shape) => {

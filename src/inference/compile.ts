@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { implementationOf } from '../distributions/registry';
+import { SamplingError } from '../distributions/sampling-error';
 import type { Distribution } from '../distributions/types';
 import type * as A from '../dsl/ast';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
@@ -236,6 +237,7 @@ export function siteError(site: SiteInfo, err: unknown): Error {
 /** A failure at run time (a site's or a `let`'s), as a VAE902 diagnostic at `span` (no tfjs text). */
 export function runtimeError(what: string, span: A.Stmt['span'], err: unknown): Error {
   if (err instanceof DiagnosticError) return err;
+  if (err instanceof SamplingError) return new DiagnosticError([diag('VAE902', `${what}: ${err.message}`, { span }, { hint: err.hint })]);
   const raw = err instanceof Error ? err.message : String(err);
   const shapes = [...raw.matchAll(/\[[\d, ]*\]/g)].map((m) => m[0]).slice(0, 2);
   const detail = shapes.length === 2 ? `: values of shapes ${shapes[0]} and ${shapes[1]} met` : '';

@@ -26,6 +26,13 @@ const EXAMPLES: Record<string, [Record<string, number[] | number[][] | number[][
   RelaxedOneHotCategorical: [{ temperature: [0.5, 1], logits: [[0, 1, 2, 3], [1, 0, 0, 0]] }, [4]],
   MixtureNormal: [{ weights: [0.2, 0.3, 0.5], locs: [[[0, 0, 0], [1, 1, 1], [-1, 2, 0]], [[3, 0, 0], [0, 0, 1], [0, 0, 0]]], scales: [[1, 1, 1], [0.5, 2, 1], [1, 1, 0.3]] }, [3]],
   DiscretizedLogistic: [{ loc: [[0.1, 0.5, 0.9], [0, 1, 0.5]], scale: [0.05, 0.1, 1] }, [3]],
+  Poisson: [{ rate: [[1, 2, 3], [0.5, 1, 40]] }, [3]],
+  NegativeBinomial: [{ mean: [[1, 2, 3], [0.5, 1, 40]], concentration: [0.5, 2, 10] }, [3]],
+  ZeroInflatedNegativeBinomial: [{ mean: [[1, 2, 3], [0.5, 1, 40]], concentration: [0.5, 2, 10], gate_logits: [-1, 0, 1] }, [3]],
+  Dirichlet: [{ concentration: [[0.5, 2, 3], [1, 1, 7]] }, [3]],
+  Multinomial: [{ total_count: [5, 12], probs: [[0.2, 0.3, 0.5], [0.1, 0.1, 0.8]] }, [3]],
+  MultivariateNormal: [{ loc: [[0, 1, 2], [-1, 0, 1]], scale_tril: [[1, 0, 0], [0.5, 2, 0], [-0.3, 0.2, 0.7]] }, [3]],
+  LowRankMultivariateNormal: [{ loc: [[0, 1, 2], [-1, 0, 1]], cov_factor: [[1, 0.2], [0.5, -1], [-0.2, 0]], cov_diag: [1, 0.5, 2] }, [3]],
 };
 
 function build(name: string): { d: Distribution; params: Record<string, Tensor> } {
@@ -50,7 +57,7 @@ function callAll(d: Distribution): Tensor[] {
 }
 
 describe('registry', () => {
-  it('lists all 16 families with consistent specs', () => {
+  it('lists all 23 families with consistent specs', () => {
     expect(distNames().sort()).toEqual(Object.keys(EXAMPLES).sort());
     for (const [name, spec] of DISTRIBUTIONS) {
       expect(spec.name).toBe(name);

@@ -59,6 +59,35 @@ const concentrations = cross({ concentration1: POS, concentration0: POS.slice(1,
 const gammaQ = cross({ concentration: POS, rate: [0.01, 1, 50] });
 const logits = { logits: LOGITS };
 
+// Dirichlet concentrations from 0.3 to 1e4, against p near q and against fixed priors. (Below
+// ~0.3 a Dirichlet's small coordinates underflow float32, as for Beta above.)
+const DIRICHLET_Q = [[0.3, 0.5, 1], [1, 1, 1], [7, 2, 0.5], [300, 100, 50], [1e4, 3e3, 5e3]];
+const DIRICHLET_GRIDS: Grid[] = [
+  { q: 'Dirichlet', p: 'Dirichlet', qp: { concentration: DIRICHLET_Q }, pp: { concentration: DIRICHLET_Q.map((r) => r.map((a, j) => a * [1.2, 0.9, 1.1][j]!)) }, event: [3] },
+  { q: 'Dirichlet', p: 'Dirichlet', qp: { concentration: DIRICHLET_Q.flatMap((r) => [r, r]) }, pp: { concentration: DIRICHLET_Q.flatMap(() => [[1, 1, 1], [0.5, 4, 20]]) }, event: [3] },
+];
+
+/** The Gaussian vectors (d = 3) at scales from 0.01 to 20, in every guide/prior pair but Normal–Normal. */
+const GAUSSIAN_GRIDS: Grid[] = (() => {
+  const scales = [0.01, 0.3, 1, 20];
+  const locs = scales.map((s, i) => [i - 1, 0.5 * s, -s]);
+  const tril = (s: number): number[][] => [[s, 0, 0], [0.3 * s, 0.8 * s, 0], [-0.5 * s, 0.1 * s, 1.3 * s]];
+  const params: Record<string, (s: number, i: number) => Record<string, number[] | number[][]>> = {
+    Normal: (s, i) => ({ loc: locs[i]!, scale: [s, 2 * s, 0.5 * s] }),
+    MultivariateNormal: (s, i) => ({ loc: locs[i]!, scale_tril: tril(s) }),
+    LowRankMultivariateNormal: (s, i) => ({ loc: locs[i]!, cov_factor: [[s, 0], [0.5 * s, -s], [0, 0.3 * s]], cov_diag: [s * s, 0.5 * s * s, 2 * s * s] }),
+  };
+  const names = Object.keys(params);
+  const col = (f: string, idx: number[]): P => {
+    const rows = idx.map((i) => params[f]!(scales[i]!, i));
+    return Object.fromEntries(Object.keys(rows[0]!).map((k) => [k, rows.map((r) => r[k]!) as number[] | number[][]]));
+  };
+  // Each q scale against each p scale: 16 cells per pair.
+  const qi = scales.flatMap((_, i) => scales.map(() => i));
+  const pi = scales.flatMap(() => scales.map((_, j) => j));
+  return names.flatMap((q) => names.filter((p) => q !== 'Normal' || p !== 'Normal').map((p) => ({ q, p, qp: col(q, qi), pp: col(p, pi), event: [3] })));
+})();
+
 const GRIDS: Grid[] = [
   { q: 'Normal', p: 'Normal', ...pairs(loc, { loc: [0, 1], scale: [1, 0.2] }) },
   { q: 'LogNormal', p: 'LogNormal', ...pairs(loc, { loc: [0, 1], scale: [1, 0.2] }) },
@@ -77,6 +106,9 @@ const GRIDS: Grid[] = [
   { q: 'Beta', p: 'Beta', qp: concentrations, pp: { concentration1: concentrations['concentration1']!.map((a) => a * 1.2), concentration0: concentrations['concentration0']!.map((b) => b * 0.9) } },
   { q: 'Beta', p: 'Beta', ...pairs(concentrations, { concentration1: [1, 2], concentration0: [1, 5] }) },
   { q: 'Uniform', p: 'Uniform', ...pairs({ low: [0, -1, 2], high: [1, 0, 2.5] }, { low: [-1, -5], high: [3, 10] }) },
+  { q: 'Poisson', p: 'Poisson', ...pairs({ rate: [1e-3, 0.1, 1, 30, 1e4] }, { rate: [1, 0.05, 200] }) },
+  ...DIRICHLET_GRIDS,
+  ...GAUSSIAN_GRIDS,
 ];
 
 describe('analytic KL against sampled estimates over a parameter grid', () => {

@@ -22,7 +22,30 @@ const PAIRS: { q: string; p: string; qp: P; pp: P; event?: number[] }[] = [
   { q: 'Gamma', p: 'Exponential', qp: { concentration: [0.5, 2, 7], rate: [1, 3, 0.5] }, pp: { rate: [2, 1, 0.5] } },
   { q: 'Beta', p: 'Beta', qp: { concentration1: [0.5, 2, 7], concentration0: [1, 3, 0.5] }, pp: { concentration1: [1, 0.7, 4], concentration0: [2, 1, 1] } },
   { q: 'Uniform', p: 'Uniform', qp: { low: [0, -1, 2], high: [1, 0, 2.5] }, pp: { low: [-1, -1, 0], high: [1, 3, 10] } },
+  { q: 'Poisson', p: 'Poisson', qp: { rate: [1, 0.2, 5] }, pp: { log_rate: [0.7, 0, -1] } },
+  { q: 'Dirichlet', p: 'Dirichlet', qp: { concentration: [[0.5, 2, 3], [1, 1, 1], [5, 0.3, 2]] }, pp: { concentration: [[1, 1, 1], [0.5, 0.5, 0.5], [2, 2, 2]] }, event: [3] },
+  ...vectorGaussianPairs(),
 ];
+
+/** The eight Gaussian pairs among Normal, MultivariateNormal and LowRankMultivariateNormal (not Normal–Normal). */
+function vectorGaussianPairs(): { q: string; p: string; qp: P; pp: P; event: number[] }[] {
+  const G: Record<string, [P, P]> = {
+    Normal: [{ loc: [[0, 1, -2], [0.5, 0.5, 0], [1, 0, 0]], scale: [[1, 0.3, 2], [0.5, 1, 1], [2, 2, 0.4]] }, { loc: [0.5, 0, -1], scale: [2, 1, 0.7] }],
+    MultivariateNormal: [
+      { loc: [[0, 1, -2], [0.5, 0.5, 0], [1, 0, 0]], scale_tril: [[1, 0, 0], [0.3, 0.5, 0], [-0.4, 0.2, 0.8]] as unknown as number[][] },
+      { loc: [0.5, 0, -1], scale_tril: [[1.5, 0, 0], [-0.3, 1, 0], [0.2, 0.6, 0.9]] as unknown as number[][] },
+    ],
+    LowRankMultivariateNormal: [
+      { loc: [[0, 1, -2], [0.5, 0.5, 0], [1, 0, 0]], cov_factor: [[0.5, 0.1], [-0.3, 0.4], [0.2, 0]], cov_diag: [0.6, 0.3, 1] },
+      { loc: [0.5, 0, -1], cov_factor: [[1, 0], [0.5, 0.5], [0, -1]], cov_diag: [0.5, 1, 0.8] },
+    ],
+  };
+  const names = Object.keys(G);
+  return names.flatMap((q) => names.filter((p) => !(q === 'Normal' && p === 'Normal')).map((p) => ({ q, p, qp: G[q]![0], pp: G[p]![1], event: [3] })));
+}
+
+/** Rules whose KL is one number per vector rather than per element. */
+const PER_VECTOR = new Set(['OneHotCategorical', 'Dirichlet', 'MultivariateNormal', 'LowRankMultivariateNormal']);
 
 describe('analytic KL registry', () => {
   it('has one rule per listed pair, and lookups work both ways', () => {
@@ -42,7 +65,7 @@ describe('analytic KL registry', () => {
         const p = make(c.p, c.pp as Record<string, number[]>, event);
         const r = klDivergence(q, p)!;
         expect(r.value.shape).toEqual([3]);
-        expect(r.elementwise).toBe(c.q !== 'OneHotCategorical');
+        expect(r.elementwise).toBe(!PER_VECTOR.has(c.q) && !PER_VECTOR.has(c.p));
         const N = 20000;
         const z = q.sample(rng(500), [N, 3]);
         const diff = vals(tf.sub(q.logProb(z), p.logProb(z))); // [N, 3]

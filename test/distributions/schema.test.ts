@@ -19,14 +19,16 @@ const FIELDS = ['name', 'doc', 'reference', 'params', 'oneOf', 'support', 'shape
 
 /** A value inside the constraint, for filling parameters. */
 function fill(p: ParamSchema, k: number): number {
-  return p.kind === 'Positive' ? 1.5 : p.kind === 'Unit' ? 0.4 : p.kind === 'Simplex' ? 1 / k : 0.3;
+  return p.kind === 'Positive' ? 1.5 : p.kind === 'Unit' ? 0.4 : p.kind === 'Simplex' ? 1 / k : p.kind === 'Count' ? 3 : 0.3;
 }
 
 /** A parameter's event shape for site shape S, by the family's shape rule (k classes or components). */
 function eventShapeOf(f: FamilySchema, p: ParamSchema, site: number[], k: number): number[] {
   switch (f.shapeRule) {
-    case 'elementwise':
-      return [...site, ...new Array<number>(p.extraAxes ?? 0).fill(k)];
+    case 'elementwise': {
+      const extra = p.extraAxes ?? 0;
+      return extra < 0 ? site.slice(0, site.length + extra) : [...site, ...new Array<number>(extra).fill(k)];
+    }
     case 'onehot': // the class parameter has the site's shape; a temperature one value per row
       return p.name === 'logits' || p.name === 'probs' ? [...site] : site.slice(0, -1);
     case 'categorical':

@@ -85,6 +85,7 @@ export const Exponential: FamilySchema = {
 export const Gamma: FamilySchema = {
   name: 'Gamma',
   doc: 'Gamma with shape concentration and rate (mean concentration/rate), independent per element.',
+  reference: 'implicit reparameterization gradients: Figurnov, Mohamed & Mnih, NeurIPS 2018',
   params: [
     { name: 'concentration', kind: 'Positive', doc: 'shape a' },
     { name: 'rate', kind: 'Positive', doc: 'rate b (inverse scale)' },
@@ -92,7 +93,7 @@ export const Gamma: FamilySchema = {
   support: 'Positive',
   shapeRule: 'elementwise',
   eventRank: 0,
-  reparam: false,
+  reparam: true,
   discrete: false,
   factorized: true,
   supportSize: SUPPORT.infinite,
@@ -101,6 +102,7 @@ export const Gamma: FamilySchema = {
 export const Beta: FamilySchema = {
   name: 'Beta',
   doc: 'Beta on (0, 1) with concentrations a (for x) and b (for 1 - x), independent per element.',
+  reference: 'implicit reparameterization gradients: Figurnov, Mohamed & Mnih, NeurIPS 2018',
   params: [
     { name: 'concentration1', kind: 'Positive', doc: 'a, the exponent of x (pseudo-count of ones)' },
     { name: 'concentration0', kind: 'Positive', doc: 'b, the exponent of 1 - x (pseudo-count of zeros)' },
@@ -108,7 +110,7 @@ export const Beta: FamilySchema = {
   support: 'Unit',
   shapeRule: 'elementwise',
   eventRank: 0,
-  reparam: false,
+  reparam: true,
   discrete: false,
   factorized: true,
   supportSize: SUPPORT.infinite,

@@ -9,11 +9,15 @@ import { Beta, ContinuousBernoulli, DiscretizedLogistic, Exponential, Gamma, Lap
 import { Bernoulli, Categorical, OneHotCategorical } from './discrete';
 import { MixtureNormal } from './composite';
 import { RelaxedBernoulli, RelaxedOneHotCategorical } from './relaxed';
+import { Multinomial, NegativeBinomial, Poisson, ZeroInflatedNegativeBinomial } from './counts';
+import { Dirichlet, LowRankMultivariateNormal, MultivariateNormal } from './multivariate';
 
 export * from './continuous';
 export * from './discrete';
 export * from './relaxed';
 export * from './composite';
+export * from './counts';
+export * from './multivariate';
 
 const TABLE: readonly FamilySchema[] = [
   Normal,
@@ -32,6 +36,13 @@ const TABLE: readonly FamilySchema[] = [
   RelaxedOneHotCategorical,
   MixtureNormal,
   DiscretizedLogistic,
+  Poisson,
+  NegativeBinomial,
+  ZeroInflatedNegativeBinomial,
+  Dirichlet,
+  Multinomial,
+  MultivariateNormal,
+  LowRankMultivariateNormal,
 ];
 
 /** Every family by name. */
