@@ -24,6 +24,7 @@ const JOBS: Job[] = [
   { id: 'eval-m2-iwae5000-200', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '200'] },
   { id: 'eval-gmvae-iwae50', args: ['bench/cases/eval-enumerated.ts', 'models/gmvae.vae', '50', '10000'] },
   { id: 'check-models', args: ['bench/cases/check-models.ts'] },
+  { id: 'check-cli', args: ['bench/cases/check-cli.ts'] },
   { id: 'memory', args: ['bench/cases/memory.ts'] },
 ];
 

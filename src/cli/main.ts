@@ -1,26 +1,18 @@
 /**
  * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare.
- * Every run prints the version and the tfjs backend in use (on stderr, so --json output stays
- * clean). Errors become one message with a hint and exit code 1, never a stack trace.
+ * Every run that computes prints the version and the tfjs backend in use (on stderr, so --json
+ * output stays clean); `vae check` loads no tensors, so it starts no backend. Command modules
+ * are imported when their command runs: checking never loads tfjs (fast enough for an
+ * editor's lint-on-save). Errors become one message with a hint and exit code 1, never a stack
+ * trace.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { createRequire } from 'node:module';
-import { backendName, initBackend } from '../backend';
+import pkg from '../../package.json' with { type: 'json' };
 import { parseThreadsSetting } from '../wasm-threads/config';
-import { setFused } from '../kernels/runtime';
-import { runCheck } from './check';
-import { runTrainCommand } from './train';
-import { runEvalCommand } from './eval';
-import { runSampleCommand } from './sample';
-import { runEstimatorsCommand } from './estimators';
-import { runCompareCommand } from './compare';
-import { runPlotCommand } from './plot';
-import { runExportMetricsCommand } from './export-metrics';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../../package.json') as { version: string }).version;
+export const VERSION: string = pkg.version;
 
 function defaultPrinter(): Printer {
   return {
@@ -49,7 +41,8 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
   const withBackend = (fn: Runner): void =>
     setRunner(async (p) => {
       const threads = program.opts()['threads'] as string | undefined;
-      if (program.opts()['fused'] === false) setFused(false);
+      const { backendName, initBackend } = await import('../backend');
+      if (program.opts()['fused'] === false) (await import('../kernels/runtime')).setFused(false);
       await initBackend(program.opts()['backend'] as string | undefined, threads !== undefined ? { wasmThreads: parseThreadsFlag(threads) } : {});
       p.err(`vaelang ${VERSION} · backend ${backendName()}`);
       return fn(p);
@@ -64,7 +57,12 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--estimator <site=kind>', 'force an estimator for a guide site, e.g. y=score (repeatable)', collect)
     .option('--objective <objective>', 'elbo, iwae or iwae:K')
     .addHelpText('after', '\nExamples:\n  vae check models/vae.vae\n  vae check models/m2.vae --estimator y=score\n  vae check models/vae.vae --set "model.z ~ Laplace(0, 1)" --json')
-    .action((file: string, flags) => withBackend((p) => runCheck(file, flags, p)));
+    .action((file: string, flags) =>
+      setRunner(async (p) => {
+        p.err(`vaelang ${VERSION}`);
+        return (await import('./check')).runCheck(file, flags, p);
+      }),
+    );
 
   program
     .command('train')
@@ -90,7 +88,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--no-figures', 'do not draw curves and diagnostics at the end (vae plot RUN draws them later)')
     .option('--json', 'print one JSON object per epoch, then {done, checkpoint}')
     .addHelpText('after', '\nExamples:\n  vae train models/vae.vae\n  vae train models/vae.vae --epochs 1 --limit 2000 --out runs/quick\n  vae train models/m2.vae --estimator y=score\n  vae train models/vae.vae --set "model.z ~ Laplace(0, 1)" --json\n  vae train --resume runs/vae-20261121-120000 --epochs 20')
-    .action((file: string | undefined, flags) => withBackend((p) => runTrainCommand(file, flags, p)));
+    .action((file: string | undefined, flags) => withBackend(async (p) => (await import('./train')).runTrainCommand(file, flags, p)));
 
   program
     .command('eval')
@@ -107,7 +105,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--seed <n>', 'seed of the Monte Carlo estimates')
     .option('--json', 'print all metrics as one JSON object')
     .addHelpText('after', '\nExamples:\n  vae eval runs/vae-20261121-120000\n  vae eval runs/vae-20261121-120000 --iwae 50 --limit 1000 --json\n  vae eval models/vae.vae --checkpoint runs/vae-20261121-120000')
-    .action((run: string, flags) => withBackend((p) => runEvalCommand(run, flags, p)));
+    .action((run: string, flags) => withBackend(async (p) => (await import('./eval')).runEvalCommand(run, flags, p)));
 
   program
     .command('sample')
@@ -129,7 +127,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--data <data>', 'draw test examples from other data (a data set name or files)')
     .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
     .addHelpText('after', '\nExamples:\n  vae sample runs/vae-20261121-120000\n  vae sample runs/vae-20261121-120000 --reconstruct --interpolate --scatter\n  vae sample runs/vae-z2 --grid2d --n 15 --mode sample\n  vae sample runs/m2-20261121-120000 --analogies --grid2d --label 3 --out figures/')
-    .action((run: string, flags) => withBackend((p) => runSampleCommand(run, flags, p)));
+    .action((run: string, flags) => withBackend(async (p) => (await import('./sample')).runSampleCommand(run, flags, p)));
 
   program
     .command('plot')
@@ -140,7 +138,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--scale <k>', 'PNG pixels per SVG pixel', '2')
     .option('--out <dir>', 'where the figures go (default: the run directory)')
     .addHelpText('after', '\nExamples:\n  vae plot runs/vae-20261121-120000\n  vae plot runs/vae-20261121-120000 --format svg --size 480x300 --out figures/\n  vae plot runs/compare-20261121-120000 --format png --scale 3')
-    .action((run: string, flags) => setRunner((p) => runPlotCommand(run, flags, p)));
+    .action((run: string, flags) => setRunner(async (p) => (await import('./plot')).runPlotCommand(run, flags, p)));
 
   program
     .command('export-metrics')
@@ -150,7 +148,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--kind <kinds>', 'step, epoch, or step,epoch (default both)')
     .option('--out <file>', 'write to a file instead of stdout')
     .addHelpText('after', '\nExamples:\n  vae export-metrics runs/vae-20261121-120000 --csv > metrics.csv\n  vae export-metrics runs/vae-20261121-120000 --csv --kind step --out steps.csv\n\nIn pandas: df = pd.read_csv("metrics.csv"); df[df.kind == "step"].plot(x="step", y="loss")')
-    .action((run: string, flags) => setRunner((p) => runExportMetricsCommand(run, flags, p)));
+    .action((run: string, flags) => setRunner(async (p) => (await import('./export-metrics')).runExportMetricsCommand(run, flags, p)));
 
   program
     .command('estimators')
@@ -171,7 +169,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
       'after',
       '\nExamples:\n  vae estimators models/toy-gaussian.vae --estimators reparam,score --draws 20000\n  vae estimators models/toy-gaussian.vae --sweep N=1,10,100,1000,10000 --plot variance.png\n  vae estimators models/vae.vae --estimators reparam,score+baseline,stl,iwae:5,iwae:5+dreg --batch 10\n  vae estimators models/vae.vae --checkpoint runs/vae-20261121-120000 --sweep K=1,5,10,50,100 --estimators iwae:K,iwae:K+dreg --plot snr.png\n  vae estimators models/m2.vae --estimators reparam,score --json',
     )
-    .action((file: string, flags) => withBackend((p) => runEstimatorsCommand(file, flags, p)));
+    .action((file: string, flags) => withBackend(async (p) => (await import('./estimators')).runEstimatorsCommand(file, flags, p)));
 
   program
     .command('compare')
@@ -192,7 +190,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
       'after',
       "\nThe flags --epochs, --batch, --seed and --data override every model's train block; without them\nthe models must agree (or the comparison stops and names the flag to pass). Each model keeps its\nown objective, optimizer and learning rate. Models whose data declarations differ (Binary vs Unit\npixels) need --data that fits all of them.\n\nExamples:\n  vae compare models/vae.vae models/iwae.vae --epochs 2 --limit 5000 --iwae 100 --eval-limit 500\n  vae compare models/vae.vae models/vae-laplace-prior.vae models/vae-mog-prior.vae models/vae-vampprior.vae --epochs 5 --iwae 500 --eval-limit 2000 --out runs/priors\n  vae compare models/vae.vae models/vae-continuous-bernoulli.vae --data binarized-mnist --epochs 1\n  vae compare models/ppca.vae test/compare/fixtures/ppca-laplace.vae --epochs 20 --json",
     )
-    .action((files: string[], flags) => withBackend((p) => runCompareCommand(files, flags, p)));
+    .action((files: string[], flags) => withBackend(async (p) => (await import('./compare')).runCompareCommand(files, flags, p)));
 
   return program;
 }
@@ -249,6 +247,7 @@ export async function main(argv: readonly string[], io: Printer = defaultPrinter
     if (rest.length === 1 && (rest[0] === '--version' || rest[0] === '-V')) {
       const i = argv.findIndex((a) => a.startsWith('--backend'));
       const requested = i >= 0 ? (argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1]) : undefined;
+      const { backendName, initBackend } = await import('../backend');
       await initBackend(requested);
       io.out(`vaelang ${VERSION} (backend: ${backendName()})`);
       return 0;

@@ -60,8 +60,14 @@ export const vaeErrorMessages: IParserErrorMessageProvider = {
 };
 
 export class VaeParser extends CstParser {
-  constructor() {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: vaeErrorMessages });
+  /**
+   * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion) while
+   * analysing the grammar. They find mistakes in the grammar, never in the user's program, and
+   * cost most of the parser's start-up, so the shared instance skips them and a test
+   * (test/dsl/parser-grammar.test.ts) builds one with them.
+   */
+  constructor(opts: { validate?: boolean } = {}) {
+    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: vaeErrorMessages, skipValidations: !(opts.validate ?? false) });
     this.performSelfAnalysis();
     // Stop after MAX_SYNTAX_ERRORS errors. Chevrotain's recovery inside a repetition recurses
     // once per recovered error, so unbounded garbage would overflow the stack (and take time
