@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { installGemm } from './gemm';
 import { loadKernels, type KernelBuild } from './load';
 import { registerFusedKernels } from './register';
+import { gemmThreads, startGemmThreads } from './threads';
 import { activeKernels, backendMemory, fusedEnabled, setActive, type WasmBackendLike } from './runtime';
 
 export { FUSED_FEATURES, fusedEnabled, fusedFeatures, fusedFromEnv, kernelsActive, setFused, type FusedFeature } from './runtime';
@@ -19,6 +20,8 @@ export interface KernelsInfo {
   /** 'relaxed' (SIMD128 + FMA) or 'simd' (SIMD128); undefined when not loaded. */
   readonly build?: KernelBuild;
   readonly shared?: boolean;
+  /** Threads of the GEMM (2 on the threaded backend's shared heap, else 1). */
+  readonly gemmThreads?: number;
   /** Why they are not in use, when they are not. */
   readonly reason?: string;
 }
@@ -48,6 +51,11 @@ export async function installKernels(opts: { build?: KernelBuild } = {}): Promis
     installGemm();
     setActive({ loaded, backend });
     lastReason = undefined;
+    // On the threaded backend's shared heap, the GEMM takes a second thread of its own.
+    if (loaded.shared) {
+      const t = await startGemmThreads(backend, loaded.module, memory);
+      if (!t.ok) lastReason = `GEMM on one thread: ${t.reason ?? 'unknown'}`;
+    }
   } catch (e) {
     lastReason = (e as Error).message;
   }
@@ -58,5 +66,5 @@ export function kernelsInfo(): KernelsInfo {
   const a = activeKernels();
   if (!a) return { active: false, reason: lastReason ?? 'not loaded' };
   const on = fusedEnabled() && tf.getBackend() === 'wasm' && (tf.backend() as unknown) === a.backend;
-  return { active: on, build: a.loaded.build, shared: a.loaded.shared, ...(on ? {} : { reason: fusedEnabled() ? 'another backend is in use' : 'turned off (--no-fused / VAE_FUSED=0)' }) };
+  return { active: on, build: a.loaded.build, shared: a.loaded.shared, gemmThreads: gemmThreads(), ...(on ? (lastReason ? { reason: lastReason } : {}) : { reason: fusedEnabled() ? 'another backend is in use' : 'turned off (--no-fused / VAE_FUSED=0)' }) };
 }

@@ -9,7 +9,8 @@
  * so checkpoints match (slots.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import { SlotOptimizer } from './slots';
+import { fusedAdamStep } from '../kernels/adam';
+import { SlotOptimizer, type SlotUpdate } from './slots';
 
 export type { StepOptimizer } from './slots';
 
@@ -32,6 +33,12 @@ export class Adam extends SlotOptimizer {
     const c2 = Math.sqrt(1 - this.beta2 ** this.t);
     this.alpha = (this.lr * c2) / (1 - this.beta1 ** this.t);
     this.eps = this.epsilon * c2;
+  }
+
+  /** Every variable in one kernel on wasm (src/kernels: the same float32 arithmetic as update()). */
+  protected override updateAll(items: readonly SlotUpdate[]): boolean {
+    const slots = items.map(({ p, g, slots: [m, v] }) => ({ p, g, m: m!, v: v! }));
+    return fusedAdamStep(slots, { beta1: this.beta1, beta2: this.beta2, alpha: this.alpha, eps: this.eps });
   }
 
   protected update(p: tf.Variable, g: tf.Tensor, [m, v]: readonly tf.Variable[]): void {

@@ -26,6 +26,13 @@ export interface StepOptimizer {
   dispose(): void;
 }
 
+/** A variable, its gradient and its slots, as one step updates them. */
+export interface SlotUpdate {
+  readonly p: tf.Variable;
+  readonly g: tf.Tensor;
+  readonly slots: readonly tf.Variable[];
+}
+
 /** Per-variable slots (kinds such as 'm' and 'v'), created in the order variables first get a gradient. */
 export abstract class SlotOptimizer implements StepOptimizer {
   protected t = 0;
@@ -47,6 +54,14 @@ export abstract class SlotOptimizer implements StepOptimizer {
   /** Called once per step before the updates (e.g. Adam's bias corrections). */
   protected beginStep(): void {}
 
+  /**
+   * Updates every variable of the step at once and returns true, or returns false to have
+   * update() called per variable (the default). Adam fuses its step here on wasm (src/kernels).
+   */
+  protected updateAll(_items: readonly SlotUpdate[]): boolean {
+    return false;
+  }
+
   private slotsOf(name: string, p: tf.Variable): tf.Variable[] {
     let s = this.slots.get(name);
     if (!s) {
@@ -60,12 +75,17 @@ export abstract class SlotOptimizer implements StepOptimizer {
   applyGradients(grads: Record<string, tf.Tensor>): void {
     this.t++;
     this.beginStep();
+    const items: SlotUpdate[] = [];
     tf.tidy(() => {
       for (const [name, g] of Object.entries(grads)) {
         const p = this.byName.get(name);
         if (!p || !g) continue;
-        this.update(p, g, this.slotsOf(name, p));
+        items.push({ p, g, slots: this.slotsOf(name, p) });
       }
+    });
+    if (this.updateAll(items)) return;
+    tf.tidy(() => {
+      for (const { p, g, slots } of items) this.update(p, g, slots);
     });
   }
 

@@ -320,6 +320,8 @@ function createThreadedModule(factory: Factory, files: ThreadedSimdFiles, worker
       instantiateWasm: (info: { env: Record<string, unknown> }, receive: (instance: unknown, module: unknown) => void) => {
         // Read once by a C++ static initializer: num_cores = this / 2 caps the pool size.
         info.env['emscripten_num_logical_cores'] = () => 2 * n;
+        // The shared memory, for vaelang's kernels (src/kernels), which run on the same heap.
+        cfg['vaeMemory'] = info.env['memory'];
         wasmApi.instantiate(readFileSync(files.wasm), info)
           .then((r) => receive(r.instance, r.module), fail);
         return {};
