@@ -15,7 +15,7 @@ export { compareSpec, type CompareCurve, type CompareInput } from './specs/compa
 export { snrSpec, type SnrInput, type SnrPoint } from './specs/snr';
 export { varianceSpec, type VarianceInput, type VariancePoint } from './specs/variance';
 export { scatterSpec, sortedLabels, type ScatterInput, type ScatterPoint } from './specs/scatter';
-export { coincidences, logTicks, robustDomain, sup } from './specs/common';
+export { logTicks, overlaps, robustDomain, sup } from './specs/common';
 export { CONFIG, FONT, FONT_FAMILY, PALETTE, PANEL, type PanelSize } from './theme';
 export { composeGrid, type GridBitmap, type GridImages, type GridOptions } from './grid';
 export { captionedGridSvg, captionLayout, type CaptionLayout, type GridCaptions, type GridGeometry, type Measure } from './grid-captions';

@@ -17,7 +17,7 @@ export const PALETTE = ['#4c78a8', '#f58518', '#e45756', '#72b7b2', '#54a24b', '
 export const REFERENCE_GRAY = '#7f7f7f';
 export const LIGHT_GRAY = '#b0b0b0';
 
-/** Dash patterns, in order: solid, then patterns distinct at a glance (used for coinciding series). */
+/** Dash patterns, in order: solid, then patterns distinct at a glance (used for overlapping series). */
 export const DASHES: readonly (readonly number[])[] = [[1, 0], [6, 3], [2, 2], [8, 3, 2, 3], [1, 3]];
 
 /** Plot-area size of one panel (pixels), unless the caller gives one. */

@@ -1,7 +1,7 @@
 /**
  * Helpers shared by the figure specifications: superscripts, JSON-safe numbers, a robust y range
  * (so an initial transient does not flatten a whole curve), and the detection of series that
- * coincide on a chart (one would hide the other). Browser-safe.
+ * overlap on a chart (one would hide the other). Browser-safe.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { CONFIG } from '../theme';
@@ -64,13 +64,13 @@ export interface XySeries {
 }
 
 /**
- * Pairs of series that a reader could not tell apart: the same x values, and every y within
- * `tolerance` of the chart's y span (default 0.2%, about a pixel on a 400-pixel axis), compared
- * on a log scale when `log`. Returns, for each series that coincides with an earlier one, the
- * name of the first such earlier series.
+ * Series that would hide another: the same x values, and at every x a y within `tolerance` of
+ * the chart's y span of an earlier series' (default 1.5%: 3 to 4 pixels on a 230-pixel axis,
+ * about a marker's radius), compared on a log scale when `log`. Returns, for each series that
+ * overlaps an earlier one, the name of the first such earlier series.
  */
-export function coincidences(series: readonly XySeries[], opts: { log?: boolean; tolerance?: number } = {}): Map<string, string> {
-  const tol = opts.tolerance ?? 0.002;
+export function overlaps(series: readonly XySeries[], opts: { log?: boolean; tolerance?: number } = {}): Map<string, string> {
+  const tol = opts.tolerance ?? 0.015;
   const tf = (y: number): number => (opts.log ? Math.log(y) : y);
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((y): y is number => y !== null && Number.isFinite(y) && (!opts.log || y > 0)).map(tf);
   const span = ys.length > 0 ? Math.max(...ys) - Math.min(...ys) : 0;
@@ -97,9 +97,9 @@ export function coincidences(series: readonly XySeries[], opts: { log?: boolean;
   return out;
 }
 
-/** "b coincides with a" notes, joined for a subtitle. */
-export function coincidenceNotes(found: ReadonlyMap<string, string>, where = ''): string[] {
-  return [...found].map(([b, a]) => `${where}${b} coincides with ${a} (drawn dashed over it)`);
+/** Subtitle notes "WHERE: b overlaps a at every X (drawn dashed over it)". */
+export function overlapNotes(found: ReadonlyMap<string, string>, x: string, where?: string): string[] {
+  return [...found].map(([b, a]) => `${where ? `${where}: ` : ''}${b} overlaps ${a} at every ${x} (drawn dashed over it)`);
 }
 
 /**

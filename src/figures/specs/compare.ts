@@ -3,16 +3,16 @@
  * (each model's own objective: ELBO, or IWAE-K) against the epoch, one colour per model.
  *
  * Contract of `compareSpec`. Models keep their order (and the palette's colours in it). A model
- * whose curve in a panel coincides with an earlier model's (same epochs, values within 0.2% of
- * the panel's y range) is drawn dashed over it, and the subtitle names the pair, so no curve is
- * hidden without a word. Points are marked when no model has more than 30 epochs. The validation
+ * whose curve in a panel overlaps an earlier model's (same epochs, values within 1.5% of the
+ * panel's y range: it would hide it) is drawn dashed over it, and the subtitle names the pair,
+ * so no curve is hidden without a word. Points are marked when no model has more than 30 epochs. The validation
  * panel is left out when no model has validation values; returns null when no model has epochs.
  * Browser-safe: data in, Vega-Lite spec out.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { EpochRecord } from '../../metrics/records';
 import { DASHES, PALETTE, panelSize, type PanelSize } from '../theme';
-import { coincidences, finite, frame, type XySeries } from './common';
+import { finite, frame, overlapNotes, overlaps, type XySeries } from './common';
 
 export interface CompareCurve {
   readonly model: string;
@@ -43,8 +43,8 @@ export function compareSpec(input: CompareInput): TopLevelSpec | null {
   const rows: { panel: PanelKey; model: string; epoch: number; y: number | null; dashed: string }[] = [];
   for (const k of keys) {
     const series: XySeries[] = input.curves.map((c) => ({ name: c.model, points: c.history.map((r) => [r.epoch, finite(pick[k](r))] as const) }));
-    const same = coincidences(series);
-    for (const [b, a] of same) notes.push(`${k === 'valid' ? 'validation' : 'training'}: ${b} coincides with ${a} (drawn dashed over it)`);
+    const same = overlaps(series);
+    notes.push(...overlapNotes(same, 'epoch', k === 'valid' ? 'validation' : 'training'));
     for (const s of series) for (const [epoch, y] of s.points) rows.push({ panel: k, model: s.name, epoch, y, dashed: same.has(s.name) ? 'dashed' : 'solid' });
   }
   const color = { field: 'model', type: 'nominal', title: null, scale: { domain: models, range: models.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { orient: 'bottom', direction: 'horizontal', symbolType: 'stroke', symbolSize: 300, columns: Math.min(models.length, 4) } };

@@ -7,18 +7,19 @@
  *  - Two panels (guide, model) share one x scale whose ticks are exactly the swept K values, and
  *    one y scale, so both are read the same way.
  *  - Each estimator is a line with points. A dashed gray reference of slope K⁻¹ᐟ² (guide) or
- *    K¹ᐟ² (model) runs through the first estimator's first point, and a dotted gray line marks
+ *    K¹ᐟ² (model) runs through the first estimator's first point (labelled at the middle of the K
+ *    range), and a dotted gray line marks
  *    the SNR that noise alone gives a component with E[g] = 0, E|ḡ|/s ≈ √(2/π)/√S for S draws;
  *    both are labelled on the chart.
- *  - An estimator whose line coincides with an earlier one's in a panel (e.g. DReG's and the
- *    plain IWAE gradient of the model's parameters, which are the same estimator) is drawn dashed
- *    over it, and the subtitle says so.
+ *  - An estimator whose line overlaps an earlier one's in a panel (within 1.5% of the axis at
+ *    every K, e.g. DReG's and the plain IWAE gradient of the model's parameters, which are the
+ *    same estimator) is drawn dashed over it, and the subtitle says so.
  *  - Returns null when there is no finite positive SNR to draw.
  * Browser-safe: data in, Vega-Lite spec out.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { DASHES, LIGHT_GRAY, PALETTE, REFERENCE_GRAY, panelSize, type PanelSize } from '../theme';
-import { coincidences, finite, frame, logTicks, sup, type XySeries } from './common';
+import { frame, logTicks, overlapNotes, overlaps, sup, type XySeries } from './common';
 
 export interface SnrPoint {
   readonly panel: 'guide' | 'model';
@@ -54,8 +55,8 @@ export function snrSpec(input: SnrInput): TopLevelSpec | null {
     const series: XySeries[] = estimators
       .map((e) => ({ name: e, points: ok.filter((p) => p.panel === side && p.estimator === e).sort((a, b) => a.k - b.k).map((p) => [p.k, p.snr] as const) }))
       .filter((s) => s.points.length > 0);
-    const same = coincidences(series, { log: true });
-    for (const [b, a] of same) notes.push(`${PANELS[side]}: ${b} coincides with ${a} (drawn dashed over it)`);
+    const same = overlaps(series, { log: true });
+    notes.push(...overlapNotes(same, 'K', PANELS[side]));
     for (const s of series) for (const [k, snr] of s.points) rows.push({ panel: PANELS[side], series: s.name, k, snr, dashed: same.has(s.name) ? 'dashed' : 'solid', role: 'estimator' });
     const first = series[0]!.points[0]!;
     const power = side === 'guide' ? -0.5 : 0.5;
@@ -63,15 +64,16 @@ export function snrSpec(input: SnrInput): TopLevelSpec | null {
     for (const k of ks) rows.push({ panel: PANELS[side], series: slopeName, k, snr: first[1]! * (k / first[0]) ** power, role: 'slope' });
     for (const k of ks) rows.push({ panel: PANELS[side], series: 'noise floor', k, snr: floor, role: 'floor' });
     const kMax = ks[ks.length - 1]!;
-    labels.push({ panel: PANELS[side], k: kMax, snr: first[1]! * (kMax / first[0]) ** power, text: slopeName, role: 'label' });
-    labels.push({ panel: PANELS[side], k: kMax, snr: floor, text: `noise floor √(2/π)/√S, S = ${input.draws}`, role: 'label' });
+    const kMid = Math.sqrt(ks[0]! * kMax);
+    labels.push({ panel: PANELS[side], k: kMid, snr: first[1]! * (kMid / first[0]) ** power, text: slopeName, role: 'label', align: 'center' });
+    labels.push({ panel: PANELS[side], k: kMax, snr: floor, text: `noise floor √(2/π)/√S, S = ${input.draws}`, role: 'label', align: 'right' });
   }
   const all = [...rows, ...labels].map((r) => r['snr'] as number).filter((v) => v > 0);
   const yLo = Math.min(...all);
   const yHi = Math.max(...all);
   const x = { field: 'k', type: 'quantitative', title: 'K (importance samples)', scale: { type: 'log', domain: [ks[0], ks[ks.length - 1]], nice: false, padding: 12 }, axis: { values: ks, format: '~g', grid: true } };
   const y = { field: 'snr', type: 'quantitative', title: 'SNR (mean over components)', scale: { type: 'log', domain: [yLo, yHi], nice: false, padding: 10 }, axis: { values: logTicks(yLo, yHi), format: '~g' } };
-  const color = { field: 'series', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300 } };
+  const color = { field: 'series', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1 } };
   const facetSpec = {
     width: size.width,
     height: size.height,
@@ -91,11 +93,11 @@ export function snrSpec(input: SnrInput): TopLevelSpec | null {
         mark: { type: 'line', point: { filled: true, size: 36 } },
         encoding: { x, y, color, strokeDash: { field: 'dashed', type: 'nominal', legend: null, scale: { domain: ['solid', 'dashed'], range: [DASHES[0], DASHES[1]] } } },
       },
-      {
-        transform: [{ filter: "datum.role === 'label'" }],
-        mark: { type: 'text', align: 'right', dx: -4, dy: -7, fontSize: 10, color: REFERENCE_GRAY },
+      ...(['center', 'right'] as const).map((align) => ({
+        transform: [{ filter: `datum.role === 'label' && datum.align === '${align}'` }],
+        mark: { type: 'text', align, dy: -8, fontSize: 10, color: REFERENCE_GRAY },
         encoding: { x, y, text: { field: 'text' } },
-      },
+      })),
     ],
   };
   return {

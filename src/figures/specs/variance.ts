@@ -4,12 +4,12 @@
  * slope N⁻¹ through its first point (independent draws: Var[mean of N] = Var[one] / N).
  *
  * Contract of `varianceSpec`. The x ticks are exactly the swept N values. Estimators whose lines
- * coincide are drawn dashed and named in the subtitle. Returns null when no variance is positive.
+ * overlap (within 1.5% of the axis at every N) are drawn dashed and named in the subtitle. Returns null when no variance is positive.
  * Browser-safe: data in, Vega-Lite spec out.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { DASHES, PALETTE, panelSize, type PanelSize } from '../theme';
-import { coincidences, frame, logTicks, sup, type XySeries } from './common';
+import { frame, logTicks, overlapNotes, overlaps, sup, type XySeries } from './common';
 
 export interface VariancePoint {
   readonly estimator: string;
@@ -31,7 +31,7 @@ export function varianceSpec(input: VarianceInput): TopLevelSpec | null {
   const ns = [...new Set(ok.map((p) => p.n))].sort((a, b) => a - b);
   const estimators = [...new Set(ok.map((p) => p.estimator))];
   const series: XySeries[] = estimators.map((e) => ({ name: e, points: ok.filter((p) => p.estimator === e).sort((a, b) => a.n - b.n).map((p) => [p.n, p.variance] as const) }));
-  const same = coincidences(series, { log: true });
+  const same = overlaps(series, { log: true });
   const slope = `∝ N${sup('-1')}`;
   const rows: Record<string, unknown>[] = [];
   for (const s of series) {
@@ -44,9 +44,9 @@ export function varianceSpec(input: VarianceInput): TopLevelSpec | null {
   const hi = Math.max(...vs);
   const x = { field: 'n', type: 'quantitative', title: 'N (estimates averaged)', scale: { type: 'log', domain: [ns[0], ns[ns.length - 1]], nice: false, padding: 12 }, axis: { values: ns, format: '~g' } };
   const y = { field: 'variance', type: 'quantitative', title: 'variance of the estimate (trace)', scale: { type: 'log', domain: [lo, hi], nice: false, padding: 10 }, axis: { values: logTicks(lo, hi), format: '~g' } };
-  const color = { field: 'estimator', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300 } };
+  const color = { field: 'estimator', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1 } };
   return {
-    ...frame(input.title ?? 'variance of a mean of N estimates', [`dashed: slope N${sup('-1')} through each estimator's first point`, ...[...same].map(([b, a]) => `${b} coincides with ${a} (drawn dashed over it)`)]),
+    ...frame(input.title ?? 'variance of a mean of N estimates', [`dashed: slope N${sup('-1')} through each estimator's first point`, ...overlapNotes(same, 'N')]),
     data: { values: rows },
     width: size.width,
     height: size.height,
