@@ -65,15 +65,16 @@ export interface XySeries {
 
 /**
  * Series that would hide another: the same x values, and at every x a y within `tolerance` of
- * the chart's y span of an earlier series' (default 1.5%: 3 to 4 pixels on a 230-pixel axis,
- * about a marker's radius), compared on a log scale when `log`. Returns, for each series that
- * overlaps an earlier one, the name of the first such earlier series.
+ * the y axis's span of an earlier series' (default 1.5%: 3 to 4 pixels on a 230-pixel axis,
+ * about a marker's radius), compared on a log scale when `log`. The span is the series' own
+ * unless `span` gives the axis's (in log units on a log axis), which other lines may widen.
+ * Returns, for each series that overlaps an earlier one, the name of the first such earlier series.
  */
-export function overlaps(series: readonly XySeries[], opts: { log?: boolean; tolerance?: number } = {}): Map<string, string> {
+export function overlaps(series: readonly XySeries[], opts: { log?: boolean; tolerance?: number; span?: number } = {}): Map<string, string> {
   const tol = opts.tolerance ?? 0.015;
   const tf = (y: number): number => (opts.log ? Math.log(y) : y);
   const ys = series.flatMap((s) => s.points.map((p) => p[1])).filter((y): y is number => y !== null && Number.isFinite(y) && (!opts.log || y > 0)).map(tf);
-  const span = ys.length > 0 ? Math.max(...ys) - Math.min(...ys) : 0;
+  const span = opts.span ?? (ys.length > 0 ? Math.max(...ys) - Math.min(...ys) : 0);
   const eps = span > 0 ? tol * span : 1e-12;
   const out = new Map<string, string>();
   for (let j = 1; j < series.length; j++) {

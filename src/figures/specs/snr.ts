@@ -48,16 +48,14 @@ export function snrSpec(input: SnrInput): TopLevelSpec | null {
   const estimators = [...new Set(input.points.map((p) => p.estimator))];
   const panels = (['guide', 'model'] as const).filter((s) => ok.some((p) => p.panel === s));
   const floor = Math.sqrt(2 / Math.PI / input.draws);
-  const notes: string[] = [];
   const rows: Record<string, unknown>[] = [];
   const labels: Record<string, unknown>[] = [];
+  const bySide = new Map<'guide' | 'model', XySeries[]>();
   for (const side of panels) {
     const series: XySeries[] = estimators
       .map((e) => ({ name: e, points: ok.filter((p) => p.panel === side && p.estimator === e).sort((a, b) => a.k - b.k).map((p) => [p.k, p.snr] as const) }))
       .filter((s) => s.points.length > 0);
-    const same = overlaps(series, { log: true });
-    notes.push(...overlapNotes(same, 'K', PANELS[side]));
-    for (const s of series) for (const [k, snr] of s.points) rows.push({ panel: PANELS[side], series: s.name, k, snr, dashed: same.has(s.name) ? 'dashed' : 'solid', role: 'estimator' });
+    bySide.set(side, series);
     const first = series[0]!.points[0]!;
     const power = side === 'guide' ? -0.5 : 0.5;
     const slopeName = `∝ K${sup(side === 'guide' ? '-1/2' : '1/2')}`;
@@ -68,9 +66,16 @@ export function snrSpec(input: SnrInput): TopLevelSpec | null {
     labels.push({ panel: PANELS[side], k: kMid, snr: first[1]! * (kMid / first[0]) ** power, text: slopeName, role: 'label', align: 'center' });
     labels.push({ panel: PANELS[side], k: kMax, snr: floor, text: `noise floor √(2/π)/√S, S = ${input.draws}`, role: 'label', align: 'right' });
   }
-  const all = [...rows, ...labels].map((r) => r['snr'] as number).filter((v) => v > 0);
+  const all = [...rows, ...labels, ...ok].map((r) => r['snr' as keyof typeof r] as number).filter((v) => v > 0);
   const yLo = Math.min(...all);
   const yHi = Math.max(...all);
+  // Overlaps are judged against the shared y axis, which the references stretch.
+  const notes: string[] = [];
+  for (const [side, series] of bySide) {
+    const same = overlaps(series, { log: true, span: Math.log(yHi / yLo) });
+    notes.push(...overlapNotes(same, 'K', PANELS[side]));
+    for (const s of series) for (const [k, snr] of s.points) rows.push({ panel: PANELS[side], series: s.name, k, snr, dashed: same.has(s.name) ? 'dashed' : 'solid', role: 'estimator' });
+  }
   const x = { field: 'k', type: 'quantitative', title: 'K (importance samples)', scale: { type: 'log', domain: [ks[0], ks[ks.length - 1]], nice: false, padding: 12 }, axis: { values: ks, format: '~g', grid: true } };
   const y = { field: 'snr', type: 'quantitative', title: 'SNR (mean over components)', scale: { type: 'log', domain: [yLo, yHi], nice: false, padding: 10 }, axis: { values: logTicks(yLo, yHi), format: '~g' } };
   const color = { field: 'series', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1 } };

@@ -31,17 +31,18 @@ export function varianceSpec(input: VarianceInput): TopLevelSpec | null {
   const ns = [...new Set(ok.map((p) => p.n))].sort((a, b) => a - b);
   const estimators = [...new Set(ok.map((p) => p.estimator))];
   const series: XySeries[] = estimators.map((e) => ({ name: e, points: ok.filter((p) => p.estimator === e).sort((a, b) => a.n - b.n).map((p) => [p.n, p.variance] as const) }));
-  const same = overlaps(series, { log: true });
   const slope = `∝ N${sup('-1')}`;
   const rows: Record<string, unknown>[] = [];
   for (const s of series) {
-    for (const [n, v] of s.points) rows.push({ estimator: s.name, n, variance: v, kind: 'measured', dashed: same.has(s.name) ? 'dashed' : 'solid' });
+    for (const [n, v] of s.points) rows.push({ estimator: s.name, n, variance: v, kind: 'measured', dashed: 'solid' });
     const [n0, v0] = s.points[0]!;
     for (const n of ns) rows.push({ estimator: s.name, n, variance: v0! * (n0 / n), kind: slope, dashed: 'solid' });
   }
   const vs = rows.map((r) => r['variance'] as number);
   const lo = Math.min(...vs);
   const hi = Math.max(...vs);
+  const same = overlaps(series, { log: true, span: Math.log(hi / lo) });
+  for (const r of rows) if (r['kind'] === 'measured' && same.has(r['estimator'] as string)) r['dashed'] = 'dashed';
   const x = { field: 'n', type: 'quantitative', title: 'N (estimates averaged)', scale: { type: 'log', domain: [ns[0], ns[ns.length - 1]], nice: false, padding: 12 }, axis: { values: ns, format: '~g' } };
   const y = { field: 'variance', type: 'quantitative', title: 'variance of the estimate (trace)', scale: { type: 'log', domain: [lo, hi], nice: false, padding: 10 }, axis: { values: logTicks(lo, hi), format: '~g' } };
   const color = { field: 'estimator', type: 'nominal', title: 'estimator', scale: { domain: estimators, range: estimators.map((_, i) => PALETTE[i % PALETTE.length]) }, legend: { symbolType: 'stroke', symbolSize: 300, symbolOpacity: 1 } };
