@@ -26,6 +26,7 @@ const JOBS: Job[] = [
   { id: 'check-models', args: ['bench/cases/check-models.ts'] },
   { id: 'check-cli', args: ['bench/cases/check-cli.ts'] },
   { id: 'memory', args: ['bench/cases/memory.ts'] },
+  { id: 'grad-norm', args: ['bench/cases/grad-norm.ts'] },
 ];
 
 const only = process.argv.slice(2);

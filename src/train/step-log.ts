@@ -8,7 +8,7 @@
  * ELBO and KL are means over those steps, β and the learning rate are the last step's, the
  * throughput is the window's examples over its seconds, and the gradient norm is the last
  * step's, the only one of the window whose norm training computes (`wantsGradNorm`), which keeps
- * its cost at 1/N of a step's 2-3%. Windows never span epochs: call `flush` at the end of each
+ * its cost at 1/N of a step's few percent (BENCHMARKS.md). Windows never span epochs: call `flush` at the end of each
  * epoch (and before a checkpoint), so the lines up to a checkpoint are all written.
  *
  * The default N (`defaultLogEvery`) keeps a run to at most about 2,000 step lines.

@@ -119,7 +119,7 @@ export class Trainer {
 
   /**
    * One optimizer step on the rows `indices` of the training set. With `gradNorm`, the step also
-   * computes ‖∇ loss‖₂ (one square and one sum per variable, about 2-3% of a models/vae.vae
+   * computes ‖∇ loss‖₂ (one square and one sum per variable, at most ≈ 5% of a models/vae.vae
    * step on wasm); without it the step's gradNorm reads back as NaN.
    */
   trainStep(indices: Int32Array, epoch: number, epochFloat: number, opts: { gradNorm?: boolean } = {}): void {
