@@ -11,8 +11,9 @@ import { compareGrads, expectNormRel, expectRelScaled, uniform, useBuild, withFu
 function shapes(n: number, seed: number): [number, number, number][] {
   const u = Rng.fromSeed(TEST_SEED).fold(seed).uniforms();
   const pick = (xs: number[]): number => xs[Math.floor(u() * xs.length)]!;
-  const dims = [1, 2, 3, 4, 5, 7, 8, 9, 12, 13, 17, 31, 50, 64];
+  const dims = [1, 2, 3, 4, 5, 7, 8, 9, 10, 11, 12, 13, 17, 22, 23, 31, 50, 64];
   const out: [number, number, number][] = [[100, 40, 300], [37, 29, 530], [1, 1, 1]];
+  for (const n of [9, 10, 11, 22, 23]) out.push([7, n, 5], [5, n, 260]);
   while (out.length < n) out.push([pick(dims), pick(dims), pick([...dims, 257, 300])]);
   return out;
 }
@@ -26,7 +27,7 @@ for (const build of ['relaxed', 'simd'] as const) {
 
     it('A·B, Aᵀ·B and A·Bᵀ match the generic kernel on random shapes', () => {
       let i = 0;
-      for (const [M, N, K] of shapes(16, 1)) {
+      for (const [M, N, K] of shapes(24, 1)) {
         for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
           tf.tidy(() => {
             const a = uniform(100 + i, stored(M, K, ta));

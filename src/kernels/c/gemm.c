@@ -6,22 +6,33 @@
  *   TN  C[M,N] = A[K,M]ᵀ · B[K,N]      weight gradient:    dW = xᵀ·dY
  *   NT  C[M,N] = A[M,K] · B[N,K]ᵀ      input gradient:     dX = dY·Wᵀ
  *
- * NN and TN share one register-blocked kernel: a tile of 4 rows by 8 columns of C lives in 8
- * vector registers while k runs; each step loads two 4-wide vectors from a row of B and
- * broadcasts 4 elements of A (TN differs from NN only in A's strides). K is blocked by 256 so
- * that the 256 x 8 panel of B stays in L1 while the row tiles pass over it.
+ * NN and TN share one register-blocked kernel: a tile of 3 rows by 12 columns of C (4 x 8 in the
+ * build without FMA) lives in 9 (8) vector registers while k runs; each step loads three (two)
+ * 4-wide vectors from a row of B and broadcasts 3 (4) elements of A (TN differs from NN only in
+ * A's strides). K is blocked by 256 so that the panel of B stays in L1 while the row tiles pass
+ * over it.
  * NT multiplies rows of A by rows of B 4 elements at a time, 3 x 3 dot products per tile
  * (9 accumulators), and reduces each accumulator at the end.
- * Larger tiles ran 2x slower under V8 (x86-64 has 16 vector registers; the accumulators spill).
- * Measured single-threaded on the VAE's shapes (100x784x400 and its transposes): 41-45 GFLOP/s
- * with relaxed-SIMD FMA, 33-36 (NN, TN) and 25 (NT) GFLOP/s with plain SIMD128.
+ * Tiles that need more than 13 vector registers (6x8, 5x8, 4x12) ran 2x slower under V8 (x86-64
+ * has 16, V8 keeps some): the accumulators spill. With FMA, 3x12 (9 accumulators, more than the 8
+ * that two FMA pipes of latency 4 keep busy) beat 4x8 by 5-8% in an interleaved A/B on the VAE's
+ * shapes; without FMA 3x12 spills (27 against 40 GFLOP/s) and 4x8 stays.
+ * Measured single-threaded (process CPU time) on 100x784x400 and its transposes: 45-49 GFLOP/s
+ * with relaxed-SIMD FMA, about 40 with SIMD128 (this CPU, AMD Zen 5, adds and multiplies on
+ * separate pipes), 25-29 GFLOP/s for NT without FMA.
  *
  * Leading dimensions are explicit so that a caller can hand each thread a block of C.
  * `acc` = 1 adds to C instead of overwriting it.
  */
 #include "common.h"
 
-#define MR 4   /* rows of a broadcast tile (8 columns) */
+#if defined(VK_RELAXED)
+#define MR 3   /* rows of a broadcast tile */
+#define NVB 3  /* 4-wide vectors of columns in a broadcast tile (12 columns) */
+#else
+#define MR 4   /* without FMA each product needs a temporary: 4x8 fits the registers, 3x12 spills */
+#define NVB 2
+#endif
 #define KC 256 /* k block of the broadcast kernel */
 #define MR_D 3 /* rows of A per dot-product tile */
 #define NR_D 3 /* rows of B per dot-product tile */
@@ -32,13 +43,13 @@
  */
 INLINE void tile_b(const int R, const int NV, const int T, const f32 *A, int ars, int acs,
                    const f32 *B, int ldb, f32 *C, int ldc, int K, int acc) {
-  V c[MR][2];
+  V c[MR][NVB];
   for (int r = 0; r < R; r++)
     for (int v = 0; v < NV; v++)
       c[r][v] = acc ? load_n(C + r * ldc + 4 * v, v == NV - 1 ? T : 4) : wasm_f32x4_const_splat(0.f);
   for (int k = 0; k < K; k++) {
     const f32 *b = B + k * ldb;
-    V bv[2];
+    V bv[NVB];
     for (int v = 0; v < NV; v++) bv[v] = load_n(b + 4 * v, v == NV - 1 ? T : 4);
     const f32 *a = A + k * acs;
     for (int r = 0; r < R; r++) {
@@ -50,7 +61,8 @@ INLINE void tile_b(const int R, const int NV, const int T, const f32 *A, int ars
     for (int v = 0; v < NV; v++) store_n(C + r * ldc + 4 * v, c[r][v], v == NV - 1 ? T : 4);
 }
 
-/* Dispatches the row count R = 1..4 to a compile-time constant. */
+/* Dispatches the row count R = 1..MR to a compile-time constant. */
+#if MR == 4
 #define ROWS(R, CALL)       \
   switch (R) {              \
     case 4: CALL(4); break; \
@@ -58,6 +70,14 @@ INLINE void tile_b(const int R, const int NV, const int T, const f32 *A, int ars
     case 2: CALL(2); break; \
     default: CALL(1); break; \
   }
+#else
+#define ROWS(R, CALL)       \
+  switch (R) {              \
+    case 3: CALL(3); break; \
+    case 2: CALL(2); break; \
+    default: CALL(1); break; \
+  }
+#endif
 
 /* C[M,N] (+)= A·B with A(i, k) = A[i*ars + k*acs], B [K,N] with rows ldb apart. */
 static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
@@ -67,35 +87,44 @@ static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f3
     const f32 *Ak = A + k0 * acs;
     const f32 *Bk = B + k0 * ldb;
     int j = 0;
-    for (; j + 8 <= N; j += 8)
+    for (; j + 4 * NVB <= N; j += 4 * NVB)
       for (int i = 0; i < M; i += MR) {
         const int R = M - i < MR ? M - i : MR;
-#define T8(RR) tile_b(RR, 2, 4, Ak + i * ars, ars, acs, Bk + j, ldb, C + i * ldc + j, ldc, kc, a_)
-        ROWS(R, T8)
-#undef T8
+#define TF(RR) tile_b(RR, NVB, 4, Ak + i * ars, ars, acs, Bk + j, ldb, C + i * ldc + j, ldc, kc, a_)
+        ROWS(R, TF)
+#undef TF
       }
     if (j < N) {
-      const int rest = N - j; /* 1..7 */
+      /* 1..11 columns left: ceil(rest / 4) vectors, the last with 1..4 columns. */
+      const int rest = N - j;
       for (int i = 0; i < M; i += MR) {
         const int R = M - i < MR ? M - i : MR;
         const f32 *Ai = Ak + i * ars;
         f32 *Ci = C + i * ldc + j;
-#define TR(RR, NV, T) tile_b(RR, NV, T, Ai, ars, acs, Bk + j, ldb, Ci, ldc, kc, a_)
-#define T7(RR) TR(RR, 2, 3)
-#define T6(RR) TR(RR, 2, 2)
-#define T5(RR) TR(RR, 2, 1)
-#define T4(RR) TR(RR, 1, 4)
-#define T3(RR) TR(RR, 1, 3)
-#define T2(RR) TR(RR, 1, 2)
-#define T1(RR) TR(RR, 1, 1)
+#define TR(RR, V_, T) tile_b(RR, V_, T, Ai, ars, acs, Bk + j, ldb, Ci, ldc, kc, a_)
+#define C11(RR) TR(RR, 3, 3)
+#define C10(RR) TR(RR, 3, 2)
+#define C9(RR) TR(RR, 3, 1)
+#define C8(RR) TR(RR, 2, 4)
+#define C7(RR) TR(RR, 2, 3)
+#define C6(RR) TR(RR, 2, 2)
+#define C5(RR) TR(RR, 2, 1)
+#define C4(RR) TR(RR, 1, 4)
+#define C3(RR) TR(RR, 1, 3)
+#define C2(RR) TR(RR, 1, 2)
+#define C1(RR) TR(RR, 1, 1)
         switch (rest) {
-          case 7: ROWS(R, T7) break;
-          case 6: ROWS(R, T6) break;
-          case 5: ROWS(R, T5) break;
-          case 4: ROWS(R, T4) break;
-          case 3: ROWS(R, T3) break;
-          case 2: ROWS(R, T2) break;
-          default: ROWS(R, T1) break;
+          case 11: ROWS(R, C11) break;
+          case 10: ROWS(R, C10) break;
+          case 9: ROWS(R, C9) break;
+          case 8: ROWS(R, C8) break;
+          case 7: ROWS(R, C7) break;
+          case 6: ROWS(R, C6) break;
+          case 5: ROWS(R, C5) break;
+          case 4: ROWS(R, C4) break;
+          case 3: ROWS(R, C3) break;
+          case 2: ROWS(R, C2) break;
+          default: ROWS(R, C1) break;
         }
       }
     }
