@@ -11,6 +11,8 @@ import { FAST_MATMUL } from '../fast-gradients';
 export function matMul(a: tf.Tensor, b: tf.Tensor, transposeA = false, transposeB = false): tf.Tensor {
   if (tf.getKernel(FAST_MATMUL, tf.getBackend()) === undefined) return tf.matMul(a, b, transposeA, transposeB); // [..., m, n]
   if (a.rank < 2 || b.rank < 2) throw new Error(`matMul needs operands of rank >= 2, got ${a.rank} and ${b.rank}`);
+  // tf.matMul upcasts mixed or integer operands (a one-hot label is int32); the kernel takes float32 only.
+  if (a.dtype !== 'float32' || b.dtype !== 'float32') return tf.tidy(() => matMul(tf.cast(a, 'float32'), tf.cast(b, 'float32'), transposeA, transposeB)); // [..., m, n]
   return tf.engine().runKernel(FAST_MATMUL, { a, b } as unknown as tf.NamedTensorMap, { transposeA, transposeB } as unknown as tf.NamedAttrMap) as tf.Tensor; // [..., m, n]
 }
 
