@@ -47,7 +47,12 @@ export interface WasmThreadsResult {
 }
 
 export interface WasmThreadsOptions {
-  /** Give up on the threaded module after this long (worker start-up included). Default 30 s. */
+  /**
+   * Give up on the threaded module after this long (worker start-up included). Default 30 s.
+   * 0 (or Infinity) sets no timer: the start-up then ends only when every worker has loaded or
+   * one has failed (tests use it, so that a loaded machine cannot turn a worker's error into a
+   * time-out).
+   */
   timeoutMs?: number;
   /** Worker entry script (tests substitute broken ones); default {@link WORKER_ENTRY}. */
   workerEntry?: string;
@@ -311,7 +316,9 @@ function createThreadedModule(factory: Factory, files: ThreadedSimdFiles, worker
       reject(why instanceof Error ? why : new Error(String((why as { message?: string })?.message ?? why)));
     };
     // Not unref'ed: it must keep Node alive while nothing else does (e.g. all workers exited).
-    const timer = setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs);
+    const timer = timeoutMs > 0 && Number.isFinite(timeoutMs)
+      ? setTimeout(() => fail(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)
+      : undefined;
     cfg = {
       locateFile: makeLocateFile(files, workerEntry),
       // A path (not a Blob): the worker entry derives the worker source from it and the workers
