@@ -18,6 +18,7 @@ const JOBS: Job[] = [
   { id: 'train-vae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100'] },
   { id: 'train-iwae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100', 'iwae5'] },
   { id: 'train-m2', args: ['bench/cases/train-vae.ts', 'models/m2.vae', '200'] },
+  { id: 'train-conv-vae', args: ['bench/cases/train-vae.ts', 'models/conv-vae.vae', '100'] },
   { id: 'eval-iwae5000', args: ['bench/cases/eval-iwae.ts'] },
   // All 10,000 test images at K = 5000: hours on one core; `npm run bench -- eval-m2-iwae5000`.
   { id: 'eval-m2-iwae5000', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '10000'], manual: true },

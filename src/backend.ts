@@ -5,15 +5,21 @@
  * `@tensorflow/tfjs-node` ("tensorflow") where it loads, otherwise WebAssembly ("wasm"),
  * otherwise the pure-JS "cpu" backend. tfjs-node is an optionalDependency: its install needs
  * internet access to fetch libtensorflow, so on many machines it is simply absent.
+ * "webgpu" (./webgpu.ts) is chosen only on request: without a GPU adapter the request fails
+ * with the reason and a hint, never a silent fall-back to the CPU.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from './core/errors';
 import { installFastGradients } from './fast-gradients';
 import { installKernels, kernelsInfo } from './kernels/index';
+import { registerWebGpu } from './webgpu';
 import { enableWasmThreads, parseThreadsSetting } from './wasm-threads/index';
 
+/** Tried in this order when no backend is requested. */
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof BACKENDS)[number];
+/** Every backend a user can request: the automatic ones and webgpu. */
+export const REQUESTABLE_BACKENDS = [...BACKENDS, 'webgpu'] as const;
+export type BackendName = (typeof REQUESTABLE_BACKENDS)[number];
 
 /** A backend that cannot be chosen or loaded (VAE704). */
 export class BackendError extends UserError {
@@ -24,7 +30,8 @@ export class BackendError extends UserError {
 export function normalizeBackend(name: string): BackendName | undefined {
   const n = name.trim().toLowerCase();
   if (n === 'tensorflow' || n === 'node' || n === 'tfjs-node' || n === 'native') return 'tensorflow';
-  if (n === 'wasm' || n === 'cpu') return n;
+  if (n === 'wasm' || n === 'cpu' || n === 'webgpu') return n;
+  if (n === 'gpu') return 'webgpu';
   return undefined;
 }
 
@@ -88,13 +95,19 @@ export async function initBackend(requested?: string, opts: BackendOptions = {})
   if (explicit !== undefined && explicit !== '') {
     const name = normalizeBackend(explicit);
     if (name === undefined) {
-      throw new BackendError(`unknown backend '${explicit}'; choose one of: ${BACKENDS.join(', ')}`);
+      throw new BackendError(`unknown backend '${explicit}'; choose one of: ${REQUESTABLE_BACKENDS.join(', ')}`);
     }
     if (active === name) return name;
+    if (name === 'webgpu') {
+      const p = await registerWebGpu();
+      if (!p.ok) throw new BackendError(`backend 'webgpu' is not available: ${p.reason}`, p.hint);
+    }
     if (!(await tryLoad(name, opts))) {
       const hint = name === 'tensorflow'
         ? 'install @tensorflow/tfjs-node (it needs internet access to fetch libtensorflow), or use --backend wasm'
-        : 'use --backend cpu';
+        : name === 'webgpu'
+          ? 'the GPU adapter was found but tfjs could not start a device on it; use --backend wasm'
+          : 'use --backend cpu';
       throw new BackendError(`backend '${name}' could not be loaded; ${hint}`);
     }
     await tf.ready();

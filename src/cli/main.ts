@@ -28,7 +28,7 @@ type Runner = (io: Printer) => Promise<number> | number;
 export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Command {
   const program = new Command('vae')
     .description('vaelang: typed variational autoencoders. Check, train, evaluate and sample .vae programs.')
-    .addOption(new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm or cpu (default: the first that loads; or $VAE_BACKEND)'))
+    .addOption(new Option('--backend <name>', 'tfjs backend: tensorflow (tfjs-node), wasm, cpu or webgpu (default: the first of the first three that loads; or $VAE_BACKEND)'))
     .addOption(new Option('--threads <n>', 'wasm backend: threads for large matmuls, a number, auto or off (default off; or $VAE_WASM_THREADS)'))
     .addOption(new Option('--no-fused', "wasm backend: use tfjs's generic kernels only, not vaelang's fused ones (GEMM, dense layers, log-densities, Adam); or $VAE_FUSED=0"))
     .option('-V, --version', 'print the version and the backend in use')
