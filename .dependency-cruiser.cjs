@@ -5,8 +5,9 @@
  * -> distribution schemas and the checker (src/dsl: no tensors) -> the runtime (distributions,
  * flows, inference, engine) -> services (train, eval, sample, estimators, compare, data, figures,
  * metrics)
- * -> the API (src/api.ts, src/check.ts, src/index.ts) -> the face (src/cli, the only layer that
- * renders to a terminal).
+ * -> the API (src/program.ts, src/checking.ts, src/browser.ts; in Node src/api.ts, src/check.ts,
+ * src/index.ts) -> the face (src/cli, the only layer that renders to a terminal). Everything the
+ * browser entry reaches is free of Node built-ins.
  *
  * To add a rule: append an object to `forbidden` (name, comment, from, to). Paths are regular
  * expressions over repository-relative paths; `reachable: true` in `to` follows imports
@@ -77,6 +78,13 @@ module.exports = {
       comment: "The browser side of the figures never reaches the Node renderer (vega headless + resvg + the TTF) or the file layer, even through other modules.",
       from: { path: '^src/(figures/(?!node/)|metrics/(records|csv)\\.ts$)' },
       to: { path: '^src/(figures/node/|metrics/file\\.ts|core/atomic-file\\.ts)|node_modules/(pngjs|@resvg)/', reachable: true },
+    },
+    {
+      name: 'browser-entry-without-node',
+      severity: 'error',
+      comment: "The browser entry (src/browser.ts: language, checker, planner, compiler, objectives, training loop, in-memory data, chart specs) reaches no Node built-in and no Node-only package, even through other modules (type-only imports count): files, checkpoints on disk, workers, downloads and PNG files live behind the Node entry (src/index.ts).",
+      from: { path: '^src/browser[.]ts$' },
+      to: { path: '^(node:.*|fs|fs/promises|path|url|os|module|crypto|zlib|worker_threads|child_process|v8|stream|util|events|readline|http|https|net|tty)$|node_modules/(pngjs|cli-progress|@resvg|tsx|commander)/', reachable: true },
     },
   ],
   options: {

@@ -7,7 +7,7 @@
  * directory. Each split has one column, `x` [N, 28, 28] (uint8 0/1); the set has no labels.
  */
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../core/package-root';
 import { type Dataset, type DatasetSplits, type SplitName, SPLITS, makeDataset } from './dataset';
 import { DataError } from './errors';
 import { readIdx } from './idx';
@@ -15,7 +15,7 @@ import { formatShape } from './ndarray';
 
 /** The directory holding the bundled files. */
 export function bundledBinarizedMnistDir(): string {
-  return fileURLToPath(new URL('../../data/binarized-mnist/', import.meta.url));
+  return `${packageFile('data/binarized-mnist')}/`;
 }
 
 /** Options of {@link loadBinarizedMnist}. */

@@ -10,8 +10,7 @@
  * one); a child's `train { }` entries win over the parent's.
  */
 import { produce, castDraft } from 'immer';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import * as path from '../core/posix-path';
 import type * as A from './ast';
 import { diag, type Diagnostic } from './diagnostics';
 import { parseSource } from './parse';
@@ -21,10 +20,14 @@ import { didYouMean } from './suggest';
 export interface LoadOptions {
   /** `--set` fragments, applied in order after the file itself. */
   readonly sets?: readonly string[];
+  /** Reads a file by absolute path (the Node entry reads the disk; a browser serves files from memory). */
   readonly readFile?: (absPath: string) => string;
-  /** Base directory for display paths (default: the current directory). */
+  /** Base directory for display paths and relative file names (the Node entry: the current directory). */
   readonly cwd?: string;
 }
+
+/** Load options with the reader and the base directory given (the loader itself touches no file system). */
+export type LoaderOptions = LoadOptions & { readonly readFile: (absPath: string) => string; readonly cwd: string };
 
 export interface LoadedProgram {
   readonly program: A.Program;
@@ -79,9 +82,9 @@ export function mergeChild(parent: A.Program, childDecls: readonly A.Decl[], dia
   });
 }
 
-export function loadProgram(file: string, opts: LoadOptions = {}): LoadedProgram {
-  const read = opts.readFile ?? ((p: string) => fs.readFileSync(p, 'utf8'));
-  const cwd = opts.cwd ?? process.cwd();
+export function loadProgram(file: string, opts: LoaderOptions): LoadedProgram {
+  const read = opts.readFile;
+  const cwd = opts.cwd;
   const sources = new Map<string, Source>();
   const diagnostics: Diagnostic[] = [];
   const display = (abs: string) => {

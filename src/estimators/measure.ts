@@ -23,7 +23,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { scoped } from '../engine/scope';
-import type { Program } from '../api';
+import type { Program } from '../program';
 import type { Batch } from '../inference/execute';
 import { EstimatorState, runObjective, type ObjectiveSettings } from '../inference/objectives/index';
 import { ParamStore } from '../inference/params';

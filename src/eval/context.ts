@@ -1,5 +1,5 @@
 /** What every evaluation metric reads: the trained program, the data split and its seed. */
-import type { Program } from '../api';
+import type { Program } from '../program';
 import type { Dataset } from '../data/dataset';
 
 export interface EvalContext {

@@ -7,11 +7,13 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installGemm } from './gemm';
-import { loadKernels, type KernelBuild } from './load';
+import { loadKernels, type KernelBuild, type KernelHost } from './load';
 import { registerFusedKernels } from './register';
-import { gemmThreads, startGemmThreads } from './threads';
+import { gemmThreads } from './threads';
+import type { WasmMemory, WasmModule } from './wasm-api';
 import { activeKernels, backendMemory, fusedEnabled, setActive, type WasmBackendLike } from './runtime';
 
+export { fetchHost, type KernelHost } from './load';
 export { FUSED_FEATURES, fusedEnabled, fusedFeatures, fusedFromEnv, kernelsActive, setFused, type FusedFeature } from './runtime';
 
 export interface KernelsInfo {
@@ -28,11 +30,20 @@ export interface KernelsInfo {
 
 let lastReason: string | undefined;
 
+
 /**
  * Loads the kernels for the current wasm backend and registers them (idempotent). Never throws:
  * a failure leaves the generic path in place and is reported by {@link kernelsInfo}.
  */
-export async function installKernels(opts: { build?: KernelBuild } = {}): Promise<KernelsInfo> {
+export interface InstallOptions {
+  readonly build?: KernelBuild;
+  /** Where the binaries come from (default: fetched from `wasm/` beside this module). */
+  readonly host?: KernelHost;
+  /** Starts the GEMM's second thread on a shared heap (Node: src/kernels/threads.ts); none: one thread. */
+  readonly startThreads?: (backend: WasmBackendLike, module: WasmModule, memory: WasmMemory) => Promise<{ ok: boolean; reason?: string }>;
+}
+
+export async function installKernels(opts: InstallOptions = {}): Promise<KernelsInfo> {
   if (tf.getBackend() !== 'wasm') {
     lastReason = `backend is ${tf.getBackend()}`;
     return kernelsInfo();
@@ -53,7 +64,7 @@ export async function installKernels(opts: { build?: KernelBuild } = {}): Promis
     lastReason = undefined;
     // On the threaded backend's shared heap, the GEMM takes a second thread of its own.
     if (loaded.shared) {
-      const t = await startGemmThreads(backend, loaded.module, memory);
+      const t = opts.startThreads ? await opts.startThreads(backend, loaded.module, memory) : { ok: false, reason: 'no worker threads here' };
       if (!t.ok) lastReason = `GEMM on one thread: ${t.reason ?? 'unknown'}`;
     }
   } catch (e) {

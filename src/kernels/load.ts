@@ -22,32 +22,38 @@ export interface LoadedKernels {
   readonly module: WasmModule;
 }
 
-const isNode = typeof process !== 'undefined' && !!process.versions?.node;
+/**
+ * What loading needs from its host. The defaults are a browser's: fetch the binaries from
+ * `base` (by default the folder `wasm/` next to this module), no flag to set. Node passes
+ * src/kernels/node-host.ts (read from disk, V8's relaxed-SIMD flag, the GEMM worker thread).
+ */
+export interface KernelHost {
+  /** The bytes of a shipped kernel binary, e.g. 'vk-simd.wasm'. */
+  readBinary(name: string): Promise<Uint8Array>;
+  /** Turns on relaxed SIMD where the engine has it behind a flag; true when it may now validate. */
+  enableRelaxedSimd?(): Promise<boolean>;
+}
 
-async function readBytes(name: string): Promise<Uint8Array> {
-  const url = new URL(`./wasm/${name}`, import.meta.url);
-  if (isNode && url.protocol === 'file:') {
-    const { readFile } = await import('node:fs/promises');
-    return new Uint8Array(await readFile(url));
-  }
-  const res = await fetch(url);
-  if (!res.ok) throw new Error(`cannot fetch ${url.href}: ${res.status}`);
-  return new Uint8Array(await res.arrayBuffer());
+/** The browser's host: `fetch` from `base` (a URL prefix ending in '/'). */
+export function fetchHost(base: string | URL = new URL('./wasm/', import.meta.url)): KernelHost {
+  return {
+    async readBinary(name) {
+      const url = new URL(name, base);
+      const res = await fetch(url);
+      if (!res.ok) throw new Error(`cannot fetch ${url.href}: ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    },
+  };
 }
 
 let relaxedFlagTried = false;
 
-/** Whether this engine validates `bytes` (a relaxed-SIMD build), enabling V8's flag in Node if needed. */
-async function validatesRelaxed(bytes: Uint8Array): Promise<boolean> {
+/** Whether this engine validates `bytes` (a relaxed-SIMD build), enabling the engine's flag if the host can. */
+async function validatesRelaxed(bytes: Uint8Array, host: KernelHost): Promise<boolean> {
   if (wasm.validate(bytes)) return true;
-  if (!isNode || relaxedFlagTried) return false;
+  if (!host.enableRelaxedSimd || relaxedFlagTried) return false;
   relaxedFlagTried = true;
-  try {
-    const v8 = await import('node:v8');
-    v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
-  } catch {
-    return false;
-  }
+  if (!(await host.enableRelaxedSimd())) return false;
   return wasm.validate(bytes);
 }
 
@@ -82,6 +88,8 @@ export function wasmSections(bytes: Uint8Array): number[] {
 export interface LoadOptions {
   /** Force a build ('simd' to skip relaxed SIMD even where it validates). */
   readonly build?: KernelBuild;
+  /** Where the binaries come from (default: {@link fetchHost}). */
+  readonly host?: KernelHost;
 }
 
 /**
@@ -91,17 +99,18 @@ export interface LoadOptions {
 export async function loadKernels(memory: WasmMemory, opts: LoadOptions = {}): Promise<LoadedKernels> {
   const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
   const suffix = shared ? '-mt' : '';
+  const host = opts.host ?? fetchHost();
   let build: KernelBuild = 'simd';
   let bytes: Uint8Array | undefined;
   if (opts.build !== 'simd') {
-    const relaxed = await readBytes(`vk-relaxed${suffix}.wasm`);
-    if (await validatesRelaxed(relaxed)) {
+    const relaxed = await host.readBinary(`vk-relaxed${suffix}.wasm`);
+    if (await validatesRelaxed(relaxed, host)) {
       build = 'relaxed';
       bytes = relaxed;
     } else if (opts.build === 'relaxed') throw new Error('this engine does not support relaxed SIMD');
   }
   if (!bytes) {
-    bytes = await readBytes(`vk-simd${suffix}.wasm`);
+    bytes = await host.readBinary(`vk-simd${suffix}.wasm`);
     if (!simdSupported(bytes)) throw new Error('this engine does not support WebAssembly SIMD');
   }
   if (wasmSections(bytes).includes(11)) throw new Error('the kernel binary has a data segment (rebuild it with src/kernels/build.sh)');

@@ -50,15 +50,18 @@ for (;;) {
  * Starts the GEMM worker on `memory` (shared) with the compiled kernel `module`. Resolves
  * false with a reason when the memory is not shared or the worker cannot start.
  */
-export async function startGemmThreads(backend: WasmBackendLike, module: WasmModule, memory: WasmMemory, opts: { minMacs?: number } = {}): Promise<{ ok: boolean; reason?: string }> {
+/** The parts of node:worker_threads' Worker used here (the Node host passes the class itself). */
+export interface WorkerLike {
+  once(event: 'message' | 'error', f: (v: unknown) => void): unknown;
+  terminate(): Promise<number>;
+  unref(): void;
+}
+export type WorkerClass = new (source: string, opts: { eval: true; workerData: unknown }) => WorkerLike;
+
+export async function startGemmThreads(backend: WasmBackendLike, module: WasmModule, memory: WasmMemory, opts: { minMacs?: number; Worker: WorkerClass }): Promise<{ ok: boolean; reason?: string }> {
   if (pool) return { ok: true };
   if (typeof SharedArrayBuffer === 'undefined' || !(memory.buffer instanceof SharedArrayBuffer)) return { ok: false, reason: 'the wasm heap is not shared (start the threaded backend with --threads)' };
-  let Worker: typeof import('node:worker_threads').Worker;
-  try {
-    ({ Worker } = await import('node:worker_threads'));
-  } catch {
-    return { ok: false, reason: 'worker_threads is not available' };
-  }
+  const Worker = opts.Worker;
   const ptr = backend.wasm._malloc(4 * CTL_WORDS);
   const ctl = new Int32Array(memory.buffer as SharedArrayBuffer, ptr, CTL_WORDS);
   ctl.fill(0);

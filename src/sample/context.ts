@@ -6,7 +6,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import type { Program } from '../api';
+import type { Program } from '../program';
 import type { Dataset } from '../data/dataset';
 import { takeRows } from '../data/ndarray';
 import { composeGrid } from '../figures/grid';

@@ -9,7 +9,7 @@
  * Neither disposes what it returns: call them inside `scoped` (engine/scope.ts) and read the numbers out there.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Program } from '../api';
+import type { Program } from '../program';
 import type { Distribution } from '../distributions/types';
 import type { SiteInfo } from '../dsl/checked';
 import { makeBatch } from '../inference/execute';

@@ -10,7 +10,7 @@ import { produce } from 'immer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { Program } from '../api';
+import { Program } from '../program';
 import { UserError } from '../core/errors';
 import type { Printer } from '../core/printer';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';

@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs';
 import * as path from 'node:path';
-import { Program } from '../api';
+import { Program } from '../program';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import { checkFile, type CheckOutcome } from '../check';
 import type { Objective } from '../dsl/train-config';

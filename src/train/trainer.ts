@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { scoped } from '../engine/scope';
-import type { Program } from '../api';
+import type { Program } from '../program';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import { betaAt, type Objective, type TrainConfig } from '../dsl/train-config';
 import { batchIndices } from '../data/batches';

@@ -28,8 +28,8 @@ import { backendInitializedOrPending, backendPriority } from '../engine/tfjs-int
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { locatePoolSwitch, matMulMacs, setPool, type PoolSwitch } from './pool-switch';
+import { packageFile } from '../core/package-root';
 import {
   MAX_WASM_THREADS, WASM_PACKAGE, clampThreads, makeLocateFile, parseThreadsSetting, threadedSimdFiles,
   wasmApi, wasmThreadsSupported, type ThreadedSimdFiles,
@@ -98,7 +98,7 @@ const WASM_PRIORITY = 2; // tfjs-backend-wasm/dist/base.js registers 'wasm' with
 
 const require = createRequire(import.meta.url);
 /** This folder's worker entry: emscripten's `new Worker(path)` loads it once per pool worker. */
-export const WORKER_ENTRY = fileURLToPath(new URL('./pthread-worker.cjs', import.meta.url));
+export const WORKER_ENTRY = packageFile('src/wasm-threads/pthread-worker.cjs');
 
 let state: {
   module: ThreadedModule; threads: number; policy: WasmThreadsPolicy; minMatMulMacs: number; poolSwitch?: PoolSwitch;

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
+import { nodeKernelOptions } from '../../src/kernels/node-host';
 import { FUSED_FEATURES, installKernels, kernelsInfo, setFused, type FusedFeature } from '../../src/kernels/index';
 import { Rng } from '../../src/core/rng';
 import { TEST_SEED } from '../helpers/seed';
@@ -104,7 +105,7 @@ function weights(shape: number[]): tf.Tensor {
 
 /** Loads the given build (simd or relaxed) for the tests that run both; returns false when unavailable. */
 export async function useBuild(build: 'simd' | 'relaxed'): Promise<boolean> {
-  const info = await installKernels({ build });
+  const info = await installKernels({ build, ...nodeKernelOptions() });
   return info.build === build;
 }
 

@@ -7,11 +7,11 @@
  * (legend widths, axis-title offsets, truncation at a label limit) matches what resvg draws.
  */
 import * as fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../core/package-root';
 import * as vega from 'vega';
 import { fontMetrics, type FontMetrics } from './font-metrics';
 
-export const FONT_FILE = fileURLToPath(new URL('../../../assets/fonts/DejaVuSans.ttf', import.meta.url));
+export const FONT_FILE = packageFile('assets/fonts/DejaVuSans.ttf');
 
 let metrics: FontMetrics | undefined;
 
