@@ -6,6 +6,7 @@ import { loadCheckpoint } from '../train/checkpoint';
 import { subsetDataset } from '../data/dataset';
 import { isDatasetName } from '../data/datasets';
 import { bindData } from '../train/data-binding';
+import { storedData } from '../train/data-record';
 import { loadChecked, loadWeights, restoreRun } from '../train/session';
 import { CliError, type Printer } from './errors';
 import { parseNonNegInt, parsePositiveInt, parsePositiveNumber } from './flags';
@@ -35,10 +36,10 @@ function loadForEval(target: string, f: EvalFlags): { prog: Program; source: str
       prog.dispose();
       throw e;
     }
-    return { prog, source: contents.state.data.source, seed: contents.state.seed, label: `${target} with ${f.checkpoint}`, valid: contents.state.data.valid };
+    return { prog, source: f.data !== undefined ? contents.state.data.source : storedData(contents.state.data, 'evaluate'), seed: contents.state.seed, label: `${target} with ${f.checkpoint}`, valid: contents.state.data.valid };
   }
   const run = restoreRun(target);
-  return { prog: run.prog, source: run.contents.state.data.source, seed: run.contents.state.seed, label: target, valid: run.contents.state.data.valid };
+  return { prog: run.prog, source: f.data !== undefined ? run.contents.state.data.source : storedData(run.contents.state.data, 'evaluate'), seed: run.contents.state.seed, label: target, valid: run.contents.state.data.valid };
 }
 
 export async function runEvalCommand(target: string, f: EvalFlags, io: Printer): Promise<number> {

@@ -5,6 +5,7 @@
  * `--analogies` may be combined; `--n` means a count per figure (see FIGURE_N). Every figure's
  * requirements are checked before any file is written.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CheckedProgram } from '../dsl/checked';
 import { sampleAnalogies } from '../sample/analogies';
@@ -21,6 +22,7 @@ import { parseNonNegInt, parsePositiveInt } from './flags';
 
 export interface SampleFlags {
   out?: string;
+  force?: boolean;
   n?: string;
   seed?: string;
   mode?: string;
@@ -68,6 +70,21 @@ function checkFigures(cp: CheckedProgram, figures: readonly Figure[], label: num
   }
 }
 
+/** The file name (without extension) a figure is written to, as the figure modules name it. */
+function figureName(cp: CheckedProgram, fig: Figure, label: number | undefined, mode: Mode): string {
+  if (fig === 'scatter') return 'scatter';
+  const setup = fig === 'grid2d' ? grid2dSetup(cp, label) : undefined;
+  const name = setup?.y ? `grid2d-${setup.y.name}${setup.k}` : fig;
+  return `${name}${mode === 'sample' ? '-sample' : ''}`;
+}
+
+/** vae sample writes NAME.svg and NAME.png per figure; existing ones are replaced only with --force. */
+function refuseOverwrite(out: string, names: readonly string[]): void {
+  const existing = names.flatMap((n) => [`${n}.png`, `${n}.svg`]).filter((f) => fs.existsSync(path.join(out, f)));
+  if (existing.length === 0) return;
+  throw new CliError(`${existing.map((f) => path.join(out, f)).join(', ')} already exist${existing.length === 1 ? 's' : ''}`, 'vae sample never replaces files unless asked: add --force to replace them, or choose another --out');
+}
+
 export async function runSampleCommand(run: string, f: SampleFlags, io: Printer): Promise<number> {
   const mode = (f.mode ?? 'mean') as Mode;
   if (mode !== 'mean' && mode !== 'sample') throw new CliError(`invalid --mode '${f.mode}'`, 'choose mean (the observed distribution\'s mean, e.g. Bernoulli probabilities) or sample');
@@ -84,6 +101,7 @@ export async function runSampleCommand(run: string, f: SampleFlags, io: Printer)
   try {
     const { ctx } = opened;
     checkFigures(ctx.prog.checked, figures, label);
+    if (!f.force) refuseOverwrite(ctx.out, figures.map((fig) => figureName(ctx.prog.checked, fig, label, mode)));
     io.err(`sampling ${run} (mode ${mode}${figures.some((x) => x !== 'prior' && x !== 'grid2d') ? `, data ${opened.source}` : ''})`);
     const count = (fig: Figure) => n ?? (fig === 'scatter' ? Math.min(FIGURE_N.scatter.default, ctx.data.size) : FIGURE_N[fig].default);
     for (const fig of figures) {

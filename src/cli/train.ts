@@ -23,6 +23,7 @@ export interface TrainFlags {
   valid?: string;
   logEvery?: string;
   figures?: boolean;
+  resetOptimizer?: boolean;
 }
 
 export async function runTrainCommand(file: string | undefined, f: TrainFlags, io: Printer): Promise<number> {
@@ -41,6 +42,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
   if (f.resume && (f.set?.length || f.estimator?.length || f.objective)) {
     throw new CliError('--set, --estimator and --objective cannot change a resumed run', 'start a new run with the changed program instead');
   }
+  if (f.resetOptimizer && !f.resume) throw new CliError('--reset-optimizer applies only to --resume', 'a new run starts with a fresh optimizer anyway');
   if (f.resume) {
     // These would make the resumed run a different run: another minibatch order, other
     // examples, another split, another directory. The run's own values are in its checkpoint.
@@ -65,6 +67,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
       ...(f.valid !== undefined ? { valid: parseNonNegInt('--valid', f.valid) } : {}),
       ...(f.logEvery !== undefined ? { logEvery: parsePositiveInt('--log-every', f.logEvery) } : {}),
       ...(f.figures === false ? { figures: false } : {}),
+      ...(f.resetOptimizer ? { resetOptimizer: true } : {}),
     },
     io,
   );

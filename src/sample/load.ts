@@ -4,6 +4,7 @@
  * on files, whose data have no test split, falls back to the validation split), and, for
  * colouring scatter plots, the data set's labels.
  */
+import { storedData } from '../train/data-record';
 import * as tf from '@tensorflow/tfjs';
 import { DATASET_INFO, isDatasetName, loadDataset } from '../data/datasets';
 import type { Dataset } from '../data/dataset';
@@ -55,7 +56,7 @@ export async function openRun(opts: OpenOptions): Promise<OpenRun> {
     const runSeed = run.contents.state.seed;
     const named = opts.data === undefined || isDatasetName(opts.data);
     const bound = await bindData(prog.checked, {
-      data: opts.data ?? run.contents.state.data.source,
+      data: opts.data ?? storedData(run.contents.state.data, 'evaluate'),
       dataDir: opts.dataDir,
       role: named ? 'train' : 'eval',
       labelsPerClass: null,

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { replaceDirAtomic } from '../core/atomic-file';
-import { UserError } from '../core/errors';
+import { CheckpointError, checkDigests, checkFinite, checkManifest, checkProgram, checkState, CORRUPT_HINT, makeManifest, manifestBytes, parseJsonFile } from './checkpoint-schema';
 
 /** A named tensor, as tfjs optimizers and tf.io use them. */
 export interface NamedTensor {
@@ -20,12 +20,7 @@ export interface NamedTensor {
   tensor: tf.Tensor;
 }
 
-export class CheckpointError extends UserError {
-  override readonly name = 'CheckpointError';
-  constructor(message: string, hint?: string) {
-    super(message, hint, 'VAE703');
-  }
-}
+export { CheckpointError };
 
 export interface ProgramRecord {
   /** The root file as it was given (display path). */
@@ -48,7 +43,15 @@ export interface TrainerStateRecord {
   readonly bestValid: number | null;
   readonly epochsSinceBest: number;
   readonly config: unknown;
-  readonly data: { readonly source: string; readonly limit?: number; readonly valid?: number; readonly labeledIndices?: readonly number[] };
+  readonly data: {
+    /** A data set name, or the file(s) as absolute paths (`x=/abs/a.npy,y=/abs/b.npy` for bindings). */
+    readonly source: string;
+    readonly limit?: number;
+    readonly valid?: number;
+    readonly labeledIndices?: readonly number[];
+    /** SHA-256 of each data file (absolute path -> hex), so a changed file is noticed (train/data-record.ts). */
+    readonly hashes?: Readonly<Record<string, string>>;
+  };
 }
 
 export interface CheckpointContents {
@@ -58,74 +61,127 @@ export interface CheckpointContents {
   readonly program: ProgramRecord;
 }
 
-const FILES = ['weights.json', 'weights.bin', 'state.json', 'program.json'] as const;
+const REQUIRED = ['state.json', 'program.json', 'weights.json', 'weights.bin'] as const;
+const OPTIMIZER = ['optimizer.json', 'optimizer.bin'] as const;
 
 async function encode(tensors: NamedTensor[]): Promise<{ json: string; bin: Buffer }> {
   const { data, specs } = await tf.io.encodeWeights(tensors);
   return { json: JSON.stringify(specs), bin: Buffer.from(data) };
 }
 
-function decode(json: string, bin: Buffer, what: string): tf.NamedTensorMap {
-  let specs: tf.io.WeightsManifestEntry[];
-  try {
-    specs = JSON.parse(json) as tf.io.WeightsManifestEntry[];
-  } catch {
-    throw new CheckpointError(`${what}.json is not valid JSON`, 'the checkpoint is corrupt; retrain or use an earlier checkpoint');
-  }
-  const expected = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * (s.dtype === 'float32' || s.dtype === 'int32' ? 4 : 1), 0);
+/** Decodes a checked manifest and its bytes; NaN or infinite values are refused. */
+function decode(what: 'weights' | 'optimizer', json: unknown, bin: Uint8Array): NamedTensor[] {
+  const specs = checkManifest(`${what}.json`, json);
+  const expected = manifestBytes(specs);
   if (bin.byteLength !== expected) {
-    throw new CheckpointError(`${what}.bin holds ${bin.byteLength} bytes but ${what}.json describes ${expected}`, 'the checkpoint is truncated or corrupt; retrain or use an earlier checkpoint');
+    throw new CheckpointError(`${what}.bin holds ${bin.byteLength} bytes but ${what}.json describes ${expected}`, 'the checkpoint is truncated or corrupt; retrain, or use a copy of the run made before');
   }
-  const ab = new Uint8Array(bin).buffer as ArrayBuffer;
-  return tf.io.decodeWeights(ab, specs);
+  // A copy, aligned for Float32Array/Int32Array views.
+  const buf = new Uint8Array(bin).buffer as ArrayBuffer;
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    if (s.dtype === 'float32') checkFinite(`${what}.bin`, s.name, new Float32Array(buf, offset, n));
+    offset += n * 4;
+  }
+  const m = tf.io.decodeWeights(buf, specs as tf.io.WeightsManifestEntry[]);
+  return specs.map((s) => ({ name: s.name, tensor: m[s.name]! }));
 }
 
-/** Writes a checkpoint atomically into `dir/checkpoint`. */
+/** Writes a checkpoint atomically into `dir/checkpoint`, with manifest.json (sizes and hashes). */
 export async function saveCheckpoint(dir: string, c: { weights: NamedTensor[]; optimizer: NamedTensor[]; state: TrainerStateRecord; program: ProgramRecord }): Promise<string> {
   const final = path.join(dir, 'checkpoint');
   const w = await encode(c.weights);
   const o = await encode(c.optimizer);
-  replaceDirAtomic(final, {
+  const files = {
     'weights.json': w.json,
     'weights.bin': w.bin,
     'optimizer.json': o.json,
     'optimizer.bin': o.bin,
     'state.json': JSON.stringify(c.state, null, 1),
     'program.json': JSON.stringify(c.program, null, 1),
-  });
+  };
+  replaceDirAtomic(final, { ...files, 'manifest.json': JSON.stringify(makeManifest(files), null, 1) });
   return final;
+}
+
+/**
+ * Removes what an interrupted save left in a run directory: `checkpoint.tmp-*` (a new
+ * checkpoint never renamed into place) and `checkpoint.old-*` (the previous one, once
+ * `checkpoint/` is complete). Returns the names removed.
+ */
+export function cleanStaleCheckpoints(dir: string): string[] {
+  if (!fs.existsSync(path.join(dir, 'checkpoint', 'state.json'))) return [];
+  const removed: string[] = [];
+  for (const e of fs.readdirSync(dir)) {
+    if (!/^checkpoint\.(tmp|old)-\d+$/.test(e)) continue;
+    fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+    removed.push(e);
+  }
+  return removed;
 }
 
 /** Finds the checkpoint directory for a run directory (or a checkpoint directory itself). */
 export function locateCheckpoint(dir: string): string {
   if (!fs.existsSync(dir)) throw new CheckpointError(`no such directory '${dir}'`, 'give the run directory printed by `vae train` (e.g. runs/vae-20261121-1200)');
+  if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`'${dir}' is a file, not a run directory`, 'give the run directory printed by `vae train`, which contains checkpoint/');
   const candidates = [dir, path.join(dir, 'checkpoint')];
-  // A crash between the two renames of saveCheckpoint leaves checkpoint.old-*; use it.
-  for (const e of fs.existsSync(dir) && fs.statSync(dir).isDirectory() ? fs.readdirSync(dir) : []) if (e.startsWith('checkpoint.old-')) candidates.push(path.join(dir, e));
+  // A crash between the two renames of saveCheckpoint leaves only checkpoint.old-*; use it.
+  for (const e of fs.readdirSync(dir)) if (/^checkpoint\.old-\d+$/.test(e)) candidates.push(path.join(dir, e));
   for (const c of candidates) if (fs.existsSync(path.join(c, 'state.json'))) return c;
   throw new CheckpointError(`'${dir}' holds no checkpoint (no state.json)`, 'give the run directory printed by `vae train`, which contains checkpoint/');
 }
 
-export function loadCheckpoint(dir: string): CheckpointContents {
+export interface LoadOptions {
+  /**
+   * 'required' (resuming): optimizer.json and optimizer.bin must be there and valid;
+   * 'ignore' (evaluating, or --reset-optimizer): they are not read.
+   */
+  readonly optimizer?: 'required' | 'ignore';
+}
+
+/**
+ * Loads a checkpoint whole or not at all: every file is checked against its schema
+ * (checkpoint-schema.ts) and manifest.json's hashes; any problem is a CheckpointError (VAE703)
+ * naming the file.
+ */
+export function loadCheckpoint(dir: string, opts: LoadOptions = {}): CheckpointContents {
   const ck = locateCheckpoint(dir);
-  for (const f of FILES) if (!fs.existsSync(path.join(ck, f))) throw new CheckpointError(`the checkpoint in '${dir}' is missing ${f}`, 'the checkpoint is incomplete; retrain or use an earlier run');
-  const readJson = <T>(f: string): T => {
-    try {
-      return JSON.parse(fs.readFileSync(path.join(ck, f), 'utf8')) as T;
-    } catch {
-      throw new CheckpointError(`${f} in '${dir}' is not valid JSON`, 'the checkpoint is corrupt; retrain or use an earlier run');
-    }
+  const want = opts.optimizer === 'required' ? [...REQUIRED, ...OPTIMIZER] : REQUIRED;
+  const bytes = new Map<string, Uint8Array>();
+  const read = (f: string): Uint8Array | undefined => {
+    if (bytes.has(f)) return bytes.get(f);
+    const p = path.join(ck, f);
+    if (!fs.existsSync(p)) return undefined;
+    if (!fs.statSync(p).isFile()) throw new CheckpointError(`${f} in '${dir}' is not a file`, CORRUPT_HINT);
+    const b = new Uint8Array(fs.readFileSync(p));
+    bytes.set(f, b);
+    return b;
   };
-  const state = readJson<TrainerStateRecord>('state.json');
-  const program = readJson<ProgramRecord>('program.json');
-  if (state?.version !== 1 || typeof state.step !== 'number' || !program?.sources || typeof program.root !== 'string') {
-    throw new CheckpointError(`the checkpoint in '${dir}' has an unknown format`, 'it was written by another version of vaelang, or it is corrupt');
+  for (const f of want) {
+    if (read(f) === undefined) {
+      if (f.startsWith('optimizer')) {
+        throw new CheckpointError(`the checkpoint in '${dir}' has no optimizer state (${f} is missing)`, 'resuming without it would restart the optimizer (Adam\'s moments, the step count) and give a different run; add --reset-optimizer to resume anyway with a fresh optimizer');
+      }
+      throw new CheckpointError(`the checkpoint in '${dir}' is missing ${f}`, 'the checkpoint is incomplete; retrain, or use a copy of the run made before');
+    }
   }
-  const weights = decode(fs.readFileSync(path.join(ck, 'weights.json'), 'utf8'), fs.readFileSync(path.join(ck, 'weights.bin')), 'weights');
-  let optimizer: NamedTensor[] = [];
-  if (fs.existsSync(path.join(ck, 'optimizer.json'))) {
-    const m = decode(fs.readFileSync(path.join(ck, 'optimizer.json'), 'utf8'), fs.readFileSync(path.join(ck, 'optimizer.bin')), 'optimizer');
-    optimizer = Object.entries(m).map(([name, tensor]) => ({ name, tensor }));
+  const text = (f: string) => new TextDecoder().decode(read(f)!);
+  const state = parseJsonFile('state.json', text('state.json'));
+  checkState(state);
+  const program = parseJsonFile('program.json', text('program.json'));
+  checkProgram(program);
+  const weightSpecs = parseJsonFile('weights.json', text('weights.json'));
+  const optimizerSpecs = opts.optimizer === 'required' ? parseJsonFile('optimizer.json', text('optimizer.json')) : undefined;
+  // Structure first (the more specific messages), then the hashes of every file read.
+  if (optimizerSpecs !== undefined) checkManifest('optimizer.json', optimizerSpecs);
+  checkManifest('weights.json', weightSpecs);
+  const manifest = read('manifest.json');
+  if (manifest !== undefined) {
+    const m = parseJsonFile('manifest.json', new TextDecoder().decode(manifest));
+    checkDigests(m, read, want);
   }
-  return { weights: new Map(Object.entries(weights)), optimizer, state, program };
+  const weights = decode('weights', weightSpecs, read('weights.bin')!);
+  const optimizer = optimizerSpecs !== undefined ? decode('optimizer', optimizerSpecs, read('optimizer.bin')!) : [];
+  return { weights: new Map(weights.map((w) => [w.name, w.tensor])), optimizer, state: state as TrainerStateRecord, program: program as ProgramRecord };
 }

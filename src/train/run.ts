@@ -16,7 +16,9 @@ import type { Printer } from '../core/printer';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
-import { saveCheckpoint, type ProgramRecord } from './checkpoint';
+import { cleanStaleCheckpoints, saveCheckpoint, type ProgramRecord } from './checkpoint';
+import { recordData, storedData } from './data-record';
+import { DataError } from '../data/errors';
 import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
 import { loadChecked, programRecord, restoreRun, type Checked } from './session';
 import { Trainer } from './trainer';
@@ -61,6 +63,30 @@ export interface TrainCommand {
   readonly logEvery?: number;
   /** Draw the run's figures at the end (default true; `vae plot RUN` draws them later). */
   readonly figures?: boolean;
+  /** `--reset-optimizer`: resume with a fresh optimizer (required when the checkpoint has no optimizer state). */
+  readonly resetOptimizer?: boolean;
+}
+
+/**
+ * A new run's directory must be new or empty: vae train never writes over files it did not
+ * make (a run's checkpoint and metrics, or a user's own config.json and figures).
+ */
+function checkNewRunDir(dir: string): void {
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(dir);
+  } catch {
+    return; // does not exist (or cannot be seen: mkdir reports why)
+  }
+  if (!st.isDirectory()) throw new UserError(`--out '${dir}' is a file`, 'give a new directory (or an empty one) for the run');
+  const entries = fs.readdirSync(dir);
+  if (entries.length === 0) return;
+  if (entries.includes('checkpoint') || entries.includes('metrics.jsonl')) {
+    // Never overwrite a run: its checkpoint and metrics would be lost.
+    throw new UserError(`'${dir}' already holds a training run`, `continue it with --resume ${dir}, or choose another --out`);
+  }
+  const shown = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, and ${entries.length - 4} more` : '');
+  throw new UserError(`--out '${dir}' is not empty (it holds ${shown})`, 'vae train writes only into a new or empty directory, so nothing of yours is overwritten: choose another --out');
 }
 
 export interface TrainResult {
@@ -118,14 +144,17 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   let restored: ReturnType<typeof restoreRun> | undefined;
 
   if (cmd.resume) {
-    restored = restoreRun(cmd.resume);
+    dir = cmd.resume.replace(/\/checkpoint\/?$/, '');
+    restored = restoreRun(cmd.resume, { optimizer: cmd.resetOptimizer ? 'ignore' : 'required' });
+    // A save that was interrupted leaves checkpoint.tmp-* / checkpoint.old-*; the checkpoint in use is complete.
+    const stale = cleanStaleCheckpoints(dir);
+    if (stale.length > 0 && !cmd.json) io.err(`removed ${stale.join(', ')}, left by an interrupted save`);
     outcome = restored.outcome;
     record = restored.contents.program;
     prog = restored.prog;
     const saved = restored.contents.state.config as { config: TrainConfig; origin: Record<TrainKey, Origin> };
     const base = resolveConfig(saved.config, new Set(), cmd.overrides);
     resolved = { config: base.config, origin: Object.fromEntries(Object.keys(base.origin).map((k) => [k, base.origin[k as TrainKey] === 'cli' ? 'cli' : (saved.origin[k as TrainKey] ?? 'default')])) as Record<TrainKey, Origin> };
-    dir = cmd.resume.replace(/\/checkpoint\/?$/, '');
     startEpoch = restored.contents.state.epoch;
     startStepInEpoch = restored.contents.state.stepInEpoch;
     bestValid = restored.contents.state.bestValid;
@@ -141,15 +170,16 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     resolved = resolveConfig(outcome.checked.train.config, outcome.checked.train.explicit, cmd.overrides);
     prog = new Program(outcome.checked, outcome.plan, resolved.config.seed);
     dir = cmd.out ?? path.join('runs', `${path.basename(cmd.file).replace(/\.vae$/, '')}-${timestamp()}`);
-    if (fs.existsSync(path.join(dir, 'checkpoint')) || fs.existsSync(path.join(dir, 'metrics.jsonl'))) {
+    try {
+      checkNewRunDir(dir);
+    } catch (e) {
       prog.dispose();
-      // Never overwrite a run: its checkpoint and metrics would be lost.
-      throw new UserError(`'${dir}' already holds a training run`, `continue it with --resume ${dir}, or choose another --out`);
+      throw e;
     }
   }
   const config = resolved.config;
   const data: BoundData = await bindData(outcome.checked, {
-    data: cmd.data ?? (restored ? restored.contents.state.data.source : undefined),
+    data: cmd.data ?? (restored ? storedData(restored.contents.state.data, 'resume') : undefined),
     dataDir: cmd.dataDir,
     role: 'train',
     seed: config.seed,
@@ -165,10 +195,21 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     (data as { splits: BoundData['splits'] }).splits = { ...data.splits, train: sliceDataset(data.splits.train, 0, limit), valid: sliceDataset(data.splits.valid, 0, Math.min(data.splits.valid.size, limit)) };
   }
 
+  if (data.splits.train.size === 0) {
+    prog.dispose();
+    const valid = data.splits.valid.size;
+    throw new DataError(`${data.source} has no training examples${valid > 0 ? ` (all ${valid} are held out for validation)` : ''}`, { hint: valid > 0 ? 'use a smaller --valid' : 'give a file with at least one row of data (a header alone holds none)' });
+  }
   const trainer = new Trainer(prog, data, config, config.seed);
   if (restored) {
     trainer.step = restored.contents.state.step;
-    await trainer.loadOptimizerWeights(restored.contents.optimizer);
+    try {
+      await trainer.loadOptimizerWeights(restored.contents.optimizer, restored.contents.state.step);
+    } catch (e) {
+      trainer.dispose();
+      prog.dispose();
+      throw e;
+    }
     prog.state.load(restored.contents.state.baselines);
   }
   const spe = trainer.stepsPerEpoch();
@@ -183,6 +224,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   }
   const stepLog = new StepLog(cmd.logEvery ?? defaultLogEvery(totalSteps), spe);
   const metricsFile = path.join(dir, 'metrics.jsonl');
+  const dataRecord = restored ? restored.contents.state.data : outcome.checked.data.length > 0 ? recordData(data.source) : { source: data.source };
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
   if (data.labeledIndices) fs.writeFileSync(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));
@@ -191,7 +233,10 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     io.err(`${cmd.resume ? 'resuming' : 'training'} ${record.root}: ${prog.store.size().toLocaleString('en-US')} parameters`);
     io.err(`  ${'data'.padEnd(14)}${data.source}: train ${data.splits.train.size}, valid ${data.splits.valid.size}${data.labeledIndices ? `, ${data.labeledIndices.length} labelled` : ''}`);
     for (const l of configLines(resolved, prog.plan)) io.err(l);
-    io.err(`  ${'out'.padEnd(14)}${dir}${cmd.resume ? ` (from epoch ${startEpoch + 1}, step ${trainer.step})` : ''}`);
+    io.err(`  ${'out'.padEnd(14)}${dir}${cmd.resume ? ` (from epoch ${startEpoch + 1}, step ${trainer.step}${cmd.resetOptimizer ? ', optimizer reset' : ''})` : ''}`);
+    if (data.splits.train.size < config.batch && data.labeledIndices === undefined && outcome.checked.data.length > 0) {
+      io.err(`note: ${data.splits.train.size} training example${data.splits.train.size === 1 ? '' : 's'}, fewer than one batch of ${config.batch}: each step uses all of them`);
+    }
   }
 
   let interrupted = false;
@@ -216,7 +261,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         bestValid,
         epochsSinceBest: sinceBest,
         config: { config, origin: resolved.origin },
-        data: { source: data.source, ...(limit !== undefined ? { limit } : {}), ...(validSize !== undefined ? { valid: validSize } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
+        data: { source: dataRecord.source, ...(dataRecord.hashes ? { hashes: dataRecord.hashes } : {}), ...(limit !== undefined ? { limit } : {}), ...(validSize !== undefined ? { valid: validSize } : {}), ...(data.labeledIndices ? { labeledIndices: [...data.labeledIndices] } : {}) },
       },
       });
     } finally {

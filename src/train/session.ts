@@ -9,7 +9,7 @@ import { Program } from '../program';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import { checkFile, type CheckOutcome } from '../check';
 import type { Objective } from '../dsl/train-config';
-import { CheckpointError, loadCheckpoint, type CheckpointContents, type ProgramRecord } from './checkpoint';
+import { CheckpointError, loadCheckpoint, type CheckpointContents, type LoadOptions, type ProgramRecord } from './checkpoint';
 
 /** A check outcome that succeeded. */
 export type Checked = CheckOutcome & { readonly checked: NonNullable<CheckOutcome['checked']>; readonly plan: NonNullable<CheckOutcome['plan']> };
@@ -73,6 +73,11 @@ export function loadWeights(prog: Program, weights: ReadonlyMap<string, tf.Tenso
     }
     e.variable.assign(w);
   }
+  const known = new Set(prog.store.list().map((e) => e.name));
+  const extra = [...weights.keys()].filter((n) => !known.has(n));
+  if (extra.length > 0) {
+    throw new CheckpointError(`weights.json in '${dir}' holds weights the program does not have: ${extra.slice(0, 3).map((n) => `\`${n}\``).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}`, 'it belongs to a different program; evaluate it with the program it was trained with');
+  }
 }
 
 export interface RestoredRun {
@@ -82,8 +87,8 @@ export interface RestoredRun {
 }
 
 /** Loads a run directory: program from its saved sources, weights, and state. */
-export function restoreRun(dir: string): RestoredRun {
-  const contents = loadCheckpoint(dir);
+export function restoreRun(dir: string, opts: LoadOptions = {}): RestoredRun {
+  const contents = loadCheckpoint(dir, opts);
   const outcome = checkedFromRecord(contents.program);
   const prog = new Program(outcome.checked, outcome.plan, contents.state.seed);
   try {

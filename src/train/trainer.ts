@@ -19,6 +19,7 @@ import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from './batches';
 import type { BoundData } from './data-binding';
 import type { NamedTensor } from './checkpoint';
+import { CheckpointError, CORRUPT_HINT } from './checkpoint-schema';
 import { makeOptimizer, type StepOptimizer } from './optimizer';
 import { evalChunks } from '../eval/chunking';
 
@@ -381,8 +382,38 @@ export class Trainer {
     return ws.map((w, i) => ({ name: i === 0 ? 'iter' : `opt${i}`, tensor: w.tensor }));
   }
 
-  async loadOptimizerWeights(ws: NamedTensor[]): Promise<void> {
+  /** Slot kinds per variable of the configured optimizer (tfjs's layout: [iter, kind 1..., kind 2...]). */
+  private slotKinds(): number {
+    const o = this.config.optimizer;
+    return o.kind === 'adam' || o.kind === 'rmsprop' ? 2 : o.momentum > 0 ? 1 : 0;
+  }
+
+  /**
+   * Restores the optimizer state of a checkpoint, checked against the program's variables first:
+   * the iteration count equals the checkpoint's step, and slot i of each kind has variable i's
+   * shape (a CheckpointError naming optimizer.json otherwise). An empty list leaves a fresh
+   * optimizer (--reset-optimizer).
+   */
+  async loadOptimizerWeights(ws: NamedTensor[], step?: number): Promise<void> {
     if (ws.length === 0) return;
+    const bad = (what: string): never => {
+      throw new CheckpointError(`optimizer.json: ${what}`, CORRUPT_HINT);
+    };
+    const [iter, ...rest] = ws;
+    if (iter!.name !== 'iter' || iter!.tensor.size !== 1 || iter!.tensor.dtype !== 'int32') bad('the first entry should be the int32 iteration count `iter`');
+    if (step !== undefined && iter!.tensor.dataSync()[0] !== step) bad(`the iteration count is ${iter!.tensor.dataSync()[0]} but state.json's step is ${step}: the files come from different checkpoints`);
+    const kinds = this.slotKinds();
+    const n = kinds === 0 ? 0 : rest.length / kinds;
+    if ((kinds === 0 && rest.length > 0) || !Number.isInteger(n) || n > this.vars.length) {
+      bad(`${rest.length} state tensors do not fit ${this.config.optimizer.kind} over ${this.vars.length} variables (${kinds} per variable)`);
+    }
+    for (let k = 0; k < kinds; k++) {
+      for (let i = 0; i < n; i++) {
+        const t = rest[k * n + i]!.tensor;
+        const v = this.vars[i]!;
+        if (t.shape.join(',') !== v.shape.join(',')) bad(`\`${rest[k * n + i]!.name}\` has shape [${t.shape.join(', ')}] but its variable \`${v.name}\` has [${v.shape.join(', ')}]`);
+      }
+    }
     // Slots are matched to the variables by order (the variable list is stable).
     await this.optimizer.setWeights(ws, this.vars.map((v) => v.name));
   }
