@@ -106,19 +106,28 @@ export async function saveCheckpoint(dir: string, c: { weights: NamedTensor[]; o
 }
 
 /**
- * Removes what an interrupted save left in a run directory: `checkpoint.tmp-*` (a new
- * checkpoint never renamed into place) and `checkpoint.old-*` (the previous one, once
- * `checkpoint/` is complete). Returns the names removed.
+ * Finishes or undoes what an interrupted save left in a run directory (the next start of the
+ * run calls it): when only `checkpoint.old-*` holds a checkpoint (a crash between the two
+ * renames), it becomes `checkpoint/` again; then every `checkpoint.tmp-*` (a new checkpoint
+ * never renamed into place) and `checkpoint.old-*` is removed. Returns what it did, in words.
  */
-export function cleanStaleCheckpoints(dir: string): string[] {
-  if (!fs.existsSync(path.join(dir, 'checkpoint', 'state.json'))) return [];
-  const removed: string[] = [];
-  for (const e of fs.readdirSync(dir)) {
-    if (!/^checkpoint\.(tmp|old)-\d+$/.test(e)) continue;
-    fs.rmSync(path.join(dir, e), { recursive: true, force: true });
-    removed.push(e);
+export function recoverInterruptedSave(dir: string): string[] {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
+  const done: string[] = [];
+  const stale = () => fs.readdirSync(dir).filter((e) => /^checkpoint\.(tmp|old)-\d+$/.test(e));
+  const final = path.join(dir, 'checkpoint');
+  if (!fs.existsSync(path.join(final, 'state.json'))) {
+    const old = stale().filter((e) => e.startsWith('checkpoint.old-') && fs.existsSync(path.join(dir, e, 'state.json')));
+    if (old.length === 0) return [];
+    fs.rmSync(final, { recursive: true, force: true });
+    fs.renameSync(path.join(dir, old[0]!), final);
+    done.push(`restored checkpoint/ from ${old[0]}`);
   }
-  return removed;
+  for (const e of stale()) {
+    fs.rmSync(path.join(dir, e), { recursive: true, force: true });
+    done.push(`removed ${e}`);
+  }
+  return done;
 }
 
 /** Finds the checkpoint directory for a run directory (or a checkpoint directory itself). */
@@ -129,6 +138,9 @@ export function locateCheckpoint(dir: string): string {
   // A crash between the two renames of saveCheckpoint leaves only checkpoint.old-*; use it.
   for (const e of fs.readdirSync(dir)) if (/^checkpoint\.old-\d+$/.test(e)) candidates.push(path.join(dir, e));
   for (const c of candidates) if (fs.existsSync(path.join(c, 'state.json'))) return c;
+  if (fs.existsSync(path.join(dir, 'metrics.jsonl'))) {
+    throw new CheckpointError(`'${dir}' holds a run that stopped before its first checkpoint`, 'there is nothing to resume or evaluate: train again into a new --out (or delete the directory first)');
+  }
   throw new CheckpointError(`'${dir}' holds no checkpoint (no state.json)`, 'give the run directory printed by `vae train`, which contains checkpoint/');
 }
 

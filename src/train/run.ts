@@ -16,7 +16,7 @@ import type { Printer } from '../core/printer';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
-import { cleanStaleCheckpoints, saveCheckpoint, type ProgramRecord } from './checkpoint';
+import { recoverInterruptedSave, saveCheckpoint, type ProgramRecord } from './checkpoint';
 import { recordData, storedData } from './data-record';
 import { DataError } from '../data/errors';
 import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
@@ -145,10 +145,10 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
 
   if (cmd.resume) {
     dir = cmd.resume.replace(/\/checkpoint\/?$/, '');
+    // A save that was interrupted leaves checkpoint.tmp-* / checkpoint.old-*: finish or undo it first.
+    const recovered = recoverInterruptedSave(dir);
+    if (recovered.length > 0 && !cmd.json) io.err(`an interrupted save: ${recovered.join(', ')}`);
     restored = restoreRun(cmd.resume, { optimizer: cmd.resetOptimizer ? 'ignore' : 'required' });
-    // A save that was interrupted leaves checkpoint.tmp-* / checkpoint.old-*; the checkpoint in use is complete.
-    const stale = cleanStaleCheckpoints(dir);
-    if (stale.length > 0 && !cmd.json) io.err(`removed ${stale.join(', ')}, left by an interrupted save`);
     outcome = restored.outcome;
     record = restored.contents.program;
     prog = restored.prog;
