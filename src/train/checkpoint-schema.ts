@@ -119,7 +119,7 @@ export function checkProgram(v: Json): void {
   if (!isObject(p['sources']) || !Object.values(p['sources']).every((t) => typeof t === 'string')) bad(`\`sources\` should map file names to their text, found ${kindOf(p['sources'])}`);
   if (!Array.isArray(p['sets']) || !p['sets'].every((t) => typeof t === 'string')) bad(`\`sets\` should be a list of --set fragments, found ${kindOf(p['sets'])}`);
   if (!isObject(p['estimators']) || !Object.values(p['estimators']).every((t) => typeof t === 'string')) bad(`\`estimators\` should map sites to estimators, found ${kindOf(p['estimators'])}`);
-  if (p['objective'] !== null && typeof p['objective'] !== 'string') bad(`\`objective\` should be a string or null, found ${kindOf(p['objective'])}`);
+  if (p['objective'] !== null && !(typeof p['objective'] === 'string' && /^(elbo|iwae(:[1-9]\d*)?)$/.test(p['objective']))) bad(`\`objective\` should be elbo, iwae:K or null, found ${kindOf(p['objective'])}`);
   if (!Object.prototype.hasOwnProperty.call(p['sources'], p['root'] as string)) bad(`\`sources\` has no text for the root file '${String(p['root'])}'`);
 }
 
@@ -142,6 +142,7 @@ export function makeManifest(files: Readonly<Record<string, string | Uint8Array>
 /** Checks the files named in `only` against manifest.json: the same byte lengths and hashes. */
 export function checkDigests(v: Json, read: (file: string) => Uint8Array | undefined, only: readonly string[]): void {
   if (!isObject(v) || v['version'] !== 1 || !isObject(v['files'])) throw new CheckpointError(`manifest.json: expected {version: 1, files}, found ${kindOf(v)}`, CORRUPT_HINT);
+  for (const file of only) if (!Object.prototype.hasOwnProperty.call(v['files'], file)) throw new CheckpointError(`manifest.json does not list ${file}`, CORRUPT_HINT);
   for (const [file, d] of Object.entries(v['files'])) {
     if (!only.includes(file)) continue;
     if (!isObject(d) || !isCount(d['bytes']) || typeof d['sha256'] !== 'string') throw new CheckpointError(`manifest.json: the entry of ${file} should be {bytes, sha256}`, CORRUPT_HINT);

@@ -138,6 +138,9 @@ export function locateCheckpoint(dir: string): string {
   // A crash between the two renames of saveCheckpoint leaves only checkpoint.old-*; use it.
   for (const e of fs.readdirSync(dir)) if (/^checkpoint\.old-\d+$/.test(e)) candidates.push(path.join(dir, e));
   for (const c of candidates) if (fs.existsSync(path.join(c, 'state.json'))) return c;
+  if (fs.existsSync(path.join(dir, 'checkpoint')) && fs.statSync(path.join(dir, 'checkpoint')).isDirectory()) {
+    throw new CheckpointError(`the checkpoint in '${dir}' is missing state.json`, 'the checkpoint is incomplete; retrain, or use a copy of the run made before');
+  }
   if (fs.existsSync(path.join(dir, 'metrics.jsonl'))) {
     throw new CheckpointError(`'${dir}' holds a run that stopped before its first checkpoint`, 'there is nothing to resume or evaluate: train again into a new --out (or delete the directory first)');
   }

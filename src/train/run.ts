@@ -120,6 +120,21 @@ function resolveConfig(base: TrainConfig, explicit: ReadonlySet<TrainKey>, o: Tr
   return { config, origin };
 }
 
+/** What is thin about the training data: fewer examples than a batch, fewer labels than asked for. */
+function dataNotes(outcome: Checked, data: BoundData, config: TrainConfig): string[] {
+  if (outcome.checked.data.length === 0) return [];
+  const notes: string[] = [];
+  const n = data.splits.train.size;
+  if (n < config.batch) notes.push(`${n} training example${n === 1 ? '' : 's'}, fewer than one batch of ${config.batch}: each step uses all of them`);
+  const label = outcome.checked.data.find((d) => d.partial);
+  const classes = label?.type.classes;
+  if (data.labeledIndices && config.labelsPerClass !== null && classes !== undefined && data.labeledIndices.length < config.labelsPerClass * classes) {
+    const k = data.labeledIndices.length;
+    notes.push(`\`labels: ${config.labelsPerClass} per class\` asks for ${config.labelsPerClass * classes} labels, but the training data hold ${k} (${k === 0 ? 'none' : 'some classes have fewer'})`);
+  }
+  return notes;
+}
+
 function timestamp(): string {
   const d = new Date();
   const p = (n: number) => String(n).padStart(2, '0');
@@ -234,9 +249,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     io.err(`  ${'data'.padEnd(14)}${data.source}: train ${data.splits.train.size}, valid ${data.splits.valid.size}${data.labeledIndices ? `, ${data.labeledIndices.length} labelled` : ''}`);
     for (const l of configLines(resolved, prog.plan)) io.err(l);
     io.err(`  ${'out'.padEnd(14)}${dir}${cmd.resume ? ` (from epoch ${startEpoch + 1}, step ${trainer.step}${cmd.resetOptimizer ? ', optimizer reset' : ''})` : ''}`);
-    if (data.splits.train.size < config.batch && data.labeledIndices === undefined && outcome.checked.data.length > 0) {
-      io.err(`note: ${data.splits.train.size} training example${data.splits.train.size === 1 ? '' : 's'}, fewer than one batch of ${config.batch}: each step uses all of them`);
-    }
+    for (const n of dataNotes(outcome, data, config)) io.err(`note: ${n}`);
   }
 
   let interrupted = false;
