@@ -20,6 +20,7 @@ const dist = path.join(root, 'dist');
 const t0 = performance.now();
 const noTypes = process.argv.includes('--no-types');
 
+fs.mkdirSync(dist, { recursive: true });
 for (const f of fs.readdirSync(dist, { withFileTypes: true }).filter((e) => e.isFile() && /\.(js|js\.map)$/.test(e.name)).map((e) => e.name)) fs.rmSync(path.join(dist, f));
 await build({
   entryPoints: { index: path.join(root, 'src/index.ts'), browser: path.join(root, 'src/browser.ts') },
