@@ -19,6 +19,7 @@ import { writeFigure } from '../figures/node/render';
 import { formatTable, rowsOf, shownRows, type Row } from '../estimators/report';
 import { parseSpecs, parseSweep, withK, type EstimatorSpec, type Sweep } from '../estimators/spec';
 import { loadCheckpoint } from '../train/checkpoint';
+import { storedData } from '../train/data-record';
 import { batchTensors, EVAL_EPOCH } from '../train/batches';
 import { bindData } from '../train/data-binding';
 import { loadChecked, loadWeights } from '../train/session';
@@ -133,7 +134,7 @@ export async function runEstimatorsCommand(file: string, f: EstimatorsFlags, io:
         tf.dispose([...contents.weights.values(), ...contents.optimizer.map((o) => o.tensor)]);
       }
     }
-    const { batch, label: dataLabel } = await fixedBatch(prog, f, contents?.state.data.source, opts.batch, seed);
+    const { batch, label: dataLabel } = await fixedBatch(prog, f, contents && f.data === undefined ? storedData(contents.state.data, 'evaluate') : undefined, opts.batch, seed);
     const params = contents ? `checkpoint ${f.checkpoint}` : `seeded initialization (seed ${seed})`;
     const latentSites = outcome.plan.sites.map((s) => s.name);
     const groups = rowGroups(prog.store, checked, latentSites);
