@@ -16,8 +16,37 @@ export interface CheckFlags {
   objective?: string;
 }
 
+/** A step's explanation with addresses relative to its step (`z[t - 1]`), so that steps with the same decision read alike. */
+function relativeToStep(text: string, step: number): string {
+  return text.replace(/\b([A-Za-z_][A-Za-z0-9_]*)\[(\d+)\]/g, (_, base: string, k: string) => {
+    const d = Number(k) - step;
+    return `${base}[t${d === 0 ? '' : d > 0 ? ` + ${d}` : ` - ${-d}`}]`;
+  });
+}
+
+/** Plan rows, with consecutive steps of a sequence that share their decision joined into one row (`z[1..9]`). */
+function planRows(plan: Plan): string[][] {
+  const rows: { base: string | null; from: number; to: number; cells: string[] }[] = [];
+  for (const s of plan.sites) {
+    const step = s.guide.step;
+    const why = explainSite(s, plan.freeBits);
+    const cells = [s.name, describeDist(s.guide), s.estimator, step ? relativeToStep(why, step.index) : why];
+    const last = rows[rows.length - 1];
+    if (step && last && last.base === step.base && last.to === step.index - 1 && last.cells.slice(1).every((c, i) => c === cells[i + 1])) {
+      last.to = step.index;
+      continue;
+    }
+    rows.push({ base: step?.base ?? null, from: step?.index ?? 0, to: step?.index ?? 0, cells });
+  }
+  return rows.map((r) => {
+    if (r.base === null) return r.cells;
+    if (r.from === r.to) return [`${r.base}[${r.from}]`, ...r.cells.slice(1, 3), r.cells[3]!.replace(/\[t( [+-] \d+)?\]/g, (_, d: string | undefined) => `[${r.from + (d ? Number(d.replace(/ /g, '')) : 0)}]`)];
+    return [`${r.base}[${r.from}..${r.to}]`, ...r.cells.slice(1)];
+  });
+}
+
 export function formatPlan(plan: Plan): string {
-  const rows = plan.sites.map((s) => [s.name, describeDist(s.guide), s.estimator, explainSite(s, plan.freeBits)]);
+  const rows = planRows(plan);
   const header = ['site', 'distribution', 'estimator', 'why'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`;

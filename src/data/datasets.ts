@@ -8,6 +8,7 @@
  *   ring             synthetic 2-D ring; x: Real[2]                      (synthetic.ts)
  *   two-moons        synthetic; x: Real[2], y: Category[2]
  *   linear-gaussian  synthetic PPCA data; x: Real[10]
+ *   state-space      synthetic linear-Gaussian sequences; x: Real[10, 3] (state-space.ts)
  *
  * Contract. {@link loadDataset} returns all three splits (a split that was not requested, or
  * does not exist, is empty). Synthetic splits are pure functions of `seed`: split s of seed
@@ -24,9 +25,10 @@ import { DataError } from './errors';
 import { type MnistOptions, loadMnistLike } from './mnist';
 import type { NdArray } from './ndarray';
 import { linearGaussianData, ringData, twoMoonsData } from './synthetic';
+import { stateSpaceData } from './state-space';
 
 /** The names `data:` accepts. */
-export const DATASET_NAMES = ['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian'] as const;
+export const DATASET_NAMES = ['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space'] as const;
 /** A named data set. */
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -90,6 +92,12 @@ export const DATASET_INFO: Readonly<Record<DatasetName, DatasetInfo>> = {
     columns: [{ name: 'x', kind: 'Real', shape: [10] }],
     sizes: SYNTHETIC_SIZES,
   },
+  'state-space': {
+    name: 'state-space',
+    doc: 'linear-Gaussian state-space sequences z_t = A z_{t-1} + 0.3 eps, x_t = C z_t + 0.2 nu; T = 10, k = 2, d = 3 (exact log-likelihood by a Kalman filter)',
+    columns: [{ name: 'x', kind: 'Real', shape: [10, 3] }],
+    sizes: SYNTHETIC_SIZES,
+  },
 };
 
 /** Options of {@link loadDataset}. */
@@ -132,6 +140,9 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
       break;
     case 'linear-gaussian':
       splits = synthetic(name, opts, (n, rng) => ({ x: linearGaussianData(n, rng).x }));
+      break;
+    case 'state-space':
+      splits = synthetic(name, opts, (n, rng) => ({ x: stateSpaceData(n, rng).x }));
       break;
   }
   if (opts.labelsPerClass !== undefined) {

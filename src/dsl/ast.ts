@@ -16,6 +16,8 @@ export interface Name {
 export interface NumberExpr {
   readonly kind: 'number';
   readonly value: number;
+  /** Set where a `for` loop's variable was replaced by its value at one step (src/dsl/unroll.ts). */
+  readonly loopVar?: string;
   readonly span: Span;
 }
 export interface StringExpr {
@@ -109,13 +111,36 @@ export interface LetStmt {
 }
 export interface SiteStmt {
   readonly kind: 'site';
+  /** The site's name; in a statement unrolled from a `for` loop, its address, e.g. `z[3]`. */
   readonly name: Name;
+  /** `z[t] ~ ...`: the step index as written (null for a site without steps). */
+  readonly index?: Expr | null;
+  /** Set on the copies a `for` loop unrolls into (src/dsl/unroll.ts): the site identity and its step. */
+  readonly step?: SiteStep;
   readonly type: TypeExpr | null;
   readonly dist: Expr;
   readonly annotations: readonly Annotation[];
   readonly span: Span;
 }
-export type Stmt = LetStmt | SiteStmt;
+/** A site's identity plus its step: `z[3]` is `{ base: 'z', index: 3 }`. */
+export interface SiteStep {
+  readonly base: string;
+  readonly index: number;
+  /** The span of the index expression as written (`t - 1`), for diagnostics. */
+  readonly indexSpan: Span;
+}
+/** `for t in 0..T { ... }`: the body repeated for t = from, ..., to - 1 (unrolled by the checker). */
+export interface ForStmt {
+  readonly kind: 'for';
+  readonly variable: Name;
+  readonly from: Expr;
+  readonly to: Expr;
+  readonly body: readonly Stmt[];
+  readonly span: Span;
+}
+export type Stmt = LetStmt | SiteStmt | ForStmt;
+/** The statements a block holds after unrolling: lets and sites only. */
+export type FlatStmt = LetStmt | SiteStmt;
 
 // ---------------------------------------------------------------- declarations
 

@@ -188,8 +188,22 @@ export class AstBuilder {
       if (!name) return undefined;
       return { kind: 'let', name, value: this.expr(this.sub(l, 'expr'), this.nodeSpan(l)), span: this.nodeSpan(l) };
     }
+    const f = this.sub(n, 'forStmt');
+    if (f) return this.forStmt(f);
     const s = this.sub(n, 'siteStmt');
     return s ? this.siteStmt(s) : undefined;
+  }
+
+  private forStmt(n: CstNode): A.ForStmt | undefined {
+    const variable = this.name(this.tok(n, 'Identifier'));
+    if (!variable) return undefined;
+    const span = this.nodeSpan(n);
+    const body: A.Stmt[] = [];
+    for (const s of this.subs(n, 'stmt')) {
+      const st = this.stmt(s);
+      if (st) body.push(st);
+    }
+    return { kind: 'for', variable, from: this.additive(this.sub(n, 'additive', 0), span), to: this.additive(this.sub(n, 'additive', 1), span), body, span };
   }
 
   private siteStmt(n: CstNode): A.SiteStmt | undefined {
@@ -204,11 +218,13 @@ export class AstBuilder {
       const argsNode = this.sub(a, 'args');
       annotations.push({ name: aname, args: argsNode ? this.args(argsNode) : [], span: this.nodeSpan(a) });
     }
+    const indexed = this.tok(n, 'LBracket') !== undefined;
     return {
       kind: 'site',
       name,
+      ...(indexed ? { index: this.expr(this.sub(n, 'expr', 0), span) } : {}),
       type: typeNode ? (this.typeExpr(typeNode) ?? null) : null,
-      dist: this.expr(this.sub(n, 'expr'), span),
+      dist: this.expr(this.sub(n, 'expr', indexed ? 1 : 0), span),
       annotations,
       span,
     };

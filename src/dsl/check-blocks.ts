@@ -8,7 +8,8 @@ import type * as A from './ast';
 import type { CheckContext, ExprEnv, LocalBinding, Scope } from './check-context';
 import { checkExpr, depsOf } from './check-expr';
 import { resolveType } from './check-types';
-import type { Observed, SiteInfo } from './checked';
+import type { DataInfo, Observed, SiteInfo } from './checked';
+import type { Unrolled } from './unroll';
 import { broadcastsTo } from '../core/shapes';
 import type { Span } from './source';
 import { formatShape, formatTensorType, sameShape, tensor, type DistType, type TensorType } from './types';
@@ -83,7 +84,7 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
   return d;
 }
 
-function collectNames(ctx: CheckContext, stmts: readonly A.Stmt[]): Map<string, Span> {
+function collectNames(ctx: CheckContext, stmts: readonly A.FlatStmt[]): Map<string, Span> {
   const out = new Map<string, Span>();
   for (const s of stmts) {
     const prev = out.get(s.name.text);
@@ -134,14 +135,36 @@ export interface BlockResult {
   readonly scope: Scope;
 }
 
-export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: ReadonlySet<string>, firstId: number): BlockResult {
+/**
+ * The data a stepped site observes (`x[t] ~ ...` with `data x: Real[T, D]`): its type is one
+ * step of the data's, and the step must lie on the data's time axis.
+ */
+function stepOfData(ctx: CheckContext, stmt: A.SiteStmt, data: DataInfo): TensorType | undefined {
+  const step = stmt.step!;
+  const t = data.type;
+  if (t.shape.length === 0 || t.vk === 'Category') {
+    ctx.accept('VAE333', `\`${step.base}\` is observed step by step, but the data is ${formatTensorType(t)}, which has no time axis`, { span: step.indexSpan }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: `declare the steps first: \`data ${step.base}: ${t.vk}[T, ...]\`` });
+    return undefined;
+  }
+  const n = t.shape[0]!;
+  if (step.index >= n) {
+    ctx.accept('VAE334', `\`${stmt.name.text}\` observes step ${step.index}, but the data \`${step.base}\` has ${n} steps (0 to ${n - 1}): the sequence is longer than the data`, { span: step.indexSpan }, {
+      secondary: [{ span: data.decl.type.span, message: `${formatTensorType(t)}: ${n} steps` }],
+      hint: `end the loop at the data's length, e.g. \`for t in 0..${n}\``,
+    });
+    return undefined;
+  }
+  return tensor(t.vk, t.shape.slice(1));
+}
+
+export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled, modelLatents: ReadonlySet<string>, firstId: number): BlockResult {
   const block = decl.block;
-  const later = collectNames(ctx, decl.stmts);
-  const scope: Scope = { block, locals: new Map<string, LocalBinding>(), later };
+  const later = collectNames(ctx, flat.stmts);
+  const scope: Scope = { block, locals: new Map<string, LocalBinding>(), later, sequences: flat.sequences };
   const env: ExprEnv = { ctx, scope, modelLatents };
   const sites: SiteInfo[] = [];
   const defined = new Set<string>();
-  for (const stmt of decl.stmts) {
+  for (const stmt of flat.stmts) {
     const name = stmt.name.text;
     if (defined.has(name)) continue;
     defined.add(name);
@@ -156,7 +179,17 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
       continue;
     }
     checkAnnotations(ctx, block, stmt);
-    const data = ctx.data.get(name);
+    const data = ctx.data.get(stmt.step ? stmt.step.base : name);
+    const dataType = data && stmt.step ? stepOfData(ctx, stmt, data) : data?.type;
+    if (data && !dataType) {
+      ctx.broken.add(name);
+      continue;
+    }
+    if (data && stmt.step && data.partial) {
+      ctx.accept('VAE333', `\`${stmt.step.base}\` is partly observed; it cannot be observed step by step`, { span: stmt.step.indexSpan }, { hint: 'declare the data without `?`' });
+      ctx.broken.add(name);
+      continue;
+    }
     if (data && block === 'guide' && !data.partial) {
       ctx.accept('VAE403', `\`${name}\` is observed data; the guide cannot sample it`, { span: stmt.name.span }, { hint: `the guide conditions on \`${name}\`: use it as an input, e.g. \`encoder(${name})\`, and remove this site`, secondary: [{ span: data.decl.name.span, message: 'declared as data here' }] });
     }
@@ -171,11 +204,11 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
         continue;
       }
       declared = { type: r, span: stmt.type.span };
-      if (data && !(sameShape(r.shape, data.type.shape) && r.vk === data.type.vk && r.classes === data.type.classes)) {
-        ctx.accept('VAE301', `\`${name}\` is declared ${formatTensorType(r)} here but ${formatTensorType(data.type)} as data`, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: 'drop the type here: a data site takes its type from the data declaration' });
+      if (data && dataType && !(sameShape(r.shape, dataType.shape) && r.vk === dataType.vk && r.classes === dataType.classes)) {
+        ctx.accept('VAE301', `\`${name}\` is declared ${formatTensorType(r)} here but ${formatTensorType(dataType)} as data${stmt.step ? ' (one step)' : ''}`, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: 'drop the type here: a data site takes its type from the data declaration' });
       }
-    } else if (data) {
-      declared = { type: data.type, span: data.decl.type.span };
+    } else if (data && dataType) {
+      declared = { type: dataType, span: data.decl.type.span };
     }
     // A site named like a data declaration that failed to check is taken as observed, so the
     // failed declaration does not also produce "latent site without a guide site" errors.
@@ -203,6 +236,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, modelLatents: R
     sites.push({
       id: firstId + sites.length,
       name,
+      ...(stmt.step ? { step: { base: stmt.step.base, index: stmt.step.index } } : {}),
       block,
       stmt,
       call: stmt.dist as A.CallExpr,

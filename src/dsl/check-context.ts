@@ -31,6 +31,8 @@ export interface Scope {
   readonly locals: Map<string, LocalBinding>;
   /** Every name the block defines, with where, including those not reached yet. */
   readonly later: ReadonlyMap<string, Span>;
+  /** Sites written with a step index (`z[t] ~ ...`) and their steps: `z` alone is not a value. */
+  readonly sequences?: ReadonlyMap<string, readonly number[]>;
 }
 
 export class CheckContext {
@@ -48,10 +50,15 @@ export class CheckContext {
   readonly modelledData = new Set<string>();
   /** Names whose declaration had an error: uses are silent (no cascades). */
   readonly broken = new Set<string>();
+  private readonly reportedAt = new Set<string>();
 
   constructor(readonly sources: SourceSet) {}
 
   accept(code: DiagCode, message: string, primary: Label, extra: { hint?: string | undefined; secondary?: Label[] } = {}): void {
+    // The steps of a `for` loop are checked one copy at a time: a problem in its body is reported once.
+    const key = `${code}@${primary.span.file}:${primary.span.start}:${primary.span.end}`;
+    if (this.reportedAt.has(key)) return;
+    this.reportedAt.add(key);
     this.diagnostics.push(diag(code, message, primary, extra));
   }
 

@@ -13,6 +13,7 @@ import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
 import { broadcast as broadcastShapes } from '../core/shapes';
 import { didYouMean } from './suggest';
+import { formatIndex } from './unroll';
 import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
 
 
@@ -73,6 +74,10 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
     return local.type;
   }
   const data = ctx.data.get(name);
+  const steps = scope?.sequences?.get(name);
+  if (steps && steps.length > 0 && !(data && scope?.block === 'guide')) {
+    return ctx.fail('VAE201', `\`${name}\` is a sequence of sites, one per step; read one step`, e.span, `index it with a step, e.g. \`${name}[t - 1]\` inside \`for t in ...\`, or \`${name}[${steps[0]}]\``);
+  }
   if (data) {
     ctx.usedData.add(name);
     if (scope?.block === 'model' && ctx.modelledData.has(name)) {
@@ -172,6 +177,14 @@ function describeTarget(e: A.Expr): string {
  * `a[i]`: entry i of the first axis of a. The index is a class label (Category[k], enumerated,
  * sampled or observed; k may not exceed the axis) or a whole number known at compile time.
  */
+/** The loop variable inside an index unrolled from a `for` loop (`t - 1` at t = 3), if any. */
+function loopVarOf(e: A.Expr): { name: string; value: number } | undefined {
+  if (e.kind === 'number') return e.loopVar !== undefined ? { name: e.loopVar, value: e.value } : undefined;
+  if (e.kind === 'binary') return loopVarOf(e.left) ?? loopVarOf(e.right);
+  if (e.kind === 'neg') return loopVarOf(e.operand);
+  return undefined;
+}
+
 function checkIndex(env: ExprEnv, e: A.IndexExpr): ExprType {
   const { ctx } = env;
   const tt = checkExpr(env, e.target);
@@ -207,6 +220,12 @@ function checkIndex(env: ExprEnv, e: A.IndexExpr): ExprType {
   if (it.value !== undefined && it.shape.length === 0) {
     const v = it.value;
     if (!Number.isInteger(v)) return ctx.fail('VAE333', `an index must be a whole number, found ${formatNumber(v)}`, e.index.span, `use an integer from 0 to ${n - 1}`);
+    const loop = loopVarOf(e.index);
+    if (loop && (v < 0 || v >= n)) {
+      const at = `\`${describeTarget(e.target).replace(/`/g, '')}[${formatIndex(e.index)}]\` reads step ${formatNumber(v)} at ${loop.name} = ${loop.value}`;
+      if (v < 0) return ctx.fail('VAE334', `${at}: a time index before 0`, e.index.span, 'steps start at 0: start the loop later, e.g. `for t in 1..T`');
+      return ctx.fail('VAE334', `${at}, but ${what} has ${n} steps (0 to ${n - 1}): the sequence is longer than the data`, e.index.span, `end the loop at ${n - (v - loop.value)}, e.g. \`for ${loop.name} in 0..${n - (v - loop.value)}\``);
+    }
     if (v < 0 || v >= n) return ctx.fail('VAE334', `index ${formatNumber(v)} is out of range: ${what} has ${n} entr${n === 1 ? 'y' : 'ies'} on its first axis (0 to ${n - 1})`, e.index.span, `indices start at 0; the last entry is ${n - 1}`);
     return tensor(vk, rest);
   }
@@ -320,8 +339,11 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
     } else if (!sameShape(t.shape, want.shape)) {
       bad = true;
       const other = [...ctx.nets.values()].find((n) => n.name !== name && n.inputs.length === e.args.length && n.inputs[i] !== undefined && sameShape(n.inputs[i]!.shape, t.shape));
+      const recurrent = net.body.kind === 'gru' || net.body.kind === 'lstm';
       const hint =
-        t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1)
+        recurrent && sameShape(t.shape, want.shape.slice(1))
+          ? `\`${name}\` is a recurrent net: it reads a whole sequence [T, d] and runs over its steps itself; pass the sequence (e.g. \`${name}(x)\`), not one step, and index its output per step (\`h[t]\`)`
+          : t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1)
           ? `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs`
           : other
             ? `\`${other.name}\` takes ${formatTensorType(other.inputs[i]!)}: did you mean \`${other.name}(...)\`?`

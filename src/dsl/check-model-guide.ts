@@ -10,7 +10,7 @@ import type { SiteInfo } from './checked';
 import { suggest } from './suggest';
 import { formatTensorType, sameShape } from './types';
 
-export function checkModelGuide(ctx: CheckContext, model: readonly SiteInfo[], guide: readonly SiteInfo[], modelDecl: A.BlockDecl | null, guideDecl: A.BlockDecl | null, modelNames: ReadonlySet<string>, guideNames: ReadonlySet<string>): void {
+export function checkModelGuide(ctx: CheckContext, model: readonly SiteInfo[], guide: readonly SiteInfo[], modelDecl: A.BlockDecl | null, guideDecl: A.BlockDecl | null, guideStmts: readonly A.FlatStmt[], modelNames: ReadonlySet<string>, guideNames: ReadonlySet<string>): void {
   const guideByName = new Map(guide.map((s) => [s.name, s]));
   const modelByName = new Map(model.map((s) => [s.name, s]));
   const latents = model.filter((s) => s.observed !== 'yes');
@@ -18,7 +18,7 @@ export function checkModelGuide(ctx: CheckContext, model: readonly SiteInfo[], g
   // one diagnostic (VAE402, pointing at both) instead of VAE401 and VAE402 for one typo.
   const unmatchedLatents = latents.filter((m) => !guideNames.has(m.name)).map((m) => m.name);
   const orphans = new Map<A.SiteStmt, SiteInfo | undefined>();
-  for (const g of guideDecl?.stmts ?? []) {
+  for (const g of guideStmts) {
     if (g.kind !== 'site') continue;
     const name = g.name.text;
     if (modelByName.has(name) || ctx.data.has(name) || modelNames.has(name)) continue;

@@ -13,6 +13,7 @@ import { checkConst, checkData, checkNet, checkParam } from './check-decls';
 import { checkModelGuide } from './check-model-guide';
 import { checkSizes } from './check-size';
 import { checkTrain } from './check-train';
+import { unrollBlock, type Unrolled } from './unroll';
 import type { BlockInfo, CheckedProgram, SiteInfo } from './checked';
 import { hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
 import type { SourceSet } from './source';
@@ -31,6 +32,27 @@ function pickBlock(ctx: CheckContext, decls: readonly A.Decl[], which: A.BlockNa
     ctx.accept('VAE207', `a second \`${which}\` block`, { span: extra.keywordSpan }, { secondary: [{ span: blocks[0]!.keywordSpan, message: 'the first one' }], hint: `put all ${which} sites in one block` });
   }
   return blocks[0] ?? null;
+}
+
+/**
+ * Data observed step by step (`x[t] ~ ...` with `data x: Real[T, D]`): the model must observe
+ * every step of the time axis, each once (a step left out would be silently ignored).
+ */
+function checkDataSteps(ctx: CheckContext, flat: Unrolled): void {
+  for (const [base, steps] of flat.sequences) {
+    const data = ctx.data.get(base);
+    if (!data || data.type.shape.length === 0 || steps.length === 0) continue;
+    const n = data.type.shape[0]!;
+    const seen = new Set(steps.filter((i) => i < n));
+    if (seen.size === n) continue;
+    const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
+    const first = flat.stmts.find((s) => s.kind === 'site' && s.step?.base === base) as A.SiteStmt | undefined;
+    const shown = missing.length > 3 ? `${missing.slice(0, 3).join(', ')}, ... (${missing.length} steps)` : missing.join(', ');
+    ctx.accept('VAE409', `\`${base}\` has ${n} steps but the model observes only ${seen.size} of them; steps ${shown} have no site`, { span: first?.step?.indexSpan ?? data.decl.name.span }, {
+      secondary: [{ span: data.decl.type.span, message: `${n} steps` }],
+      hint: `observe every step, e.g. \`for t in 0..${n} { ${base}[t] ~ ... }\``,
+    });
+  }
 }
 
 /** The argument of the last `objective: minimize(f)` / `maximize(f)` entry, if any. */
@@ -74,18 +96,24 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
 
   const modelDecl = pickBlock(ctx, decls, 'model');
   const guideDecl = pickBlock(ctx, decls, 'guide');
-  const modelNames = new Set(modelDecl?.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text) ?? []);
-  for (const n of modelNames) if (ctx.data.has(n)) ctx.modelledData.add(n);
-  const modelLatents = new Set([...modelNames].filter((n) => !ctx.data.has(n) || ctx.data.get(n)!.partial));
+  const none: Unrolled = { stmts: [], sequences: new Map() };
+  const modelFlat = modelDecl ? unrollBlock(ctx, modelDecl.stmts) : none;
+  const guideFlat = guideDecl ? unrollBlock(ctx, guideDecl.stmts) : none;
+  const modelNames = new Set(modelFlat.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text));
+  const dataOf = (s: A.FlatStmt): string => (s.kind === 'site' && s.step ? s.step.base : s.name.text);
+  for (const s of modelFlat.stmts) if (s.kind === 'site' && ctx.data.has(dataOf(s))) ctx.modelledData.add(dataOf(s));
+  const modelLatents = new Set(modelFlat.stmts.filter((s) => s.kind === 'site' && (!ctx.data.has(dataOf(s)) || ctx.data.get(dataOf(s))!.partial)).map((s) => s.name.text));
+  for (const [base] of modelFlat.sequences) if (!ctx.data.has(base)) modelLatents.add(base);
 
-  const modelSites: SiteInfo[] = modelDecl ? checkBlock(ctx, modelDecl, modelLatents, 0).sites : [];
-  const guideResult = guideDecl ? checkBlock(ctx, guideDecl, modelLatents, modelSites.length) : undefined;
+  const modelSites: SiteInfo[] = modelDecl ? checkBlock(ctx, modelDecl, modelFlat, modelLatents, 0).sites : [];
+  if (modelDecl) checkDataSteps(ctx, modelFlat);
+  const guideResult = guideDecl ? checkBlock(ctx, guideDecl, guideFlat, modelLatents, modelSites.length) : undefined;
   const guideSites: SiteInfo[] = guideResult?.sites ?? [];
   const trainsEarly = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
   const expectation = expectationExpr(trainsEarly);
-  const guideNames = new Set(guideDecl?.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text) ?? []);
+  const guideNames = new Set(guideFlat.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text));
   if (expectation) checkExpectation(ctx, expectation, guideResult?.scope, guideDecl, modelLatents);
-  else checkModelGuide(ctx, modelSites, guideSites, modelDecl, guideDecl, modelNames, guideNames);
+  else checkModelGuide(ctx, modelSites, guideSites, modelDecl, guideDecl, guideFlat.stmts, modelNames, guideNames);
 
   const categoryData = new Map([...ctx.data.values()].filter((d) => d.type.vk === 'Category').map((d) => [d.name, d.partial]));
   const trains = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
@@ -102,7 +130,7 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   }
 
   const diagnostics = sortDiagnostics(ctx.diagnostics);
-  const block = (decl: A.BlockDecl | null, sites: SiteInfo[]): BlockInfo => ({ decl, stmts: decl?.stmts ?? [], sites });
+  const block = (decl: A.BlockDecl | null, flat: Unrolled, sites: SiteInfo[]): BlockInfo => ({ decl, stmts: flat.stmts, sites });
   const checked: CheckedProgram = {
     objectiveExpr: train.train.config.objective.kind === 'expectation' ? (expectation?.value ?? null) : null,
     program,
@@ -111,8 +139,8 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
     data: [...ctx.data.values()],
     params: [...ctx.params.values()],
     nets: [...ctx.nets.values()],
-    model: block(modelDecl, modelSites),
-    guide: block(guideDecl, guideSites),
+    model: block(modelDecl, modelFlat, modelSites),
+    guide: block(guideDecl, guideFlat, guideSites),
     types: ctx.types,
     calls: ctx.calls,
     refs: ctx.refs,

@@ -16,7 +16,10 @@ export type Observed = 'no' | 'yes' | 'partial';
 export interface SiteInfo {
   /** Dense index over all sites (model first, then guide), for keying handlers and RNG streams. */
   readonly id: number;
+  /** The site's address: its name, or for one step of a sequence the name and step, `z[3]`. */
   readonly name: string;
+  /** One step of a sequence (`z[t] ~ ...` in a `for` loop): the site identity `z` and the step. */
+  readonly step?: { readonly base: string; readonly index: number };
   readonly block: A.BlockName;
   readonly stmt: A.SiteStmt;
   readonly call: A.CallExpr;
@@ -100,7 +103,8 @@ export type Ref =
 
 export interface BlockInfo {
   readonly decl: A.BlockDecl | null;
-  readonly stmts: readonly A.Stmt[];
+  /** The block's statements with `for` loops unrolled (src/dsl/unroll.ts). */
+  readonly stmts: readonly A.FlatStmt[];
   readonly sites: readonly SiteInfo[];
 }
 

@@ -61,6 +61,7 @@ export const CODES = {
   VAE332: { title: 'recurrent net without a time axis', severity: 'error', phase: 'check' },
   VAE333: { title: 'invalid index', severity: 'error', phase: 'check' },
   VAE334: { title: 'index out of range', severity: 'error', phase: 'check' },
+  VAE335: { title: 'site in a loop without a step index', severity: 'error', phase: 'check' },
 
   VAE401: { title: 'latent site without a guide site', severity: 'error', phase: 'check' },
   VAE402: { title: 'guide site without a model site', severity: 'error', phase: 'check' },
@@ -70,6 +71,7 @@ export const CODES = {
   VAE406: { title: 'missing block', severity: 'error', phase: 'check' },
   VAE407: { title: 'data never used', severity: 'warning', phase: 'check' },
   VAE408: { title: 'partially observed data is not modelled', severity: 'error', phase: 'check' },
+  VAE409: { title: 'steps of the data not observed', severity: 'error', phase: 'check' },
 
   VAE501: { title: 'reparameterization of a discrete site', severity: 'error', phase: 'check' },
   VAE502: { title: 'enumeration of a continuous site', severity: 'error', phase: 'check' },

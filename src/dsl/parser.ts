@@ -224,9 +224,25 @@ export class VaeParser extends CstParser {
 
   public stmt = this.RULE('stmt', () => {
     this.OR({
-      DEF: [{ ALT: () => this.SUBRULE(this.letStmt) }, { ALT: () => this.SUBRULE(this.siteStmt) }],
-      ERR_MSG: "a site ('name ~ Distribution(...)') or 'let'",
+      DEF: [{ ALT: () => this.SUBRULE(this.letStmt) }, { ALT: () => this.SUBRULE(this.forStmt) }, { ALT: () => this.SUBRULE(this.siteStmt) }],
+      ERR_MSG: "a site ('name ~ Distribution(...)'), 'let' or 'for'",
     });
+  });
+
+  /** `for t in 0..T { ... }`: the statements repeated over a time axis. */
+  public forStmt = this.RULE('forStmt', () => {
+    this.CONSUME(T.For);
+    this.CONSUME(T.Identifier);
+    this.CONSUME(T.In);
+    this.SUBRULE(this.additive);
+    this.CONSUME(T.DotDot);
+    this.SUBRULE2(this.additive);
+    this.CONSUME(T.LBrace);
+    this.MANY(() => {
+      this.SUBRULE(this.stmt);
+      this.OPTION(() => this.CONSUME(T.Semicolon));
+    });
+    this.CONSUME(T.RBrace);
   });
 
   public letStmt = this.RULE('letStmt', () => {
@@ -238,6 +254,11 @@ export class VaeParser extends CstParser {
 
   public siteStmt = this.RULE('siteStmt', () => {
     this.CONSUME(T.Identifier);
+    this.OPTION2(() => {
+      this.CONSUME(T.LBracket);
+      this.SUBRULE2(this.expr);
+      this.CONSUME(T.RBracket);
+    });
     this.OPTION(() => {
       this.CONSUME(T.Colon);
       this.SUBRULE(this.typeExpr);

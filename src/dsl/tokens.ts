@@ -34,10 +34,13 @@ export const Guide = keyword('guide');
 export const Train = keyword('train');
 export const Let = keyword('let');
 export const Extends = keyword('extends');
+export const For = keyword('for');
+export const In = keyword('in');
 
 export const NumberLit = createToken({
   name: 'NumberLit',
-  pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/,
+  // `0..T` is a range: the dot after a whole number is part of the number only when no second dot follows.
+  pattern: /(?:\d+(?:\.(?!\.)\d*)?|\.\d+)(?:[eE][+-]?\d+)?/,
   label: 'a number',
 });
 export const StringLit = createToken({ name: 'StringLit', pattern: /"(?:[^"\\\n]|\\.)*"/, label: 'a string' });
@@ -50,6 +53,7 @@ export const At = createToken({ name: 'At', pattern: /@/, label: "'@'" });
 export const Colon = createToken({ name: 'Colon', pattern: /:/, label: "':'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
+export const DotDot = createToken({ name: 'DotDot', pattern: /\.\./, label: "'..'" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, label: "'.'" });
 export const Equals = createToken({ name: 'Equals', pattern: /=/, label: "'='" });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
@@ -77,6 +81,8 @@ export const ALL_TOKENS: TokenType[] = [
   Train,
   Let,
   Extends,
+  For,
+  In,
   Identifier,
   NumberLit,
   StringLit,
@@ -88,6 +94,7 @@ export const ALL_TOKENS: TokenType[] = [
   Colon,
   Comma,
   Semicolon,
+  DotDot,
   Dot,
   Equals,
   LParen,
@@ -102,7 +109,7 @@ export const ALL_TOKENS: TokenType[] = [
   Slash,
 ];
 
-export const KEYWORDS = ['data', 'const', 'param', 'net', 'model', 'guide', 'train', 'let', 'extends'];
+export const KEYWORDS = ['data', 'const', 'param', 'net', 'model', 'guide', 'train', 'let', 'extends', 'for', 'in'];
 
 // Offsets only: lines and columns are computed from the source when a diagnostic is rendered.
 export const vaeLexer = new Lexer(ALL_TOKENS, { positionTracking: 'onlyOffset', ensureOptimizations: true });

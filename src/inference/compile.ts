@@ -190,7 +190,7 @@ class Compiler {
     };
   }
 
-  block(stmts: readonly A.Stmt[], sites: readonly SiteInfo[]): CompiledBlock {
+  block(stmts: readonly A.FlatStmt[], sites: readonly SiteInfo[]): CompiledBlock {
     const compiledSites = sites.map((s) => this.site(s));
     const bySite = new Map(compiledSites.map((s) => [s.info.stmt, s]));
     const steps = stmts.map((stmt) => {
@@ -318,7 +318,7 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
   };
 }
 
-function paramsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {
+function paramsUsedBy(cp: CheckedProgram, stmts: readonly A.FlatStmt[]): Set<string> {
   const out = new Set<string>();
   for (const [node, ref] of cp.refs) {
     if (ref.kind !== 'param') continue;
@@ -327,11 +327,11 @@ function paramsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string>
   return out;
 }
 
-function contains(s: A.Stmt, offset: number): boolean {
+function contains(s: A.FlatStmt, offset: number): boolean {
   return s.span.start <= offset && offset < s.span.end;
 }
 
-function netsUsedBy(cp: CheckedProgram, stmts: readonly A.Stmt[]): Set<string> {
+function netsUsedBy(cp: CheckedProgram, stmts: readonly A.FlatStmt[]): Set<string> {
   const out = new Set<string>();
   const walk = (e: A.Expr): void => {
     if (e.kind === 'call') {

@@ -180,7 +180,7 @@ function freeBitsFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, kl: Sit
 /** True when some guide site will be enumerated (annotated, forced, or auto-chosen). */
 function enumerates(checked: CheckedProgram, overrides: ReadonlyMap<string, string>): boolean {
   return checked.guide.sites.some((g) => {
-    const forced = overrides.get(g.name) ?? g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text))?.name.text;
+    const forced = overrides.get(g.name) ?? (g.step ? overrides.get(g.step.base) : undefined) ?? g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text))?.name.text;
     if (forced !== undefined) return forced === 'enumerate';
     const n = supportSizeOf(g);
     return !g.spec.reparam && g.spec.discrete && n !== undefined && n <= AUTO_ENUMERATE_LIMIT;
@@ -197,12 +197,14 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
   const overrides = new Map(opts.overrides ?? []);
   const anyEnumerated = enumerates(checked, overrides);
   const reparamSites = new Set<string>();
+  const usedOverrides = new Set<string>();
   for (const g of checked.guide.sites) {
     const m = objective.kind === 'expectation' ? g : checked.model.sites.find((s) => s.name === g.name);
     if (!m) continue;
     const annotation = g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text));
-    const cli = overrides.get(g.name);
-    overrides.delete(g.name);
+    // `--estimator z=score` applies to every step of a sequence z; `z[3]=score` to one.
+    const cli = overrides.get(g.name) ?? (g.step ? overrides.get(g.step.base) : undefined);
+    usedOverrides.add(overrides.has(g.name) ? g.name : (g.step?.base ?? g.name));
     let estimator: EstimatorKind;
     let source: SitePlan['source'];
     let reason: string;
@@ -243,6 +245,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
   diagnostics.push(...dregDescendants(sites, graph), ...enumerationSize(checked, sites));
   diagnostics.push(...settingsWithoutEffect(checked, sites, objective, lambda));
   for (const [name, kind] of overrides) {
+    if (usedOverrides.has(name)) continue;
     const span = checked.guide.decl?.keywordSpan ?? checked.model.decl?.keywordSpan ?? { file: checked.program.file, start: 0, end: 0 };
     diagnostics.push(diag('VAE704', `--estimator ${name}=${kind}: the guide has no site \`${name}\``, { span }, { hint: `the guide's sites are: ${checked.guide.sites.map((s) => s.name).join(', ') || 'none'}` }));
   }

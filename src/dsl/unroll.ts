@@ -1,0 +1,269 @@
+/**
+ * Sequences: `for t in a..b { ... }` unrolled into one copy of its statements per step, before
+ * the block is checked. A site written `z[t] ~ ...` becomes the site with address `z[3]` (its
+ * identity `z` plus its index, `SiteStmt.step`); a read `z[t - 1]` becomes a read of the site
+ * `z[2]`; the loop variable becomes a number known at compile time (`x[t]` is then an ordinary
+ * compile-time index of the data); a `let` inside the loop is one binding per step.
+ *
+ * Everything after this pass (the checker, the dependency graphs, the planner, the compiler, the
+ * objectives) sees one site per step, so the conditions of the planner hold step by step: the
+ * prior of z[t] reads z[t − 1], and its KL is analytic only when the guide does not draw z[t − 1]
+ * from z[t] (src/inference/dependencies.ts). Steps run in program order: a step reads earlier
+ * steps only.
+ *
+ * Diagnostics: a loop bound that is not a whole number known at compile time (VAE308), a step
+ * index before 0 or past the last step (VAE334), a read of a step drawn later (VAE208), a site
+ * inside a loop without a step index (VAE335).
+ */
+import type * as A from './ast';
+import type { CheckContext } from './check-context';
+import type { Span } from './source';
+
+/** The most steps all loops of a block may unroll into together (statements × steps). */
+export const MAX_UNROLLED = 20_000;
+
+export interface Unrolled {
+  readonly stmts: readonly A.FlatStmt[];
+  /** Names written with a step index (`z[t] ~ ...`), with the steps each has, in order. */
+  readonly sequences: ReadonlyMap<string, readonly number[]>;
+}
+
+interface Subst {
+  /** Loop variables and their values at this step. */
+  readonly vars: ReadonlyMap<string, number>;
+  /** `let` names inside loops, renamed per step. */
+  readonly lets: Map<string, string>;
+  /** `t = 3`: the steps, for messages. */
+  readonly where: string;
+}
+
+interface PendingRead {
+  readonly address: string;
+  readonly base: string;
+  readonly index: number;
+  readonly expr: A.IndexExpr;
+  /** Ordinal of the statement holding the read. */
+  readonly at: number;
+  readonly where: string;
+}
+
+/** The value of a compile-time integer expression (numbers, consts, loop variables, + - * /), or undefined. */
+export function constValue(ctx: CheckContext, e: A.Expr, vars: ReadonlyMap<string, number> = new Map()): number | undefined {
+  switch (e.kind) {
+    case 'number':
+      return e.value;
+    case 'name':
+      return vars.get(e.name) ?? ctx.consts.get(e.name)?.value;
+    case 'neg': {
+      const v = constValue(ctx, e.operand, vars);
+      return v === undefined ? undefined : -v;
+    }
+    case 'binary': {
+      const l = constValue(ctx, e.left, vars);
+      const r = constValue(ctx, e.right, vars);
+      if (l === undefined || r === undefined) return undefined;
+      return e.op === '+' ? l + r : e.op === '-' ? l - r : e.op === '*' ? l * r : l / r;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function sameSpan(a: Span, b: Span): boolean {
+  return a.file === b.file && a.start === b.start && a.end === b.end;
+}
+
+export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unrolled {
+  const sequences = new Map<string, number[]>();
+  const collect = (ss: readonly A.Stmt[]): void => {
+    for (const s of ss) {
+      if (s.kind === 'for') collect(s.body);
+      else if (s.kind === 'site' && s.index) sequences.set(s.name.text, []);
+    }
+  };
+  collect(stmts);
+  if (sequences.size === 0 && !stmts.some((s) => s.kind === 'for')) return { stmts: stmts as A.FlatStmt[], sequences };
+
+  const out: A.FlatStmt[] = [];
+  const defined = new Map<string, number>();
+  const reads: PendingRead[] = [];
+  const reported: Span[] = [];
+  const once = (span: Span, report: () => void): void => {
+    if (reported.some((r) => sameSpan(r, span))) return;
+    reported.push(span);
+    report();
+  };
+  let budgetReported = false;
+
+  const rewrite = (e: A.Expr, s: Subst): A.Expr => {
+    switch (e.kind) {
+      case 'name': {
+        const v = s.vars.get(e.name);
+        if (v !== undefined) return { kind: 'number', value: v, span: e.span, loopVar: e.name };
+        const renamed = s.lets.get(e.name);
+        return renamed !== undefined ? { ...e, name: renamed } : e;
+      }
+      case 'neg':
+        return { ...e, operand: rewrite(e.operand, s) };
+      case 'binary':
+        return { ...e, left: rewrite(e.left, s), right: rewrite(e.right, s) };
+      case 'field':
+        return { ...e, target: rewrite(e.target, s) };
+      case 'call':
+        return { ...e, callee: rewrite(e.callee, s), args: e.args.map((a) => ({ ...a, value: rewrite(a.value, s) })) };
+      case 'list':
+        return { ...e, items: e.items.map((i) => rewrite(i, s)) };
+      case 'arrow':
+        return { ...e, from: rewrite(e.from, s), to: rewrite(e.to, s) };
+      case 'index': {
+        const index = rewrite(e.index, s);
+        if (e.target.kind === 'name' && sequences.has(e.target.name) && !s.vars.has(e.target.name)) {
+          const base = e.target.name;
+          const i = constValue(ctx, index, s.vars);
+          if (i === undefined || !Number.isInteger(i)) {
+            once(e.index.span, () =>
+              ctx.accept('VAE333', `a step of \`${base}\` is selected by a whole number known at compile time${i === undefined ? '' : `, found ${i}`}`, { span: e.index.span }, { hint: 'use the loop variable plus or minus a number, e.g. `z[t - 1]`' }),
+            );
+            return { kind: 'error', span: e.span };
+          }
+          if (i < 0) {
+            once(e.index.span, () =>
+              ctx.accept('VAE334', `\`${base}[${formatIndex(e.index)}]\` reads step ${i} at ${s.where || `index ${i}`}: a time index before 0`, { span: e.index.span }, {
+                hint: `steps start at 0: start the loop later (e.g. \`for t in 1..T\`) and draw the first step before it, e.g. \`${base}[0] ~ Normal(0, 1)\``,
+              }),
+            );
+            return { kind: 'error', span: e.span };
+          }
+          reads.push({ address: `${base}[${i}]`, base, index: i, expr: e, at: out.length, where: s.where });
+          return { kind: 'name', name: `${base}[${i}]`, span: e.span };
+        }
+        return { ...e, target: rewrite(e.target, s), index };
+      }
+      default:
+        return e;
+    }
+  };
+
+  const expand = (ss: readonly A.Stmt[], s: Subst, inLoop: boolean): void => {
+    for (const stmt of ss) {
+      if (out.length > MAX_UNROLLED) {
+        if (!budgetReported) ctx.accept('VAE107', `the loops unroll into more than ${MAX_UNROLLED} statements`, { span: stmt.span }, { hint: 'use fewer steps; each step of a loop is one copy of its statements' });
+        budgetReported = true;
+        return;
+      }
+      if (stmt.kind === 'for') {
+        expandFor(stmt, s);
+        continue;
+      }
+      if (stmt.kind === 'let') {
+        const value = rewrite(stmt.value, s);
+        if (!inLoop) {
+          out.push(value === stmt.value ? stmt : { ...stmt, value });
+          continue;
+        }
+        const name = `${stmt.name.text}[${s.where}]`;
+        s.lets.set(stmt.name.text, name);
+        out.push({ ...stmt, name: { ...stmt.name, text: name }, value });
+        continue;
+      }
+      const dist = rewrite(stmt.dist, s);
+      const type = stmt.type ? { ...stmt.type, dims: stmt.type.dims.map((d) => rewrite(d, s)) } : null;
+      if (!stmt.index) {
+        if (inLoop) {
+          ctx.broken.add(stmt.name.text);
+          once(stmt.name.span, () =>
+            ctx.accept('VAE335', `the site \`${stmt.name.text}\` is inside a \`for\` loop but has no step index`, { span: stmt.name.span }, { hint: `give it one site per step: \`${stmt.name.text}[${[...s.vars.keys()].pop() ?? 't'}] ~ ...\`; or move it out of the loop` }),
+          );
+          continue;
+        }
+        out.push(dist === stmt.dist && type === stmt.type ? stmt : { ...stmt, dist, type });
+        continue;
+      }
+      const base = stmt.name.text;
+      const i = constValue(ctx, rewrite(stmt.index, s), s.vars);
+      if (i === undefined || !Number.isInteger(i) || i < 0) {
+        once(stmt.index.span, () =>
+          i !== undefined && Number.isInteger(i)
+            ? ctx.accept('VAE334', `\`${base}[${formatIndex(stmt.index!)}]\` is step ${i}${s.where ? ` at ${s.where}` : ''}: a time index before 0`, { span: stmt.index!.span }, { hint: 'steps start at 0' })
+            : ctx.accept('VAE333', `the step of \`${base}\` must be a whole number known at compile time`, { span: stmt.index!.span }, { hint: inLoop ? 'index the site with the loop variable, e.g. `z[t] ~ ...`' : 'write the step as a number, e.g. `z[0] ~ ...`' }),
+        );
+        continue;
+      }
+      const address = `${base}[${i}]`;
+      defined.set(address, out.length);
+      sequences.get(base)!.push(i);
+      out.push({ ...stmt, name: { ...stmt.name, text: address }, dist, type, step: { base, index: i, indexSpan: stmt.index.span } });
+    }
+  };
+
+  const expandFor = (f: A.ForStmt, s: Subst): void => {
+    const v = f.variable.text;
+    const clash = ctx.globalSpan(v);
+    if (clash || s.vars.has(v) || sequences.has(v)) {
+      ctx.accept('VAE207', `the loop variable \`${v}\` is already declared`, { span: f.variable.span }, { ...(clash ? { secondary: [{ span: clash, message: 'declared here' }] } : {}), hint: 'choose another name for the loop variable, e.g. `t`' });
+      return;
+    }
+    const bound = (e: A.Expr): number | undefined => {
+      const x = constValue(ctx, rewrite(e, s), s.vars);
+      if (x === undefined || !Number.isInteger(x)) {
+        ctx.accept('VAE308', `a loop bound must be a whole number known at compile time${x === undefined ? '' : `, found ${x}`}`, { span: e.span }, { hint: 'use numbers and consts, e.g. `for t in 0..T` with `const T = 20`' });
+        return undefined;
+      }
+      return x;
+    };
+    const from = bound(f.from);
+    const to = bound(f.to);
+    if (from === undefined || to === undefined) return;
+    if (from < 0 || to < from) {
+      ctx.accept('VAE334', from < 0 ? `the loop starts at ${from}: a time index before 0` : `the loop \`${from}..${to}\` has no steps`, { span: from < 0 ? f.from.span : f.to.span }, { hint: '`for t in a..b` runs t = a, a + 1, ..., b - 1 with 0 <= a < b' });
+      return;
+    }
+    for (let t = from; t < to; t++) {
+      const vars = new Map(s.vars).set(v, t);
+      const where = [...vars].map(([k, x]) => `${k} = ${x}`).join(', ');
+      expand(f.body, { vars, lets: new Map(s.lets), where }, true);
+    }
+  };
+
+  expand(stmts, { vars: new Map(), lets: new Map(), where: '' }, false);
+
+  for (const r of reads) {
+    const at = defined.get(r.address);
+    if (at !== undefined && at < r.at) continue;
+    if (ctx.broken.has(r.address)) continue;
+    ctx.broken.add(r.address);
+    const steps = sequences.get(r.base) ?? [];
+    once(r.expr.index.span, () => {
+      const shown = `\`${r.base}[${formatIndex(r.expr.index)}]\``;
+      if (at !== undefined) {
+        ctx.accept('VAE208', `${shown} reads step ${r.index}${r.where ? ` at ${r.where}` : ''}, which is drawn later`, { span: r.expr.span }, { hint: 'a step can read earlier steps only, e.g. `z[t - 1]`' });
+      } else {
+        ctx.accept('VAE334', `${shown} reads step ${r.index}${r.where ? ` at ${r.where}` : ''}, but \`${r.base}\` has ${describeSteps(steps)}`, { span: r.expr.span }, { hint: steps.length > 0 && r.index > Math.max(...steps) ? 'end the loop one step earlier, or read an earlier step' : `draw \`${r.base}[${r.index}]\` before this line` });
+      }
+    });
+  }
+  return { stmts: out, sequences };
+}
+
+function describeSteps(steps: readonly number[]): string {
+  if (steps.length === 0) return 'no steps';
+  const sorted = [...steps].sort((a, b) => a - b);
+  const contiguous = sorted.every((x, i) => x === sorted[0]! + i);
+  return contiguous ? `steps ${sorted[0]} to ${sorted[sorted.length - 1]}` : `steps ${sorted.join(', ')}`;
+}
+
+/** The index expression as the user wrote it (loop variables by name). */
+export function formatIndex(e: A.Expr): string {
+  switch (e.kind) {
+    case 'number':
+      return e.loopVar ?? String(e.value);
+    case 'name':
+      return e.name;
+    case 'neg':
+      return `-${formatIndex(e.operand)}`;
+    case 'binary':
+      return `${formatIndex(e.left)} ${e.op} ${formatIndex(e.right)}`;
+    default:
+      return '...';
+  }
+}
