@@ -14,7 +14,10 @@
 //      - the ELBO never exceeds the Kalman log-likelihood by more than 3 SE;
 //      - the IWAE-K estimate (K = 200) does not either, is above the ELBO (by more than 3 SE of
 //        their paired difference), and approaches the Kalman value: its gap is at most
-//        IWAE_TOLERANCE nats per sequence after this brief training (measured values below).
+//        IWAE_TOLERANCE nats per sequence after this brief training.
+// Measured (seed 1, 100 full-batch steps of 1000 sequences at lr 0.01, this machine): Kalman
+// −10.941 per sequence; ELBO − Kalman −1.892 ± 0.408; IWAE-200 − Kalman −0.890 ± 0.301 (± the
+// paired SE above). Longer training closes both gaps (BENCHMARKS.md).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFile, evaluate, type Program } from '../../src/api';
@@ -24,7 +27,7 @@ import { Trainer } from '../../src/train/trainer';
 
 const N_TRAIN = 1000;
 const N_TEST = 200;
-const STEPS = Number(process.env['VAE_DMM_STEPS'] ?? 300);
+const STEPS = Number(process.env['VAE_DMM_STEPS'] ?? 100);
 const SEED = 1;
 const IWAE_TOLERANCE = 1.0;
 const p = stateSpaceParams();
