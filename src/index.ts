@@ -19,3 +19,4 @@ export { compileFile } from './api';
 export { checkFile } from './check';
 export { runTrain } from './train/run';
 export { loadDataset } from './data/datasets';
+export { fileHandler } from './weights-files';

@@ -1,6 +1,7 @@
 /** `vae compare A.vae B.vae ...`: flags to a CompareCommand; prints the table or {rows} as JSON. */
 import { runCompare } from '../compare/run';
 import { CliError, type Printer } from './errors';
+import { epochBar } from './progress';
 import { parseNonNegInt, parsePositiveInt } from './flags';
 
 export interface CompareFlags {
@@ -38,6 +39,7 @@ export async function runCompareCommand(files: readonly string[], f: CompareFlag
       ...(f.out !== undefined ? { out: f.out } : {}),
       json: f.json === true,
       progress: process.stderr.isTTY === true && f.json !== true,
+      ...(process.stderr.isTTY === true && f.json !== true ? { onTrainProgress: epochBar() } : {}),
     },
     io,
   );

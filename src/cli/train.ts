@@ -1,6 +1,7 @@
 /** `vae train FILE` (or `--resume DIR`): flags to a TrainCommand. */
 import { runTrain, type TrainOverrides } from '../train/run';
 import { CliError, type Printer } from './errors';
+import { downloadBar, epochBar } from './progress';
 import { parseEstimatorFlags, parseNonNegInt, parseObjectiveFlag, parsePositiveInt, parsePositiveNumber } from './flags';
 
 export interface TrainFlags {
@@ -62,7 +63,7 @@ export async function runTrainCommand(file: string | undefined, f: TrainFlags, i
       ...(f.dataDir !== undefined ? { dataDir: f.dataDir } : {}),
       ...(f.out !== undefined ? { out: f.out } : {}),
       json: f.json === true,
-      progress: process.stderr.isTTY === true && f.json !== true,
+      ...(process.stderr.isTTY === true && f.json !== true ? { onProgress: epochBar(), onDownload: downloadBar() } : {}),
       ...(f.limit !== undefined ? { limit: parsePositiveInt('--limit', f.limit) } : {}),
       ...(f.valid !== undefined ? { valid: parseNonNegInt('--valid', f.valid) } : {}),
       ...(f.logEvery !== undefined ? { logEvery: parsePositiveInt('--log-every', f.logEvery) } : {}),

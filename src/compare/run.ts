@@ -23,7 +23,7 @@ import type { Printer } from '../core/printer';
 import { subsetDataset, type Dataset } from '../data/dataset';
 import { evalElbo, evalIwae, evalLatents, type EvalContext } from '../eval/metrics';
 import type { EpochRecord } from '../metrics/records';
-import { runTrain } from '../train/run';
+import { runTrain, type TrainCommand } from '../train/run';
 import { restoreRun } from '../train/session';
 import { bindEvalData, dataSignature, loadModels, resolveProtocol, type CompareModel, type EvalData, type Protocol } from './protocol';
 import { formatTable, writeCompareCurves, type CompareRow } from './report';
@@ -46,6 +46,8 @@ export interface CompareCommand {
   readonly out?: string;
   readonly json?: boolean;
   readonly progress?: boolean;
+  /** Each model's training progress (the CLI draws a bar: src/cli/progress.ts). */
+  readonly onTrainProgress?: TrainCommand['onProgress'];
   /** Synthetic data set sizes (tests). */
   readonly sizes?: { train?: number; valid?: number; test?: number };
 }
@@ -114,7 +116,7 @@ export async function runCompare(cmd: CompareCommand, io: Printer): Promise<Comp
         ...(cmd.dataDir !== undefined ? { dataDir: cmd.dataDir } : {}),
         out: runDir,
         json: false,
-        progress: cmd.progress === true,
+        ...(cmd.onTrainProgress ? { onProgress: cmd.onTrainProgress } : {}),
         ...(cmd.sizes ? { sizes: cmd.sizes } : {}),
         ...(cmd.limit !== undefined ? { limit: cmd.limit } : {}),
       },

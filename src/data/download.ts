@@ -1,8 +1,8 @@
 /**
  * Downloading one data file into a cache: streamed, checksummed, written atomically.
  *
- * Contract. {@link downloadFile} fetches a URL, feeds a progress callback (or a `cli-progress`
- * bar on an interactive stderr), checks the published checksum (MD5 or SHA-256) and an
+ * Contract. {@link downloadFile} fetches a URL, feeds a progress callback (the CLI draws a bar
+ * with it, src/cli/progress.ts), checks the published checksum (MD5 or SHA-256) and an
  * optional structural check, and only then writes the file with temp-file-plus-rename, so the
  * cache never holds a partial or unverified file. Failures are DataErrors; a failure to reach
  * the server (DNS, refused connection, reset, timeout) is a {@link DownloadError} with
@@ -11,7 +11,6 @@
  */
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { DataError } from './errors';
 import { writeFileAtomic } from './files';
 
@@ -45,10 +44,8 @@ export interface RemoteFile {
 export interface DownloadOptions {
   /** Default: the global `fetch`. */
   readonly fetch?: FetchLike;
-  /** Called as bytes arrive (`total` from Content-Length, when the server sends it). */
-  readonly onProgress?: (received: number, total: number | undefined) => void;
-  /** Show a progress bar on stderr (default: when stderr is a terminal and no onProgress is given). */
-  readonly progressBar?: boolean;
+  /** Called as bytes of the file `name` arrive (`total` from Content-Length, when the server sends it). */
+  readonly onProgress?: (received: number, total: number | undefined, name: string) => void;
   /** Abort when no bytes arrive for this long (default 60 s). */
   readonly idleTimeoutMs?: number;
 }
@@ -88,7 +85,6 @@ export async function downloadFile(file: RemoteFile, dest: string, opts: Downloa
       file: file.name,
     });
 
-  let bar: SingleBar | undefined;
   try {
     arm();
     let res: FetchResponseLike;
@@ -105,26 +101,12 @@ export async function downloadFile(file: RemoteFile, dest: string, opts: Downloa
     }
     const lengthHeader = res.headers?.get('content-length');
     const total = lengthHeader != null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
-    const showBar = opts.progressBar ?? (opts.onProgress === undefined && process.stderr.isTTY === true);
-    if (showBar) {
-      bar = new SingleBar({
-        format: `  ${file.name} [{bar}] {percentage}% | {value}/{total} bytes`,
-        stream: process.stderr,
-        hideCursor: true,
-        clearOnComplete: false,
-      });
-      bar.start(total ?? 0, 0);
-    }
     const chunks: Uint8Array[] = [];
     let received = 0;
     const progress = (n: number): void => {
       received += n;
       arm();
-      opts.onProgress?.(received, total);
-      if (bar !== undefined) {
-        if (total === undefined) bar.setTotal(received);
-        bar.update(received);
-      }
+      opts.onProgress?.(received, total, file.name);
     };
     try {
       if (res.body != null) {
@@ -154,7 +136,6 @@ export async function downloadFile(file: RemoteFile, dest: string, opts: Downloa
     return bytes;
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    bar?.stop();
   }
 }
 

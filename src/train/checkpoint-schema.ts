@@ -13,16 +13,9 @@
  * Decoded tensors are checked for NaN and ±Inf: such weights cannot train or evaluate.
  */
 import { createHash } from 'node:crypto';
-import { UserError } from '../core/errors';
+import { CheckpointError, CORRUPT_HINT } from './checkpoint-error';
 
-export class CheckpointError extends UserError {
-  override readonly name = 'CheckpointError';
-  constructor(message: string, hint?: string) {
-    super(message, hint, 'VAE703');
-  }
-}
-
-export const CORRUPT_HINT = 'the checkpoint is corrupt or was edited; retrain, or use a copy of the run made before';
+export { CheckpointError, CORRUPT_HINT };
 
 export interface ManifestEntry {
   readonly name: string;

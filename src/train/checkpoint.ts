@@ -14,11 +14,9 @@ import * as path from 'node:path';
 import { replaceDirAtomic } from '../core/atomic-file';
 import { CheckpointError, checkDigests, checkFinite, checkManifest, checkProgram, checkState, CORRUPT_HINT, makeManifest, manifestBytes, parseJsonFile } from './checkpoint-schema';
 
-/** A named tensor, as tfjs optimizers and tf.io use them. */
-export interface NamedTensor {
-  name: string;
-  tensor: tf.Tensor;
-}
+import type { NamedTensor } from './named-tensor';
+
+export type { NamedTensor };
 
 export { CheckpointError };
 

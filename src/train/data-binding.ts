@@ -6,17 +6,17 @@
  * need `binarize: dynamic` (fresh pixels each epoch) or `threshold`.
  */
 import * as path from 'node:path';
-import type { CheckedProgram, DataInfo } from '../dsl/checked';
+import type { CheckedProgram } from '../dsl/checked';
 import { numel } from '../dsl/types';
 import { readCsvSites } from '../data/csv';
 import { DATASET_INFO, isDatasetName, loadDataset, type LoadDatasetOptions } from '../data/datasets';
 import { makeDataset, sliceDataset, withLabelsPerClass, type Dataset, type DatasetSplits } from '../data/dataset';
 import { DataError } from '../data/errors';
-import { binarizeThreshold, toUnitInterval } from '../data/binarize';
 import type { NdArray } from '../data/ndarray';
 import { readArray } from '../data/read-array';
 import { validateSite } from '../data/validate';
 import type { Binarize } from '../dsl/train-config';
+import { prepareSplit as prepare, siteSpec as spec, type BoundData } from './memory-data';
 
 export interface BindOptions {
   /** `--data`: a data set name, a file, or `x=FILE,y=FILE`. Overrides the train block. */
@@ -39,21 +39,11 @@ export interface BindOptions {
   readonly sizes?: LoadDatasetOptions['sizes'];
   /** Only load these splits of named data sets (speed). */
   readonly splits?: LoadDatasetOptions['splits'];
+  /** Bytes of a data file being downloaded (named data sets not yet in the cache). */
+  readonly onDownload?: LoadDatasetOptions['onProgress'];
 }
 
-export interface BoundData {
-  readonly splits: DatasetSplits;
-  /** Where the data came from, for the config printout, e.g. `binarized-mnist` or `x=images.npy`. */
-  readonly source: string;
-  /** Binary sites whose pixels are drawn per epoch from grayscale values (dynamic binarization). */
-  readonly dynamic: ReadonlySet<string>;
-  readonly labeledIndices?: Int32Array;
-}
-
-function spec(d: DataInfo, binarizeDynamic: boolean) {
-  const kind = d.type.vk === 'Binary' && binarizeDynamic ? 'Unit' : d.type.vk;
-  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial };
-}
+export type { BoundData };
 
 /** Maps the program's data names to the data set's columns: by name, else by matching shape and kind. */
 function mapColumns(cp: CheckedProgram, setName: string, columns: readonly { name: string; kind: string; shape: readonly number[] }[]): Map<string, string> {
@@ -72,18 +62,6 @@ function mapColumns(cp: CheckedProgram, setName: string, columns: readonly { nam
   return out;
 }
 
-function prepare(cp: CheckedProgram, ds: Dataset, colFor: Map<string, string>, file: (name: string) => string, bin: Binarize): Dataset {
-  const cols: Record<string, NdArray> = {};
-  for (const d of cp.data) {
-    const raw = ds.columns[colFor.get(d.name) ?? d.name];
-    if (!raw) throw new DataError(`no data for \`${d.name}\` in ${ds.name}`, { hint: `bind it with --data ${d.name}=FILE` });
-    let arr = raw;
-    if (d.type.vk === 'Binary' && bin === 'threshold') arr = binarizeThreshold(arr, file(d.name));
-    else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, file(d.name));
-    cols[d.name] = validateSite(arr, spec(d, bin === 'dynamic'), { file: file(d.name) }).array;
-  }
-  return makeDataset(ds.name, cols, ds.labeledIndices);
-}
 
 function parseBindings(text: string): Map<string, string> | undefined {
   if (!text.includes('=')) return undefined;
@@ -142,6 +120,7 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
       ...(opts.validSize !== undefined ? { validSize: opts.validSize } : {}),
       ...(opts.splits ? { splits: opts.splits } : {}),
       ...(labels !== null && labels !== undefined && opts.role === 'train' ? { labelsPerClass: labels } : {}),
+      ...(opts.onDownload ? { onProgress: opts.onDownload } : {}),
     });
     colFor = mapColumns(cp, source, DATASET_INFO[source].columns);
     fileOf = () => source;

@@ -1,6 +1,6 @@
 /**
  * `vae train`: resolve the configuration (file < command line; defaults marked), bind the data,
- * train with a progress bar (or one JSON object per epoch), evaluate on the validation split
+ * train reporting progress through a callback (the CLI draws the bar; or one JSON object per epoch), evaluate on the validation split
  * each epoch, append metrics.jsonl (step lines as training goes, an epoch line per epoch; see
  * src/metrics/records.ts), write an atomic checkpoint each epoch (and on Ctrl-C), stop on a
  * non-finite loss with the site and step, and draw the run's figures at the end (curves and
@@ -9,7 +9,6 @@
 import { produce } from 'immer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { Program } from '../program';
 import { UserError } from '../core/errors';
 import type { Printer } from '../core/printer';
@@ -48,8 +47,10 @@ export interface TrainCommand {
   readonly dataDir?: string;
   readonly out?: string;
   readonly json?: boolean;
-  /** Show a live progress bar (a TTY and not --json). */
-  readonly progress?: boolean;
+  /** Progress within an epoch, for a live bar (the CLI draws one on a terminal: src/cli/progress.ts). */
+  readonly onProgress?: (p: EpochProgress) => void;
+  /** Bytes of a data file being downloaded (`total` when the server sends it). */
+  readonly onDownload?: (received: number, total: number | undefined, name: string) => void;
   /** Synthetic data set sizes, for tests and demos. */
   readonly sizes?: { train?: number; valid?: number; test?: number };
   /** Use only the first N training examples (quick runs and tests). */
@@ -87,6 +88,19 @@ function checkNewRunDir(dir: string): void {
   }
   const shown = entries.slice(0, 4).join(', ') + (entries.length > 4 ? `, and ${entries.length - 4} more` : '');
   throw new UserError(`--out '${dir}' is not empty (it holds ${shown})`, 'vae train writes only into a new or empty directory, so nothing of yours is overwritten: choose another --out');
+}
+
+/** Where an epoch stands: 'start' (step `value` of `total`), 'update' after a readback, 'stop' at its end. */
+export interface EpochProgress {
+  readonly phase: 'start' | 'update' | 'stop';
+  /** e.g. '3/10'. */
+  readonly epoch: string;
+  readonly value: number;
+  readonly total: number;
+  /** The last read training bound ('...' before the first read). */
+  readonly elbo: string;
+  /** Examples per second so far in the epoch ('...' before the first read). */
+  readonly rate: string;
 }
 
 export interface TrainResult {
@@ -200,6 +214,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     seed: config.seed,
     ...(cmd.sizes ? { sizes: cmd.sizes } : {}),
     validSize: cmd.valid ?? restored?.contents.state.data.valid,
+    ...(cmd.onDownload ? { onDownload: cmd.onDownload } : {}),
   }).catch((e) => {
     prog.dispose();
     throw e;
@@ -286,7 +301,13 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   const label = config.objective.kind === 'elbo' ? 'ELBO' : config.objective.kind === 'iwae' ? `IWAE-${config.objective.k}` : 'objective';
   const printEvery = totalEpochs > 50 ? Math.ceil(totalEpochs / 20) : 1;
   let stopped: TrainResult['stopped'] = 'done';
-  const bar = cmd.progress && !cmd.json ? new SingleBar({ format: ' epoch {epoch} |{bar}| {value}/{total} steps | ELBO {elbo} | {rate} ex/s | ETA {eta_formatted}', barsize: 24, hideCursor: true }, undefined) : null;
+  const progress = cmd.json ? undefined : cmd.onProgress;
+  let shown: EpochProgress | undefined;
+  const report = (phase: EpochProgress['phase'], p: Partial<EpochProgress> = {}) => {
+    if (!progress || (phase === 'stop' && shown?.phase === 'stop') || (phase !== 'start' && !shown)) return;
+    shown = { ...(shown ?? { epoch: '', value: 0, total: 0, elbo: '...', rate: '...' }), ...p, phase };
+    progress(shown);
+  };
   try {
     for (let epoch = startEpoch; epoch < totalEpochs && trainer.step < totalSteps; epoch++) {
       const batches = trainer.epochBatches(epoch);
@@ -294,7 +315,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       const stepsThisEpoch = Math.min(batches.length, first + (totalSteps - trainer.step));
       const t0 = performance.now();
       let examples = 0;
-      bar?.start(stepsThisEpoch, first, { epoch: `${epoch + 1}/${totalEpochs}`, elbo: '...', rate: '...' });
+      report('start', { epoch: `${epoch + 1}/${totalEpochs}`, value: first, total: stepsThisEpoch, elbo: '...', rate: '...' });
       await trainer.takeSnapshot(epoch);
       let runningElbo = NaN;
       let epochStats = { sum: 0, kl: 0, n: 0 };
@@ -317,11 +338,11 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
           epochStats = { sum: epochStats.sum + s.elbo * s.steps, kl: epochStats.kl + s.kl * s.steps, n: epochStats.n + s.steps };
           runningElbo = s.elbo;
           await trainer.takeSnapshot(epoch);
-          bar?.update(i + 1, { elbo: fmt(runningElbo), rate: Math.round(examples / ((performance.now() - t0) / 1000)).toLocaleString('en-US') });
+          report('update', { value: i + 1, elbo: fmt(runningElbo), rate: Math.round(examples / ((performance.now() - t0) / 1000)).toLocaleString('en-US') });
         }
         if (interrupted) break;
       }
-      bar?.stop();
+      report('stop');
       const seconds = (performance.now() - t0) / 1000;
       const trainElbo = epochStats.n ? epochStats.sum / epochStats.n : NaN;
       const trainKl = epochStats.n ? epochStats.kl / epochStats.n : NaN;
@@ -367,7 +388,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       }
     }
   } finally {
-    bar?.stop();
+    report('stop');
     process.removeListener('SIGINT', onSigint);
     trainer.dispose();
     prog.dispose();

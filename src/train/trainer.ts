@@ -17,9 +17,9 @@ import { makeBatch } from '../inference/execute';
 import { runObjective, type ObjectiveSettings } from '../inference/objectives/index';
 import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from './batches';
-import type { BoundData } from './data-binding';
-import type { NamedTensor } from './checkpoint';
-import { CheckpointError, CORRUPT_HINT } from './checkpoint-schema';
+import type { BoundData } from './memory-data';
+import type { NamedTensor } from './named-tensor';
+import { CheckpointError, CORRUPT_HINT } from './checkpoint-error';
 import { makeOptimizer, type StepOptimizer } from './optimizer';
 import { evalChunks } from '../eval/chunking';
 

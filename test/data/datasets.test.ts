@@ -115,13 +115,13 @@ describe('downloads', () => {
   it('offline, lists exactly the missing files and where to put them', async () => {
     const cache = tmp('offline-cache');
     writeFakeMnist(path.join(cache, 'mnist'), 0, 10, 'test'); // the test files are already cached
-    const e = (await rejected(loadDataset('mnist', { env: { VAE_CACHE: cache }, fetch: offlineFetch, progressBar: false }))) as DataError;
+    const e = (await rejected(loadDataset('mnist', { env: { VAE_CACHE: cache }, fetch: offlineFetch }))) as DataError;
     expect(e).toBeInstanceOf(DataError);
     expect(e.message).toBe(
       `cannot find or download MNIST: put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz (from https://storage.googleapis.com/cvdf-datasets/mnist/) in ${path.join(cache, 'mnist')}`,
     );
     expect(e.hint).toContain('--data-dir DIR');
-    const f = (await rejected(loadDataset('fashion-mnist', { env: { VAE_CACHE: cache }, systemDirs: [], fetch: offlineFetch, progressBar: false }))) as DataError;
+    const f = (await rejected(loadDataset('fashion-mnist', { env: { VAE_CACHE: cache }, systemDirs: [], fetch: offlineFetch }))) as DataError;
     expect(f.message).toContain('put train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz (from http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/)');
     expect(f.hint).toContain('apt-get install dataset-fashion-mnist');
   });
@@ -165,11 +165,11 @@ describe('downloads', () => {
     const cache = tmp('md5-cache');
     const fake = encodeIdx({ shape: [1, 28, 28], data: new Uint8Array(784) }, { gzip: true });
     const fakeFetch: FetchLike = async () => ({ ok: true, status: 200, body: null, arrayBuffer: async () => fake.slice().buffer });
-    const e = (await rejected(loadMnistLike('mnist', { env: { VAE_CACHE: cache }, splits: ['test'], fetch: fakeFetch, progressBar: false }))) as DataError;
+    const e = (await rejected(loadMnistLike('mnist', { env: { VAE_CACHE: cache }, splits: ['test'], fetch: fakeFetch }))) as DataError;
     expect(e.message).toMatch(/^checksum mismatch for t10k-images-idx3-ubyte\.gz .*: expected md5 9fb629c4189551a2d022fa330f9573f3, found [0-9a-f]{32}$/);
     expect(fs.existsSync(path.join(cache, 'mnist', FILES.testImages.name))).toBe(false);
     const notFound: FetchLike = async () => ({ ok: false, status: 404, statusText: 'Not Found', arrayBuffer: async () => new ArrayBuffer(0) });
-    const h = await rejected(loadMnistLike('mnist', { env: { VAE_CACHE: cache }, splits: ['test'], fetch: notFound, progressBar: false }));
+    const h = await rejected(loadMnistLike('mnist', { env: { VAE_CACHE: cache }, splits: ['test'], fetch: notFound }));
     expect(h.message).toBe('cannot download https://storage.googleapis.com/cvdf-datasets/mnist/t10k-images-idx3-ubyte.gz: the server answered HTTP 404 Not Found');
   });
 });
