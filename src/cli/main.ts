@@ -1,5 +1,5 @@
 /**
- * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare.
+ * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare | playground.
  * Every run that computes prints the version and the tfjs backend in use (on stderr, so --json
  * output stays clean); `vae check` loads no tensors, so it starts no backend. Command modules
  * are imported when their command runs: checking never loads tfjs (fast enough for an
@@ -194,6 +194,14 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     )
     .action((files: string[], flags) => withBackend(async (p) => (await import('./compare')).runCompareCommand(files, flags, p)));
 
+  program
+    .command('playground')
+    .description('serve the playground, a local web page: edit a .vae program with live diagnostics and estimator plan, train it in the browser (WebGPU, WebGL or WebAssembly), see curves, samples and evaluation')
+    .option('--port <n>', 'the port to listen on (0: any free port)', '8080')
+    .option('--host <host>', 'the address to listen on', '127.0.0.1')
+    .addHelpText('after', '\nExamples:\n  vae playground\n  vae playground --port 3000')
+    .action((flags) => setRunner(async (p) => (await import('./playground')).runPlaygroundCommand(flags, p)));
+
   return program;
 }
 
@@ -205,7 +213,7 @@ function parseThreadsFlag(v: string): number | undefined {
   }
 }
 
-const COMMANDS = ['check', 'train', 'eval', 'sample', 'estimators', 'compare'] as const;
+const COMMANDS = ['check', 'train', 'eval', 'sample', 'estimators', 'compare', 'playground'] as const;
 
 /** What each command's arguments look like, for the hint of a missing argument. */
 const USAGE: Readonly<Record<string, string>> = {
@@ -215,6 +223,7 @@ const USAGE: Readonly<Record<string, string>> = {
   sample: 'vae sample runs/DIR',
   estimators: 'vae estimators models/vae.vae',
   compare: 'vae compare models/vae.vae models/iwae.vae',
+  playground: 'vae playground --port 8080',
 };
 
 /** A commander parse error as a UserError with a hint (commander's text, without `error: `). */
