@@ -128,7 +128,32 @@ describe('the playground in chromium', () => {
     expect(stats.sd).toBeGreaterThan(20);
     expect(await page.locator('#recon').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'trained.png'), fullPage: true });
+
+    await page.fill('#iwae-k', '10');
+    await page.click('#evaluate');
+    await page.locator('#eval-table').waitFor({ timeout: 60_000 });
+    const ev = await page.evaluate(() => (window as unknown as { vaePlayground: { evaluation: { iwae: number; elbo: number; recon: number; kl: number; n: number; activeUnits: number; latentDims: number } } }).vaePlayground.evaluation);
+    expect(ev.n).toBe(500);
+    expect(ev.elbo).toBeCloseTo(ev.recon - ev.kl, 3);
+    // IWAE-10 ≥ ELBO in expectation; over 500 examples the gap's noise is far below 1 nat.
+    expect(ev.iwae).toBeGreaterThan(ev.elbo - 1);
+    expect(ev.iwae).toBeLessThan(-100);
+    expect(ev.latentDims).toBe(50);
     expect(pageErrors).toEqual([]);
+  });
+
+  it('a training run that goes non-finite stops with the site and the step', async () => {
+    const good = await getProgram(page);
+    await setProgram(page, good.replace('adam(lr: 1e-3)', 'adam(lr: 1e30)'));
+    await page.locator('#plan-table').waitFor({ timeout: 20_000 });
+    await page.fill('#steps', '30');
+    await page.click('#train');
+    await page.waitForFunction(() => (document.getElementById('train-error')?.textContent ?? '').length > 0, null, { timeout: 60_000 });
+    const text = (await page.locator('#train-error').textContent()) ?? '';
+    expect(text).toMatch(/error\[VAE901\]: training stopped: a non-finite .* at step \d+/);
+    expect(text).toContain('hint');
+    await setProgram(page, good);
+    await page.locator('#plan-table').waitFor({ timeout: 20_000 });
   });
 
   it('a bad data file gets the CLI message with the file and the row', async () => {

@@ -29,9 +29,10 @@ interface PageState {
   dropped: DroppedFile[];
   training: boolean;
   trained: boolean;
+  evaluation: unknown;
 }
 
-const state: PageState = { zoo: {}, name: 'vae.vae', outcome: undefined, records: [], dropped: [], training: false, trained: false };
+const state: PageState = { zoo: {}, name: 'vae.vae', outcome: undefined, records: [], dropped: [], training: false, trained: false, evaluation: undefined };
 /** Read by the end-to-end tests. */
 (window as unknown as { vaePlayground: PageState }).vaePlayground = state;
 
@@ -132,6 +133,7 @@ function onMessage(m: FromWorker): void {
     }
     case 'eval': {
       const r = m.result;
+      state.evaluation = r;
       const f = (v: number) => v.toFixed(2);
       $('eval').innerHTML = `<table id="eval-table"><tbody>
         <tr><td>log p(x) (IWAE, K = ${r.k}, ${r.n} test examples)</td><td><b>${f(r.iwae)}</b> ± ${f(r.iwaeSe)}</td></tr>

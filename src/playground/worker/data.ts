@@ -15,7 +15,7 @@ import { binarizeThreshold, toUnitInterval } from '../../data/binarize';
 import { parseCsv, selectSites } from '../../data/csv';
 import { parseIdx } from '../../data/idx';
 import { parseNpy } from '../../data/npy';
-import type { NdArray } from '../../data/ndarray';
+import { takeRows, type NdArray } from '../../data/ndarray';
 import { validateSite } from '../../data/validate';
 import type { BoundData } from '../../train/data-binding';
 import type { DataChoice, DroppedFile } from '../protocol';
@@ -23,7 +23,7 @@ import type { DataChoice, DroppedFile } from '../protocol';
 async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
   if (!(bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b)) return bytes;
   try {
-    const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());
   } catch {
     throw new DataError(`cannot decompress ${q(file)}: expected valid gzip data, found a corrupt or truncated stream`, { hint: 'the file is probably incomplete; download or copy it again', file });
@@ -60,6 +60,12 @@ function sniffArrayFormat(bytes: Uint8Array): 'npy' | 'idx' | undefined {
   if (bytes.length >= 6 && bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === 'NUMPY') return 'npy';
   if (bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0) return 'idx';
   return undefined;
+}
+
+function evenly(ds: Dataset, n: number): Dataset {
+  const m = Math.min(n, ds.size);
+  const idx = Int32Array.from({ length: m }, (_, i) => Math.floor((i * ds.size) / m));
+  return makeDataset(ds.name, Object.fromEntries(Object.entries(ds.columns).map(([k, v]) => [k, takeRows(v, idx)])));
 }
 
 const stem = (name: string) => name.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '');
@@ -120,10 +126,11 @@ export async function loadData(cp: CheckedProgram, choice: DataChoice, onStatus:
     const limit = choice.limit ?? 50000;
     const [train, valid, test] = await Promise.all(['train', 'valid', 'test'].map((s) => fetchIdx(`/data/binarized-mnist/${s}-images-idx3-ubyte.gz`, `${s}-images-idx3-ubyte.gz`)));
     const named = (x: NdArray, s: string) => makeDataset(`binarized-mnist/${s}`, { [image.name]: x });
+    // Validation and test: 1,000 images evenly spaced over each split (the test set is sorted by digit).
     splits = {
       train: sliceDataset(named(train!, 'train'), 0, limit),
-      valid: sliceDataset(named(valid!, 'valid'), 0, Math.min(1000, limit)),
-      test: sliceDataset(named(test!, 'test'), 0, 1000),
+      valid: evenly(named(valid!, 'valid'), 1000),
+      test: evenly(named(test!, 'test'), 1000),
     };
     fileOf = () => 'binarized-mnist';
     source = `binarized-mnist${limit < 50000 ? ` (first ${limit.toLocaleString('en-US')} training images)` : ''}`;
