@@ -127,8 +127,6 @@ describe('the playground in chromium', () => {
     expect(stats.dark).toBeLessThan(0.7);
     expect(stats.sd).toBeGreaterThan(20);
     expect(await page.locator('#recon').evaluate((c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'trained.png'), fullPage: true });
-
     await page.fill('#iwae-k', '10');
     await page.click('#evaluate');
     await page.locator('#eval-table').waitFor({ timeout: 60_000 });
@@ -139,6 +137,7 @@ describe('the playground in chromium', () => {
     expect(ev.iwae).toBeGreaterThan(ev.elbo - 1);
     expect(ev.iwae).toBeLessThan(-100);
     expect(ev.latentDims).toBe(50);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'trained.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });
 
