@@ -141,6 +141,23 @@ describe('the playground in chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('stops at a read-back and resumes from the same step', async () => {
+    await page.fill('#steps', '100000');
+    await page.click('#train');
+    await page.waitForFunction(() => Number(document.getElementById('status')?.dataset['step'] ?? 0) >= 10, null, { timeout: 60_000 });
+    await page.click('#stop');
+    await page.waitForFunction(() => document.getElementById('status')?.dataset['stopped'] !== undefined, null, { timeout: 60_000 });
+    const stoppedAt = Number(await page.locator('#status').getAttribute('data-stopped'));
+    expect(stoppedAt).toBeGreaterThanOrEqual(10);
+    expect(stoppedAt).toBeLessThan(1000);
+    expect(stoppedAt % 10).toBe(0); // statistics are read every 10 steps
+    await page.fill('#steps', '10');
+    await page.click('#resume');
+    await page.waitForFunction((n) => document.getElementById('status')?.dataset['stopped'] === String(n), stoppedAt + 10, { timeout: 60_000 });
+    const steps = await page.evaluate(() => (window as unknown as { vaePlayground: { records: { kind: string; step: number }[] } }).vaePlayground.records.filter((r) => r.kind === 'step').map((r) => r.step));
+    expect(steps).toEqual(Array.from({ length: stoppedAt + 10 }, (_, i) => i + 1));
+  });
+
   it('a training run that goes non-finite stops with the site and the step', async () => {
     const good = await getProgram(page);
     await setProgram(page, good.replace('adam(lr: 1e-3)', 'adam(lr: 1e30)'));

@@ -238,6 +238,7 @@ async function main(): Promise<void> {
     $('results-error').textContent = '';
     $('curves').innerHTML = '';
     delete $('status').dataset['stopped'];
+    delete $('status').dataset['step'];
     const steps = Number($<HTMLInputElement>('steps').value);
     state.training = true;
     setButtons();

@@ -99,8 +99,9 @@ async function handle(m: ToWorker): Promise<void> {
       return;
     case 'resume':
       if (!session || session.running) return;
-      if (m.steps !== undefined) session.totalSteps = Math.max(session.totalSteps, session.trainer.step + m.steps);
-      if (session.trainer.step >= session.totalSteps) session.totalSteps = session.trainer.step + session.stepsPerEpoch;
+      // `steps`: exactly that many more; without it, on to the run's total (or one more epoch once it is reached).
+      if (m.steps !== undefined) session.totalSteps = session.trainer.step + m.steps;
+      else if (session.trainer.step >= session.totalSteps) session.totalSteps = session.trainer.step + session.stepsPerEpoch;
       return runSession(session);
     case 'samples': {
       const out = samples(ctx(), m.n);
