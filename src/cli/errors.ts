@@ -4,7 +4,9 @@
  * user's environment and sizes, so they are shown as UserErrors too (VAE705, VAE701, VAE904).
  * Anything else is reported as an internal error without its stack (set VAE_DEBUG=1 to see it).
  */
-import { isUserError, UserError } from '../core/errors';
+import { isUserError, resourceError, UserError } from '../core/errors';
+
+export { resourceError };
 import { DiagnosticError } from '../dsl/diagnostics';
 import { renderDiagnostics } from '../dsl/render-diagnostic';
 import type { Source } from '../dsl/source';
@@ -67,21 +69,6 @@ export function systemError(e: unknown): UserError | undefined {
   const verb = SYSCALL_VERB[any.syscall] ?? any.syscall;
   const where = typeof any.path === 'string' ? ` '${any.path}'${any.syscall === 'rename' && typeof any.dest === 'string' ? ` to '${any.dest}'` : ''}` : '';
   return new UserError(`cannot ${verb}${where}: ${reason}`, hint, any.code === 'ENOENT' && any.syscall !== 'mkdir' && any.syscall !== 'rename' ? 'VAE701' : 'VAE705');
-}
-
-/**
- * Running out of memory (a typed array or buffer that cannot be allocated, the wasm heap that
- * cannot grow) as a UserError: the sizes the user chose caused it. Undefined for anything else.
- */
-export function resourceError(e: unknown): UserError | undefined {
-  const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
-  const oom = /Invalid typed array length|Array buffer allocation failed|Invalid array buffer length|Invalid array length|Cannot enlarge memory|Out of memory|\bOOM\b|^Aborted\(/i.test(msg);
-  if (!oom) return undefined;
-  return new UserError(
-    'out of memory: a tensor or buffer could not be allocated',
-    'use a smaller --batch, fewer --particles or --iwae samples, or --limit; `vae check` states the parameter count',
-    'VAE904',
-  );
 }
 
 export function formatCliError(e: unknown, sources: ReadonlyMap<string, Source> = new Map(), color = false): string {

@@ -34,3 +34,18 @@ export function isUserError(e: unknown): e is UserError {
   const any = e as { message?: unknown; code?: unknown } | null;
   return typeof any === 'object' && any !== null && e instanceof Error && typeof any.code === 'string' && /^VAE\d{3}$/.test(any.code);
 }
+
+/**
+ * Running out of memory (a typed array or buffer that cannot be allocated, the wasm heap that
+ * cannot grow) as a UserError: the sizes the user chose caused it. Undefined for anything else.
+ */
+export function resourceError(e: unknown): UserError | undefined {
+  const msg = e instanceof Error ? e.message : typeof e === 'string' ? e : '';
+  const oom = /Invalid typed array length|Array buffer allocation failed|Invalid array buffer length|Invalid array length|Cannot enlarge memory|Out of memory|\bOOM\b|^Aborted\(/i.test(msg);
+  if (!oom) return undefined;
+  return new UserError(
+    'out of memory: a tensor or buffer could not be allocated',
+    'use a smaller --batch, fewer --particles or --iwae samples, or --limit; `vae check` states the parameter count',
+    'VAE904',
+  );
+}

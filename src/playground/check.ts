@@ -3,7 +3,7 @@
  * checker and the estimator planner of `vae check`), with `extends "vae.vae"` read from the
  * zoo models the page loaded. Never throws for a bad program: problems are diagnostics.
  */
-import { checkText, type CheckOutcome } from '../check';
+import { checkText, type CheckOutcome } from '../checking';
 import type { ProgramText } from './protocol';
 
 /** `extends` paths resolve against `/` (the loader's cwd for text), so `/vae.vae` is the zoo's `vae.vae`. */

@@ -90,6 +90,17 @@ export const PAGE = `<!doctype html>
       <div class="figure"><canvas id="manifold" width="0" height="0"></canvas><div id="manifold-caption" class="caption"></div></div>
       <div id="scatter"></div>
     </section>
+    <section>
+      <h2>Estimator lab</h2>
+      <div class="row">
+        <label>estimators <input id="lab-specs" value="reparam,score,score+baseline" style="width:18em"></label>
+        <label>draws <input id="lab-draws" type="number" value="1000" min="10" style="width:6em"></label>
+        <button id="lab-run">Measure</button>
+      </div>
+      <div class="muted">S gradient estimates per estimator at fixed parameters, as <code>vae estimators</code>: try it on <code>toy-gaussian.vae</code> (variance 4 under reparam, 11415 under score at θ = 10)</div>
+      <div id="lab-error" class="err"></div>
+      <pre id="lab-table" style="font-size:12px"></pre>
+    </section>
   </div>
 </main>
 <script type="module" src="/app.js"></script>

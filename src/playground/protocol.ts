@@ -42,6 +42,8 @@ export type ToWorker =
   | { readonly type: 'samples'; readonly n?: number }
   | { readonly type: 'evaluate'; readonly k?: number; readonly limit?: number }
   | { readonly type: 'weights' }
+  /** The estimator lab: `vae estimators` on the program (specs as its --estimators, S draws each). */
+  | { readonly type: 'lab'; readonly program: ProgramText; readonly specs: string; readonly draws: number; readonly data: DataChoice }
   /** Loads and validates the data for a program without training (the page's data status line). */
   | { readonly type: 'checkData'; readonly program: ProgramText; readonly data: DataChoice };
 
@@ -78,6 +80,7 @@ export type FromWorker =
   | { readonly type: 'stopped'; readonly step: number; readonly reason: 'done' | 'stopped' }
   | { readonly type: 'samples'; readonly prior: Images; readonly recon: Images | null; readonly manifold: Images | null; readonly scatter: { readonly x: Float32Array; readonly y: Float32Array; readonly label: string } | null }
   | { readonly type: 'eval'; readonly result: EvalResult }
+  | { readonly type: 'lab'; readonly lines: readonly string[]; readonly rows: readonly { readonly estimator: string; readonly group: string; readonly variance: number; readonly meanNorm: number; readonly snr: number | null }[]; readonly parameters: string; readonly data: string; readonly draws: number }
   | { readonly type: 'weights'; readonly json: string; readonly bin: ArrayBuffer }
   /** A failure: `code` (VAE...), the message, the hint and, for program errors, the rendered diagnostic. */
   | { readonly type: 'error'; readonly code: string; readonly message: string; readonly hint?: string; readonly rendered?: string; readonly step?: number; readonly site?: string };

@@ -24,14 +24,15 @@ const TYPES: Readonly<Record<string, string>> = {
   '.vae': 'text/plain; charset=utf-8',
 };
 
-/** The directories files are served from, by URL prefix (only plain names inside them). */
-function staticDirs(): Map<string, string> {
+/** The directories files are served from, by URL prefix (only plain names inside them, first match wins). */
+function staticDirs(): [string, string][] {
   const tfjsWasm = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
-  return new Map([
-    ['/tfjs-wasm/', tfjsWasm],
+  return [
+    // The browser backend's `assets`: tfjs's wasm binaries and vaelang's kernels side by side.
+    ['/wasm/', tfjsWasm],
     ['/wasm/', path.join(root, 'src/kernels/wasm')],
     ['/data/binarized-mnist/', path.join(root, 'data/binarized-mnist')],
-  ]);
+  ];
 }
 
 /** Every model of models/ by file name, for the Examples menu and `extends`. */
@@ -66,7 +67,7 @@ export async function startServer(bundles: Bundles, opts: { port: number; host?:
         const name = url.pathname.slice(prefix.length);
         if (!/^[A-Za-z0-9._-]+$/.test(name) || name.startsWith('.')) break;
         const file = path.join(dir, name);
-        if (!fs.existsSync(file)) break;
+        if (!fs.existsSync(file)) continue;
         return send(200, TYPES[path.extname(name)] ?? 'application/octet-stream', fs.readFileSync(file));
       }
       send(404, 'text/plain', 'not found');

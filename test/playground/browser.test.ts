@@ -188,6 +188,24 @@ describe('the playground in chromium', () => {
     await page.click('#use-bundled');
   });
 
+  it("the estimator lab on the lecture's toy: variance 4 under reparam, θ⁴ + 14θ² + 15 = 11415 under score", async () => {
+    await page.selectOption('#examples', 'toy-gaussian.vae');
+    await page.locator('#plan').getByText('toy-gaussian.vae').waitFor({ timeout: 20_000 });
+    await page.fill('#lab-specs', 'reparam,score');
+    await page.fill('#lab-draws', '5000');
+    await page.click('#lab-run');
+    await page.waitForFunction(() => (window as unknown as { vaePlayground: { lab?: unknown } }).vaePlayground.lab !== undefined, null, { timeout: 60_000 });
+    const rows = await page.evaluate(() => (window as unknown as { vaePlayground: { lab: { estimator: string; group: string; variance: number }[] } }).vaePlayground.lab);
+    const v = (e: string) => rows.find((r) => r.estimator === e && r.group === 'theta')!.variance;
+    // S = 5000 draws (fixed seed): SE of the variance is 4·√(2/S) = 0.08 for reparam and about
+    // 320 for score (its fourth moment is heavy); the bounds are 5 SE.
+    expect(Math.abs(v('reparam') - 4)).toBeLessThan(0.4);
+    expect(Math.abs(v('score') - 11415)).toBeLessThan(1700);
+    expect(await page.locator('#lab-table').textContent()).toContain('score');
+    await page.selectOption('#examples', 'vae.vae');
+    await page.locator('#plan').getByText('vae.vae').waitFor({ timeout: 20_000 });
+  });
+
   it('a shared URL round-trips the program', async () => {
     const edited = (await getProgram(page)).replace('const Z = 50', 'const Z = 2');
     await setProgram(page, edited);

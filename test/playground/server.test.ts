@@ -48,7 +48,7 @@ describe('vae playground', () => {
     expect(zoo['vae.vae']).toContain('model {');
     const data = await get('/data/binarized-mnist/test-images-idx3-ubyte.gz');
     expect([data.body[0], data.body[1]]).toEqual([0x1f, 0x8b]);
-    const wasm = await get('/tfjs-wasm/tfjs-backend-wasm-simd.wasm');
+    const wasm = await get('/wasm/tfjs-backend-wasm-simd.wasm');
     expect(wasm.type).toBe('application/wasm');
     expect(Array.from(wasm.body.subarray(0, 4))).toEqual([0, 0x61, 0x73, 0x6d]);
     expect((await get('/wasm/vk-simd.wasm')).status).toBe(200);

@@ -10,7 +10,7 @@ import { EditorState } from '@codemirror/state';
 import { linter, lintGutter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { HighlightStyle, syntaxHighlighting } from '@codemirror/language';
 import { tags as t } from '@lezer/highlight';
-import type { CheckOutcome } from '../../check';
+import type { CheckOutcome } from '../../checking';
 import { lineCol } from '../../dsl/source';
 import { vaeLanguage } from './language';
 

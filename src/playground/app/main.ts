@@ -5,7 +5,7 @@
  * the URL and the weights download. Nothing here throws into the page: every failure is shown
  * where it belongs (diagnostics under the editor, data and training errors in their panels).
  */
-import type { CheckOutcome } from '../../check';
+import type { CheckOutcome } from '../../checking';
 import { curvesSpec } from '../../figures/specs/curves';
 import { scatterSpec } from '../../figures/specs/scatter';
 import type { MetricsRecord } from '../../metrics/records';
@@ -30,9 +30,10 @@ interface PageState {
   training: boolean;
   trained: boolean;
   evaluation: unknown;
+  lab: unknown;
 }
 
-const state: PageState = { zoo: {}, name: 'vae.vae', outcome: undefined, records: [], dropped: [], training: false, trained: false, evaluation: undefined };
+const state: PageState = { zoo: {}, name: 'vae.vae', outcome: undefined, records: [], dropped: [], training: false, trained: false, evaluation: undefined, lab: undefined };
 /** Read by the end-to-end tests. */
 (window as unknown as { vaePlayground: PageState }).vaePlayground = state;
 
@@ -66,6 +67,7 @@ const drawCurves = throttled(async () => {
 });
 
 let lastRate = '';
+let labRunning = false;
 function onMessage(m: FromWorker): void {
   switch (m.type) {
     case 'backend': {
@@ -143,6 +145,11 @@ function onMessage(m: FromWorker): void {
       </tbody></table>`;
       return;
     }
+    case 'lab':
+      labRunning = false;
+      state.lab = m.rows;
+      $('lab-table').textContent = [`${m.data}; parameters: ${m.parameters}; ${m.draws} draws per estimator`, ...m.lines].join('\n');
+      return;
     case 'weights': {
       const stem = state.name.replace(/\.vae$/, '');
       download(`${stem}-weights.json`, new Blob([m.json], { type: 'application/json' }));
@@ -151,7 +158,11 @@ function onMessage(m: FromWorker): void {
     }
     case 'error': {
       const text = `error[${m.code}]: ${m.message}${m.hint ? `\n  = hint: ${m.hint}` : ''}`;
-      const target = state.training || m.code === 'VAE901' || !state.trained ? 'train-error' : 'results-error';
+      const target = labRunning ? 'lab-error' : state.training || m.code === 'VAE901' || !state.trained ? 'train-error' : 'results-error';
+      if (labRunning) {
+        labRunning = false;
+        $('lab-table').textContent = '';
+      }
       if (/^VAE70[12]/.test(m.code) && !state.training) {
         $('data-status').textContent = text;
         $('data-status').className = 'err';
@@ -264,6 +275,12 @@ async function main(): Promise<void> {
     send({ type: 'evaluate', k: Math.max(1, Number($<HTMLInputElement>('iwae-k').value) || 100), limit: 500 });
   };
   $('weights').onclick = () => send({ type: 'weights' });
+  $('lab-run').onclick = () => {
+    labRunning = true;
+    $('lab-error').textContent = '';
+    $('lab-table').textContent = 'measuring…';
+    send({ type: 'lab', program: { name: state.name, text: view.state.doc.toString(), zoo: state.zoo }, specs: $<HTMLInputElement>('lab-specs').value, draws: Math.max(10, Number($<HTMLInputElement>('lab-draws').value) || 1000), data: dataChoice() });
+  };
 
   // Drag and drop of data files anywhere on the page.
   const drop = $('drop');

@@ -1,5 +1,5 @@
 /** The estimator-plan table of `vae check`, as HTML: site, distribution, estimator, why. */
-import type { CheckOutcome } from '../../check';
+import type { CheckOutcome } from '../../checking';
 import { formatObjective } from '../../dsl/train-config';
 import { describeDist, explainSite } from '../../inference/plan';
 

@@ -6,16 +6,17 @@
  * the file and the row; a non-finite loss: the site and the step); the worker keeps running.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Program } from '../../api';
+import { Program } from '../../program';
 import { isUserError } from '../../core/errors';
 import { DiagnosticError } from '../../dsl/diagnostics';
 import { renderDiagnostics } from '../../dsl/render-diagnostic';
-import { resourceError } from '../../cli/errors';
+import { resourceError } from '../../core/errors';
 import { checkProgram } from '../check';
 import type { FromWorker, ToWorker, TrainRequest } from '../protocol';
 import { availableBackends, useBackend } from './backend';
 import { loadData } from './data';
 import { evaluateAll, samples } from './results';
+import { estimatorLab } from './lab';
 import { Session } from './session';
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(m, transfer);
@@ -111,6 +112,11 @@ async function handle(m: ToWorker): Promise<void> {
     case 'evaluate':
       post({ type: 'eval', result: evaluateAll(ctx(), m.k ?? 100, m.limit ?? 500) });
       return;
+    case 'lab': {
+      const r = await estimatorLab(m.program, m.specs, m.draws, session?.prog, (cp) => (session && session.prog.checked === cp ? Promise.resolve(session.data) : loadData(cp, m.data, () => {})));
+      post({ type: 'lab', lines: r.lines, rows: r.rows.map((x) => ({ estimator: x.estimator, group: x.group, variance: x.variance, meanNorm: x.meanNorm, snr: x.snr })), parameters: r.parameters, data: r.data, draws: m.draws });
+      return;
+    }
     case 'checkData': {
       const r = checkProgram(m.program);
       if (!r.checked) throw new DiagnosticError(r.diagnostics.filter((d) => d.severity === 'error'), r.sources);

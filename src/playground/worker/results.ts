@@ -6,7 +6,7 @@
  * evaluation (IWAE log p(x) ± SE, the ELBO = reconstruction − KL decomposition, active units).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Program } from '../../api';
+import type { Program } from '../../program';
 import { Rng } from '../../core/rng';
 import { takeRows } from '../../data/ndarray';
 import type { Dataset } from '../../data/dataset';

@@ -6,7 +6,7 @@
  * goes non-finite. Between read-backs the loop yields to the event loop, so a `stop` message
  * ends it at the next read-back; `resume` continues from the same step, same optimizer state.
  */
-import { Program } from '../../api';
+import { Program } from '../../program';
 import { DiagnosticError } from '../../dsl/diagnostics';
 import type { EpochRecord, StepRecord } from '../../metrics/records';
 import type { BoundData } from '../../train/data-binding';
