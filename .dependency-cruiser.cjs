@@ -47,9 +47,23 @@ module.exports = {
     {
       name: 'language-entry-does-not-plan',
       severity: 'error',
-      comment: 'The checker reads only core and the distribution schemas; planning and running are called from the API (src/check.ts), never from the language entry.',
+      comment: 'The checker reads only core, the distribution schemas and the estimator rules (their names); planning and running are called from the API (src/check.ts), never from the language entry.',
       from: { path: '^src/dsl/' },
-      to: { path: '^src/', pathNot: '^src/(dsl|core|distributions)/' },
+      to: { path: '^src/', pathNot: '^src/(dsl|core|distributions|inference/estimators)/' },
+    },
+    {
+      name: 'estimator-rules-without-tensors',
+      severity: 'error',
+      comment: 'The estimator rules (src/inference/estimators) are read by the checker and the planner: data and static predicates, no tfjs, directly or through other modules.',
+      from: { path: '^src/inference/estimators/' },
+      to: { path: '@tensorflow/', reachable: true },
+    },
+    {
+      name: 'estimator-rules-read-only-the-checker',
+      severity: 'error',
+      comment: 'The estimator rules read the checked program, the distribution schemas and core, nothing of the runtime.',
+      from: { path: '^src/inference/estimators/' },
+      to: { path: '^src/', pathNot: '^src/(dsl|core|distributions|inference/estimators)/' },
     },
     {
       name: 'only-the-cli-imports-the-cli',

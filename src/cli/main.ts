@@ -8,6 +8,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../../package.json' with { type: 'json' };
+import { SPECS } from '../estimators/spec';
 import { parseThreadsSetting } from '../wasm-threads/config';
 import { CliError, formatCliError, type Printer } from './errors';
 import { collect } from './flags';
@@ -159,7 +160,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--checkpoint <dir>', 'take the parameters from a run (default: a seeded initialization)')
     .option('--data <data>', 'a data set name or files, as for train (default: the train block\'s)')
     .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files')
-    .option('--estimators <list>', 'comma-separated: reparam, score, score+baseline, stl, enumerate, iwae:K, iwae:K+dreg, iwae:K+score, iwae:K+vimco (K a number, or K with --sweep K)')
+    .option('--estimators <list>', `comma-separated: ${SPECS.join(', ')} (K a number, or K with --sweep K)`)
     .option('--draws <S>', 'independent gradient estimates per estimator (default 200; 100 with --sweep N)')
     .option('--batch <B>', 'examples in the fixed minibatch, evenly spaced over the train split (default 20)')
     .option('--seed <n>', 'seed of the draws and of the initialization (default: the checkpoint\'s or the train block\'s)')

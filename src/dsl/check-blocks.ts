@@ -4,6 +4,7 @@
  * the support of the distribution must fit the type (VAE307) and the shapes must agree (VAE301).
  */
 import { isSubKind } from '../distributions/constraints';
+import { ESTIMATOR_NAMES, estimatorForAlias } from '../inference/estimators/index';
 import type * as A from './ast';
 import type { CheckContext, ExprEnv, LocalBinding, Scope } from './check-context';
 import { checkExpr, depsOf } from './check-expr';
@@ -14,16 +15,8 @@ import { broadcastsTo } from '../core/shapes';
 import type { Span } from './source';
 import { formatShape, formatTensorType, sameShape, tensor, type DistType, type TensorType } from './types';
 
-export const ESTIMATOR_ANNOTATIONS = ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] as const;
-
-/** What PyTorch/Pyro users write for the estimators. */
-const ANNOTATION_ALIASES: ReadonlyMap<string, string> = new Map([
-  ['rsample', 'reparam'],
-  ['reparameterize', 'reparam'],
-  ['reinforce', 'score'],
-  ['parallel', 'enumerate'],
-  ['config_enumerate', 'enumerate'],
-]);
+/** The estimator annotations: the names of the estimator registry (src/inference/estimators/). */
+export const ESTIMATOR_ANNOTATIONS: readonly string[] = ESTIMATOR_NAMES;
 
 function supportHint(support: string, spec: string, found: TensorType, observed: boolean): string | undefined {
   if (spec === 'Bernoulli' && observed) return 'for values in [0, 1] use `ContinuousBernoulli`; or binarize the data (`binarize: dynamic` in the train block) and declare it Binary';
@@ -101,8 +94,8 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
   let estimator: A.Annotation | undefined;
   for (const a of stmt.annotations) {
     const n = a.name.text;
-    if (!(ESTIMATOR_ANNOTATIONS as readonly string[]).includes(n)) {
-      const dm = ANNOTATION_ALIASES.get(n) ?? ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
+    if (!ESTIMATOR_ANNOTATIONS.includes(n)) {
+      const dm = estimatorForAlias(n) ?? ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
       ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}` });
       continue;
     }

@@ -14,9 +14,9 @@
  */
 import { UserError } from '../core/errors';
 import type { CheckedProgram } from '../dsl/checked';
-import type { Diagnostic } from '../dsl/diagnostics';
 import type { Objective } from '../dsl/train-config';
-import { planEstimators, type EstimatorKind, type Plan } from '../inference/plan';
+import { ruleOf } from '../inference/estimators/index';
+import { planEstimators, type EstimatorKind, type Plan, type PlanProblem } from '../inference/plan';
 import type { EstimatorSpec } from './spec';
 
 export interface PlannedSpec {
@@ -33,15 +33,15 @@ export interface PlannedSpec {
   readonly note: string | null;
 }
 
-function errors(p: Plan): Diagnostic[] {
-  return p.diagnostics.filter((d) => d.severity === 'error');
+function errors(p: Plan): PlanProblem[] {
+  return p.problems.filter((d) => d.diagnostic.severity === 'error');
 }
 
-function reject(label: string, d: Diagnostic, prefix = '', suffix = ''): never {
-  const msg = d.message.replace(/^--estimator [^:]+: /, '') + suffix;
-  // The plan's hints name annotations (`@score`); here the same choices are estimator names.
-  const hint = d.hint?.replace(/`@(\w+)`/g, '`$1`');
-  throw new UserError(`--estimators ${label}: ${prefix}${msg}`, hint, d.code);
+/** Here estimators are named as in `--estimators` (`score`), not as annotations (`@score`). */
+const specName = (e: string): string => `\`${e}\``;
+
+function reject(label: string, p: PlanProblem, prefix = '', suffix = ''): never {
+  throw new UserError(`--estimators ${label}: ${prefix}${p.message}${suffix}`, p.hint?.(specName), p.diagnostic.code);
 }
 
 /** The plan of one spec at a concrete K (for `iwae:K`); throws a UserError when it does not apply. */
@@ -58,11 +58,13 @@ export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: str
   if (spec.iwae) {
     const k = spec.k as number;
     objective = { kind: 'iwae', k };
-    if (k === 1 && kind === 'dreg') {
+    const rule = ruleOf(kind);
+    if (k === 1 && rule.counterpart !== undefined) {
+      // IWAE_1 is the ELBO with a sampled KL, and an IWAE rule is its ELBO counterpart there.
       objective = { kind: 'elbo' };
-      kind = 'stl';
-      note = 'K = 1: DReG is STL on the ELBO';
-    } else if (k === 1 && kind === 'vimco') {
+      kind = rule.counterpart;
+      note = `K = 1: ${rule.name} is ${kind} on the ELBO`;
+    } else if (k === 1 && rule.score?.baseline === 'leave-one-out') {
       throw new UserError(`--estimators ${label}: VIMCO's leave-one-out baselines need K >= 2`, 'start the sweep at K = 2, or use iwae:1+score');
     }
   }
@@ -73,7 +75,7 @@ export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: str
     throw new UserError(`--estimators ${label}: ${file} has no latent guide site`, 'the estimators are gradients through sampled guide sites; add a guide');
   }
   const applied = new Map<string, string>();
-  const refusals: { site: string; d: Diagnostic }[] = [];
+  const refusals: { site: string; d: PlanProblem }[] = [];
   for (const s of base.sites) {
     const single = planEstimators(checked, { objective, overrides: new Map([[s.name, kind]]) });
     const err = errors(single)[0];
@@ -83,10 +85,9 @@ export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: str
   if (applied.size === 0) {
     // Every site refused. The most telling reason is one that is not about the site's family
     // (a discrete site refusing reparam is expected; DReG refused beside an enumerated site is not).
-    const main = refusals.find((r) => r.d.code !== 'VAE501' && r.d.code !== 'VAE502') ?? refusals[0]!;
-    const text = (d: Diagnostic): string => d.message.replace(/^--estimator [^:]+: /, '');
-    const others = refusals.filter((r) => r !== main).map((r) => text(r.d));
-    const mainText = text(main.d).includes(`\`${main.site}\``) ? '' : `for \`${main.site}\`, `;
+    const main = refusals.find((r) => r.d.diagnostic.code !== 'VAE501' && r.d.diagnostic.code !== 'VAE502') ?? refusals[0]!;
+    const others = refusals.filter((r) => r !== main).map((r) => r.d.message);
+    const mainText = main.d.message.includes(`\`${main.site}\``) ? '' : `for \`${main.site}\`, `;
     reject(label, main.d, `it applies to no latent site of ${file}: ${mainText}`, others.length ? ` (and ${others.join('; ')})` : '');
   }
   const plan = planEstimators(checked, { objective, overrides: applied });

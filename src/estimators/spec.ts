@@ -11,8 +11,10 @@
  * estimate, i.e. particles). Parse errors are CliErrors with a hint.
  */
 import { UserError } from '../core/errors';
+import { ESTIMATOR_NAMES, findRule, RULES } from '../inference/estimators/index';
 
-export type SiteKind = 'reparam' | 'score' | 'stl' | 'dreg' | 'vimco' | 'enumerate';
+/** An estimator's name in the registry (src/inference/estimators/). */
+export type SiteKind = string;
 
 export interface EstimatorSpec {
   /** The spec as written, normalized (lower case, no spaces). */
@@ -32,7 +34,20 @@ export interface Sweep {
   readonly values: readonly number[];
 }
 
-export const SPEC_HELP = 'the estimators are reparam, score, score+baseline, stl, enumerate, iwae:K, iwae:K+dreg, iwae:K+score, iwae:K+score+baseline, iwae:K+vimco (e.g. --estimators reparam,score,iwae:5+dreg)';
+/** The specs of one rule: `score`, `score+baseline` (moving-average rules) and their IWAE forms. */
+function specsOf(name: string, iwae: boolean): string[] {
+  const rule = findRule(name)!;
+  const base = iwae ? (name === 'reparam' ? 'iwae:K' : `iwae:K+${name}`) : name;
+  return rule.score?.baseline === 'moving-average' ? [base, `${base}+baseline`] : [base];
+}
+
+/** Every spec the registry allows, ELBO estimators first. */
+export const SPECS: readonly string[] = [
+  ...RULES.filter((r) => r.objectives.includes('elbo')).flatMap((r) => specsOf(r.name, false)),
+  ...RULES.filter((r) => r.objectives.includes('iwae')).flatMap((r) => specsOf(r.name, true)),
+];
+
+export const SPEC_HELP = `the estimators are ${SPECS.join(', ')} (e.g. --estimators reparam,score,iwae:5+dreg)`;
 
 function bad(v: string, why: string, hint = SPEC_HELP): never {
   throw new UserError(`invalid --estimators '${v}': ${why}`, hint);
@@ -57,7 +72,7 @@ export function parseSpec(raw: string): EstimatorSpec {
     }
     parts.shift();
   }
-  const known: readonly string[] = ['reparam', 'score', 'stl', 'dreg', 'vimco', 'enumerate'];
+  const known = ESTIMATOR_NAMES;
   const unknown = parts.find((p) => !known.includes(p) && p !== 'baseline');
   if (unknown !== undefined) bad(raw, unknown === '' ? 'an empty part' : `unknown estimator \`${unknown}\``);
   let baseline = false;
@@ -67,11 +82,15 @@ export function parseSpec(raw: string): EstimatorSpec {
   }
   if (parts.length > 1) bad(raw, `one site estimator at a time, not ${parts.join(' and ')}`);
   const kindText = parts[0] ?? (iwae ? 'reparam' : '');
-  if (!known.includes(kindText)) bad(raw, kindText === '' ? 'a baseline of what? write score+baseline' : `unknown estimator \`${kindText}\``);
-  const kind = kindText as SiteKind;
-  if (baseline && kind !== 'score') bad(raw, 'a baseline applies to the score-function estimator only (write score+baseline; vimco has its own leave-one-out baselines)');
-  if (!iwae && (kind === 'dreg' || kind === 'vimco')) bad(raw, `\`${kind}\` is an estimator of the IWAE bound`, `write iwae:5+${kind}`);
-  if (iwae && kind === 'stl') bad(raw, '`stl` is the ELBO path-derivative estimator', 'its IWAE counterpart is DReG (Tucker et al. 2018): write iwae:5+dreg');
+  const rule = findRule(kindText);
+  if (!rule) bad(raw, kindText === '' ? 'a baseline of what? write score+baseline' : `unknown estimator \`${kindText}\``);
+  const kind = rule.name;
+  if (baseline && rule.score?.baseline !== 'moving-average') bad(raw, 'a baseline applies to the score-function estimator only (write score+baseline; vimco has its own leave-one-out baselines)');
+  if (!iwae && !rule.objectives.includes('elbo')) bad(raw, `\`${kind}\` is ${rule.scope ?? 'an estimator of the IWAE bound'}`, `write iwae:5+${kind}`);
+  if (iwae && !rule.objectives.includes('iwae')) {
+    const cp = rule.counterpart !== undefined ? findRule(rule.counterpart) : undefined;
+    bad(raw, `\`${kind}\` is ${rule.scope ?? 'an estimator of the ELBO'}`, cp ? `its IWAE counterpart is ${cp.title} (${cp.reference}): write iwae:5+${cp.name}` : SPEC_HELP);
+  }
   const text = `${iwae ? `iwae:${k}` : ''}${iwae && (kind !== 'reparam' || baseline) ? '+' : ''}${iwae && kind === 'reparam' ? '' : kind}${baseline ? '+baseline' : ''}`;
   return { text, iwae, k, kind, baseline };
 }

@@ -17,6 +17,7 @@ import type { ParamStore } from './params';
 import type { Plan } from './plan';
 import type { Rng } from '../core/rng';
 import { Runtime } from './runtime';
+import { ruleOf } from './estimators/index';
 import { scaleGradient, type GradScaleHolder } from './stop-gradient';
 
 /** A minibatch: data tensors by name ([B, ...]), and the observations handed to `condition`. */
@@ -65,7 +66,7 @@ export interface Traces {
 
 export interface ExecuteOptions {
   readonly particles: number;
-  /** Filled by the objective after the weights are known (DReG); applied to `dreg` sites. */
+  /** Filled by the objective after the weights are known (DReG); applied to sites whose rule re-weights the path. */
   readonly dregHolder?: GradScaleHolder;
 }
 
@@ -100,7 +101,7 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
     const holder = opts.dregHolder;
     guideHandlers.push({
       postprocess(msg) {
-        if (msg.estimator === 'dreg' && msg.value) msg.value = scaleGradient(msg.value, holder, msg.site.shape.length);
+        if (msg.value && msg.estimator !== null && ruleOf(msg.estimator).reweightPath) msg.value = scaleGradient(msg.value, holder, msg.site.shape.length);
       },
     });
   }

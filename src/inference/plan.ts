@@ -5,9 +5,9 @@
  * overridden per site by an annotation (`@score`) or from the CLI (`--estimator y=score`).
  * Illegal choices are diagnostics (VAE5xx), reported before any work starts.
  *
- * References: reparam — Kingma & Welling 2013; score — Williams 1992 (REINFORCE) with a
- * moving-average baseline; enumerate — exact expectation over a finite support (Kingma et al.
- * 2014 for M2's y); stl — Roeder et al. 2017; dreg — Tucker et al. 2018; vimco — Mnih & Rezende 2016.
+ * Each estimator is a rule in src/inference/estimators/ (when it is legal, the automatic choice,
+ * how it draws, which q terms it detaches, its score part, and its paper); this file combines
+ * the rules with the KL, learning-signal and free-bits decisions.
  */
 import { isDiscreteKind } from '../distributions/constraints';
 import { findKlPair } from '../distributions/kl-pairs';
@@ -18,18 +18,31 @@ import type { Span } from '../dsl/source';
 import type { KlMode, Objective } from '../dsl/train-config';
 import { numel } from '../dsl/types';
 import { dependencyGraph, downstreamCosts, guideDescendants, guidePath, parentsDrawnFrom, type DependencyGraph } from './dependencies';
+import { AUTO_ENUMERATE_LIMIT, AUTO_ORDER, ESTIMATOR_NAMES, findRule, isPathwise, ruleOf, type EstimatorRule, type Refusal, type SiteFacts } from './estimators/index';
 
-export const ESTIMATORS = ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] as const;
-export type EstimatorKind = (typeof ESTIMATORS)[number];
+/** The estimator names, from the registry (src/inference/estimators/). */
+export const ESTIMATORS = ESTIMATOR_NAMES;
+/** An estimator's name in the registry. */
+export type EstimatorKind = string;
 
-/** Auto-enumeration limit (issue 3); the hard limit for an explicit `@enumerate` is MAX_ENUMERATE (distributions/schema.ts). */
-export const AUTO_ENUMERATE_LIMIT = 64;
-export { MAX_ENUMERATE };
+export { AUTO_ENUMERATE_LIMIT, MAX_ENUMERATE };
 /** The most joint configurations of all enumerated sites together (their supports multiply). */
 export const MAX_ENUMERATED_CONFIGURATIONS = 4096;
 
-/** Estimators that draw with a path derivative (rsample). */
-export const PATHWISE: ReadonlySet<EstimatorKind> = new Set<EstimatorKind>(['reparam', 'stl', 'dreg']);
+/**
+ * A problem of the plan as data: the diagnostic `vae check` shows, and its parts for other front
+ * ends (`vae estimators` names estimators without `@`, and has no `--estimator` flag prefix).
+ */
+export interface PlanProblem {
+  readonly diagnostic: Diagnostic;
+  /** The message without the `--estimator site=kind: ` prefix of a command-line override. */
+  readonly message: string;
+  /** The hint, given how an estimator's name is written where it is shown. */
+  readonly hint: Refusal['hint'] | undefined;
+}
+
+/** How a program names an estimator: `@score`. */
+export const annotationName = (e: string): string => `\`@${e}\``;
 
 export interface SitePlan {
   readonly name: string;
@@ -59,6 +72,8 @@ export interface Plan {
   readonly freeBits: number;
   readonly sites: readonly SitePlan[];
   readonly diagnostics: readonly Diagnostic[];
+  /** The errors and warnings of `diagnostics` that the planner found, as data. */
+  readonly problems: readonly PlanProblem[];
 }
 
 export interface PlanOptions {
@@ -93,52 +108,18 @@ export function explainSite(s: SitePlan, freeBits = 0): string {
   return parts.join('; ');
 }
 
-function autoChoice(g: SiteInfo, objective: Objective, enumerated: boolean): { estimator: EstimatorKind; reason: string } {
-  if (g.spec.reparam) return { estimator: 'reparam', reason: `${g.spec.name} has a reparameterized sampler` };
-  const n = supportSizeOf(g);
-  if (g.spec.discrete && n !== undefined && n <= AUTO_ENUMERATE_LIMIT) {
-    return { estimator: 'enumerate', reason: `finite support of ${n}, summed exactly` };
-  }
-  if (objective.kind === 'iwae' && objective.k > 1 && !enumerated) {
-    return { estimator: 'vimco', reason: `${g.spec.name} has no reparameterized sampler${n !== undefined ? ` and ${n} values are too many to enumerate` : ''}; VIMCO leave-one-out baselines under iwae` };
-  }
-  return { estimator: 'score', reason: `${g.spec.name} has no reparameterized sampler${n !== undefined ? ` and ${n} values are too many to enumerate` : ''}; score function with a moving-average baseline` };
+/** What a rule is told about a guide site. */
+function factsOf(g: SiteInfo, objective: Objective, enumerated: boolean, pathwiseSites: ReadonlySet<string>): SiteFacts {
+  return { site: g, objective, supportSize: supportSizeOf(g), discrete: g.spec.discrete || isDiscreteKind(g.spec.support), enumerated, pathwiseSites };
 }
 
-/** Why an explicitly requested estimator cannot be used for this site, or undefined if it can. */
-function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparamSites: ReadonlySet<string>, enumerated: boolean): { code: Diagnostic['code']; message: string; hint: string } | undefined {
-  const name = g.name;
-  if ((kind === 'dreg' || kind === 'vimco') && enumerated) {
-    return { code: 'VAE505', message: `\`${kind}\` is not available when another site is enumerated`, hint: 'use `@reparam` (or `@score`) for this site, or sample the enumerated site' };
+/** The automatic choice: the first rule of AUTO_ORDER with a reason (score always has one). */
+function autoChoice(facts: SiteFacts): { rule: EstimatorRule; reason: string } {
+  for (const rule of AUTO_ORDER) {
+    const reason = rule.auto?.(facts);
+    if (reason !== undefined) return { rule, reason };
   }
-  const discrete = g.spec.discrete || isDiscreteKind(g.spec.support);
-  const n = supportSizeOf(g);
-  switch (kind) {
-    case 'reparam':
-    case 'stl':
-    case 'dreg':
-      if (kind !== 'reparam' && objective.kind === 'expectation') return { code: 'VAE505', message: `\`${kind}\` is an estimator of a variational bound; the objective is an expectation`, hint: 'use `@reparam` or `@score`' };
-      if (discrete) return { code: 'VAE501', message: `\`${name}\` is discrete (${g.spec.name}); it cannot be reparameterized`, hint: n !== undefined && n <= MAX_ENUMERATE ? 'use `@enumerate` (exact) or `@score`; or a relaxation such as `RelaxedOneHotCategorical`' : 'use `@score`; or a relaxation such as `RelaxedOneHotCategorical`' };
-      if (kind !== 'reparam' && g.spec.name === 'Flow') return { code: 'VAE504', message: `\`${kind}\` needs the guide density at detached parameters, which a Flow does not have`, hint: 'use `@reparam` for flow guides' };
-      if (!g.spec.reparam) return { code: 'VAE504', message: `\`${g.spec.name}\` has no reparameterized sampler`, hint: 'use `@score`, or a family with a reparameterized sampler such as `LogNormal`' };
-      if (kind === 'stl' && objective.kind === 'iwae') return { code: 'VAE505', message: '`stl` is the ELBO path-derivative estimator; the objective is iwae', hint: 'use `@dreg`, its IWAE counterpart (Tucker et al. 2018)' };
-      if (kind === 'dreg' && (objective.kind !== 'iwae' || objective.k < 2)) return { code: 'VAE505', message: '`dreg` needs the iwae objective with k >= 2', hint: 'set `objective: iwae(k: 5)`, or use `@stl` under elbo' };
-      if (kind !== 'reparam') {
-        const parent = [...g.deps].find((d) => reparamSites.has(d));
-        if (parent) return { code: 'VAE505', message: `\`${kind}\` for \`${name}\` needs its guide distribution to be free of other reparameterized sites, but it depends on \`${parent}\``, hint: 'use `@reparam` for this site' };
-      }
-      return undefined;
-    case 'enumerate':
-      if (!discrete || n === undefined) return { code: 'VAE502', message: `\`${name}\` is continuous (${g.spec.name}); only finite discrete sites can be enumerated`, hint: g.spec.reparam ? 'use `@reparam`' : 'use `@score`' };
-      if (n > MAX_ENUMERATE) return { code: 'VAE503', message: `\`${name}\` has ${n} possible values; enumeration is limited to ${MAX_ENUMERATE}`, hint: 'use `@score` (or `@vimco` under iwae)' };
-      return undefined;
-    case 'vimco':
-      if (objective.kind === 'expectation') return { code: 'VAE505', message: '`vimco` is an estimator of the iwae bound; the objective is an expectation', hint: 'use `@score`' };
-      if (objective.kind !== 'iwae' || objective.k < 2) return { code: 'VAE505', message: '`vimco` needs the iwae objective with k >= 2', hint: 'set `objective: iwae(k: 5)`, or use `@score` under elbo' };
-      return undefined;
-    case 'score':
-      return undefined;
-  }
+  throw new Error('no automatic estimator: the registry lists score last in AUTO_ORDER');
 }
 
 /**
@@ -146,14 +127,14 @@ function illegal(kind: EstimatorKind, g: SiteInfo, objective: Objective, reparam
  * expectation the ELBO needs only when s, given its guide parents, is independent of its model
  * parents: no model parent of s may be a guide descendant of s (drawn by the guide from s).
  */
-function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Objective, mode: KlMode, graph: DependencyGraph): { kl: SitePlan['kl']; klReason: string; blocked?: string } {
+function klFor(g: SiteInfo, m: SiteInfo, rule: EstimatorRule, objective: Objective, mode: KlMode, graph: DependencyGraph): { kl: SitePlan['kl']; klReason: string; blocked?: string } {
   if (objective.kind === 'expectation') return { kl: 'none', klReason: 'expectation objective' };
-  if (estimator === 'enumerate') return { kl: 'exact', klReason: 'summed over the enumerated support' };
+  if (rule.kl?.kl === 'exact') return { kl: 'exact', klReason: rule.kl.reason };
   if (objective.kind === 'iwae') return { kl: 'mc', klReason: 'iwae uses per-sample log-weights' };
   if (mode === 'mc') return { kl: 'mc', klReason: 'kl: mc' };
-  if (estimator === 'stl') return { kl: 'mc', klReason: 'stl evaluates log q at the sample' };
-  const rule = findKlPair(g.spec.name, m.spec.name);
-  if (!rule) return { kl: 'mc', klReason: `no closed form for ${g.spec.name}–${m.spec.name}` };
+  if (rule.kl) return { kl: rule.kl.kl, klReason: rule.kl.reason };
+  const pair = findKlPair(g.spec.name, m.spec.name);
+  if (!pair) return { kl: 'mc', klReason: `no closed form for ${g.spec.name}–${m.spec.name}` };
   const drawn = parentsDrawnFrom(graph, g.name);
   if (drawn.length > 0) {
     const p = drawn[0]!;
@@ -167,23 +148,27 @@ function klFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, objective: Ob
 }
 
 /** Whether free bits act on the site: its per-dimension KL must exist and carry a gradient. */
-function freeBitsFor(g: SiteInfo, m: SiteInfo, estimator: EstimatorKind, kl: SitePlan['kl'], objective: Objective): SitePlan['freeBits'] {
+function freeBitsFor(g: SiteInfo, m: SiteInfo, rule: EstimatorRule, kl: SitePlan['kl'], objective: Objective): SitePlan['freeBits'] {
   if (objective.kind !== 'elbo') return { applies: false, reason: `free bits are a term of the ELBO; the objective is ${objective.kind}` };
-  if (estimator === 'enumerate') return { applies: false, reason: 'enumerated: its KL is summed exactly' };
-  const rule = kl === 'analytic' ? findKlPair(g.spec.name, m.spec.name) : undefined;
-  const perDim = rule ? rule.elementwise : g.spec.factorized && m.spec.factorized;
+  if (rule.draw === 'enumerate') return { applies: false, reason: 'enumerated: its KL is summed exactly' };
+  const pair = kl === 'analytic' ? findKlPair(g.spec.name, m.spec.name) : undefined;
+  const perDim = pair ? pair.elementwise : g.spec.factorized && m.spec.factorized;
   if (!perDim) return { applies: false, reason: `${g.spec.name}–${m.spec.name} has no per-dimension KL` };
-  if (kl !== 'analytic' && !PATHWISE.has(estimator)) return { applies: false, reason: 'a sampled KL of a score-function site has no gradient through max(λ, KL)' };
+  if (kl !== 'analytic' && rule.draw !== 'rsample') return { applies: false, reason: 'a sampled KL of a score-function site has no gradient through max(λ, KL)' };
   return { applies: true, reason: kl === 'analytic' ? 'closed-form KL per dimension' : 'sampled KL per dimension, differentiated through the sample' };
 }
 
+/** The estimator annotation of a guide site, if it has one. */
+function annotationOf(g: SiteInfo) {
+  return g.stmt.annotations.find((a) => findRule(a.name.text) !== undefined);
+}
+
 /** True when some guide site will be enumerated (annotated, forced, or auto-chosen). */
-function enumerates(checked: CheckedProgram, overrides: ReadonlyMap<string, string>): boolean {
+function enumerates(checked: CheckedProgram, objective: Objective, overrides: ReadonlyMap<string, string>): boolean {
   return checked.guide.sites.some((g) => {
-    const forced = overrides.get(g.name) ?? (g.step ? overrides.get(g.step.base) : undefined) ?? g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text))?.name.text;
-    if (forced !== undefined) return forced === 'enumerate';
-    const n = supportSizeOf(g);
-    return !g.spec.reparam && g.spec.discrete && n !== undefined && n <= AUTO_ENUMERATE_LIMIT;
+    const forced = overrides.get(g.name) ?? (g.step ? overrides.get(g.step.base) : undefined) ?? annotationOf(g)?.name.text;
+    if (forced !== undefined) return findRule(forced)?.draw === 'enumerate';
+    return autoChoice(factsOf(g, objective, false, new Set())).rule.draw === 'enumerate';
   });
 }
 
@@ -192,92 +177,106 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
   const mode = opts.kl ?? checked.train.config.kl;
   const lambda = opts.freeBits ?? checked.train.config.freeBits;
   const graph = dependencyGraph(checked);
-  const diagnostics: Diagnostic[] = [];
+  const problems: PlanProblem[] = [];
+  const report = (p: PlanProblem): void => void problems.push(p);
   const sites: SitePlan[] = [];
   const overrides = new Map(opts.overrides ?? []);
-  const anyEnumerated = enumerates(checked, overrides);
-  const reparamSites = new Set<string>();
+  const anyEnumerated = enumerates(checked, objective, overrides);
+  const pathwiseSites = new Set<string>();
   const usedOverrides = new Set<string>();
   for (const g of checked.guide.sites) {
     const m = objective.kind === 'expectation' ? g : checked.model.sites.find((s) => s.name === g.name);
     if (!m) continue;
-    const annotation = g.stmt.annotations.find((a) => (ESTIMATORS as readonly string[]).includes(a.name.text));
+    const annotation = annotationOf(g);
     // `--estimator z=score` applies to every step of a sequence z; `z[3]=score` to one.
     const cli = overrides.get(g.name) ?? (g.step ? overrides.get(g.step.base) : undefined);
     usedOverrides.add(overrides.has(g.name) ? g.name : (g.step?.base ?? g.name));
-    let estimator: EstimatorKind;
+    const facts = factsOf(g, objective, anyEnumerated, pathwiseSites);
+    let rule: EstimatorRule;
     let source: SitePlan['source'];
     let reason: string;
     const requested = cli ?? annotation?.name.text;
     if (requested !== undefined) {
-      if (!(ESTIMATORS as readonly string[]).includes(requested)) {
-        diagnostics.push(diag('VAE704', `unknown estimator \`${requested}\` for \`${g.name}\``, { span: g.stmt.name.span }, { hint: `the estimators are: ${ESTIMATORS.join(', ')}` }));
+      const found = findRule(requested);
+      if (!found) {
+        const hint = (): string => `the estimators are: ${ESTIMATORS.join(', ')}`;
+        report(problem(diag('VAE704', `unknown estimator \`${requested}\` for \`${g.name}\``, { span: g.stmt.name.span }, { hint: hint() }), undefined, hint));
         continue;
       }
-      estimator = requested as EstimatorKind;
+      rule = found;
       source = cli !== undefined ? 'cli' : 'annotation';
-      const bad = illegal(estimator, g, objective, reparamSites, anyEnumerated);
+      const bad = rule.refuse(facts);
       if (bad) {
         const span = cli === undefined && annotation ? annotation.span : g.stmt.name.span;
         const message = cli !== undefined ? `--estimator ${g.name}=${cli}: ${bad.message}` : bad.message;
-        diagnostics.push(diag(bad.code, message, { span }, { hint: bad.hint }));
+        report(problem(diag(bad.code, message, { span }, { hint: bad.hint(annotationName) }), bad.message, bad.hint));
         continue;
       }
-      const n = supportSizeOf(g);
-      reason = `${source === 'cli' ? `--estimator ${g.name}=${estimator}` : `annotated @${estimator}`}${estimator === 'enumerate' && n !== undefined ? `; finite support of ${n}` : ''}`;
+      const n = facts.supportSize;
+      reason = `${source === 'cli' ? `--estimator ${g.name}=${rule.name}` : `annotated @${rule.name}`}${rule.draw === 'enumerate' && n !== undefined ? `; finite support of ${n}` : ''}`;
     } else {
-      ({ estimator, reason } = autoChoice(g, objective, anyEnumerated));
+      ({ rule, reason } = autoChoice(facts));
       source = 'auto';
-      if (estimator === 'enumerate' && m.observed === 'partial') reason += ' where the label is missing';
+      if (rule.draw === 'enumerate' && m.observed === 'partial') reason += ' where the label is missing';
     }
-    if (PATHWISE.has(estimator)) reparamSites.add(g.name);
-    const { blocked, ...kl } = klFor(g, m, estimator, objective, mode, graph);
+    if (rule.draw === 'rsample') pathwiseSites.add(g.name);
+    const { blocked, ...kl } = klFor(g, m, rule, objective, mode, graph);
     if (mode === 'analytic' && kl.kl === 'mc' && objective.kind === 'elbo') {
       const message = blocked
         ? `\`kl: analytic\` but the KL of \`${g.name}\` cannot be analytic: ${blocked}`
         : `\`kl: analytic\` but \`${g.name}\` has no closed-form KL (${g.spec.name} against ${m.spec.name})`;
-      diagnostics.push(diag('VAE602', message, { span: g.stmt.dist.span }, { hint: 'use `kl: auto` to fall back to a sampled KL for this site' }));
+      report(problem(diag('VAE602', message, { span: g.stmt.dist.span }, { hint: 'use `kl: auto` to fall back to a sampled KL for this site' })));
     }
-    const signal = estimator === 'score' && objective.kind !== 'iwae' && objective.kind !== 'expectation' ? downstreamCosts(graph, g.name) : null;
-    const freeBits = freeBitsFor(g, m, estimator, kl.kl, objective);
-    sites.push({ name: g.name, guide: g, model: m, estimator, source, reason, ...kl, supportSize: supportSizeOf(g), signal, detach: estimator === 'stl' || estimator === 'dreg', freeBits });
+    const signal = rule.score && objective.kind === 'elbo' ? downstreamCosts(graph, g.name) : null;
+    const freeBits = freeBitsFor(g, m, rule, kl.kl, objective);
+    sites.push({ name: g.name, guide: g, model: m, estimator: rule.name, source, reason, ...kl, supportSize: facts.supportSize, signal, detach: rule.detachQ, freeBits });
   }
-  diagnostics.push(...dregDescendants(sites, graph), ...enumerationSize(checked, sites));
-  diagnostics.push(...settingsWithoutEffect(checked, sites, objective, lambda));
+  for (const p of [...pathwiseDescendants(sites, graph), ...enumerationSize(sites), ...settingsWithoutEffect(checked, sites, objective, lambda)]) report(p);
   for (const [name, kind] of overrides) {
     if (usedOverrides.has(name)) continue;
     const span = checked.guide.decl?.keywordSpan ?? checked.model.decl?.keywordSpan ?? { file: checked.program.file, start: 0, end: 0 };
-    diagnostics.push(diag('VAE704', `--estimator ${name}=${kind}: the guide has no site \`${name}\``, { span }, { hint: `the guide's sites are: ${checked.guide.sites.map((s) => s.name).join(', ') || 'none'}` }));
+    const hint = (): string => `the guide's sites are: ${checked.guide.sites.map((s) => s.name).join(', ') || 'none'}`;
+    report(problem(diag('VAE704', `--estimator ${name}=${kind}: the guide has no site \`${name}\``, { span }, { hint: hint() }), `the guide has no site \`${name}\``, hint));
   }
-  return { objective, freeBits: lambda, sites, diagnostics };
+  return { objective, freeBits: lambda, sites, diagnostics: problems.map((p) => p.diagnostic), problems };
+}
+
+/** A plan problem from its diagnostic (message and hint as shown in a program unless given). */
+function problem(d: Diagnostic, message?: string, hint?: Refusal['hint']): PlanProblem {
+  const fixed = d.hint;
+  return { diagnostic: d, message: message ?? d.message, hint: hint ?? (fixed === undefined ? undefined : () => fixed) };
 }
 
 /**
- * DReG multiplies the whole gradient that reaches a `dreg` site's value by w̃ once more; that is
- * Tucker et al.'s estimator only when every guide site drawn from it is drawn with a path
- * derivative too (a score-function site's surrogate would be re-weighted as well).
+ * A rule with `pathwiseDescendants` (DReG multiplies the whole gradient that reaches the site's
+ * value by w̃ once more) is its estimator only when every guide site drawn from it is drawn with
+ * a path derivative too (a score-function site's surrogate would be re-weighted as well).
  */
-function dregDescendants(sites: readonly SitePlan[], graph: DependencyGraph): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function pathwiseDescendants(sites: readonly SitePlan[], graph: DependencyGraph): PlanProblem[] {
+  const out: PlanProblem[] = [];
   for (const s of sites) {
-    if (s.estimator !== 'dreg') continue;
-    const bad = sites.find((d) => guideDescendants(graph, s.name).has(d.name) && !PATHWISE.has(d.estimator));
+    const rule = ruleOf(s.estimator);
+    if (!rule.pathwiseDescendants) continue;
+    const bad = sites.find((d) => guideDescendants(graph, s.name).has(d.name) && !isPathwise(d.estimator));
     if (!bad) continue;
-    const span = s.guide.stmt.annotations.find((a) => a.name.text === 'dreg')?.span ?? s.guide.stmt.name.span;
-    out.push(diag('VAE505', `\`dreg\` for \`${s.name}\` needs every guide site drawn from it to be reparameterized, but \`${bad.name}\` (${bad.estimator}) is drawn from \`${s.name}\``, { span }, { hint: `use \`@reparam\` for \`${s.name}\`, or reparameterize \`${bad.name}\`` }));
+    const span = s.guide.stmt.annotations.find((a) => a.name.text === rule.name)?.span ?? s.guide.stmt.name.span;
+    const hint: Refusal['hint'] = (e) => `use ${e('reparam')} for \`${s.name}\`, or reparameterize \`${bad.name}\``;
+    const message = `\`${rule.name}\` for \`${s.name}\` needs every guide site drawn from it to be reparameterized, but \`${bad.name}\` (${bad.estimator}) is drawn from \`${s.name}\``;
+    out.push(problem(diag('VAE505', message, { span }, { hint: hint(annotationName) }), message, hint));
   }
   return out;
 }
 
 /** Enumerated sites multiply their supports: every configuration is evaluated at once. */
-function enumerationSize(checked: CheckedProgram, sites: readonly SitePlan[]): Diagnostic[] {
-  const enumerated = sites.filter((s) => s.estimator === 'enumerate');
+function enumerationSize(sites: readonly SitePlan[]): PlanProblem[] {
+  const enumerated = sites.filter((s) => ruleOf(s.estimator).draw === 'enumerate');
   const total = enumerated.reduce((a, s) => a * (s.supportSize ?? 1), 1);
   if (enumerated.length < 2 || total <= MAX_ENUMERATED_CONFIGURATIONS) return [];
   const last = enumerated[enumerated.length - 1]!;
   const sizes = enumerated.map((s) => `${s.name} (${s.supportSize})`).join(' × ');
-  void checked;
-  return [diag('VAE503', `the enumerated sites have ${total} joint configurations, ${sizes}; the limit is ${MAX_ENUMERATED_CONFIGURATIONS}`, { span: last.guide.stmt.name.span }, { hint: `use \`@score\` for one of them, e.g. \`${last.name}\`` })];
+  const hint: Refusal['hint'] = (e) => `use ${e('score')} for one of them, e.g. \`${last.name}\``;
+  const message = `the enumerated sites have ${total} joint configurations, ${sizes}; the limit is ${MAX_ENUMERATED_CONFIGURATIONS}`;
+  return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
 }
 
 /** The span of the last `key:` entry of the train block(s), or the model/guide keyword. */
@@ -288,20 +287,20 @@ function trainEntrySpan(checked: CheckedProgram, key: string): Span {
 }
 
 /** Free bits that act on no site, and β or free bits under an objective that has no KL term. */
-function settingsWithoutEffect(checked: CheckedProgram, sites: readonly SitePlan[], objective: Objective, lambda: number): Diagnostic[] {
-  const out: Diagnostic[] = [];
+function settingsWithoutEffect(checked: CheckedProgram, sites: readonly SitePlan[], objective: Objective, lambda: number): PlanProblem[] {
+  const out: PlanProblem[] = [];
   const beta = checked.train.config.beta;
   if (objective.kind !== 'elbo') {
     const what = objective.kind === 'iwae' ? 'the iwae bound has no separate KL term' : 'an expectation objective has no KL term';
-    if (lambda > 0) out.push(diag('VAE609', `\`freeBits: ${lambda}\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'remove `freeBits`, or train with `objective: elbo`' }));
+    if (lambda > 0) out.push(problem(diag('VAE609', `\`freeBits: ${lambda}\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'remove `freeBits`, or train with `objective: elbo`' })));
     if (checked.train.explicit.has('beta') && !(beta.kind === 'constant' && beta.value === 1)) {
-      out.push(diag('VAE609', `\`beta\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'beta') }, { hint: 'remove `beta`, or train with `objective: elbo`' }));
+      out.push(problem(diag('VAE609', `\`beta\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'beta') }, { hint: 'remove `beta`, or train with `objective: elbo`' })));
     }
     return out;
   }
   if (lambda > 0 && sites.length > 0 && !sites.some((s) => s.freeBits.applies)) {
     const why = sites.map((s) => `\`${s.name}\`: ${s.freeBits.reason}`).join('; ');
-    out.push(diag('VAE609', `\`freeBits: ${lambda}\` acts on no latent site (${why})`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'free bits need a per-dimension KL with a gradient: a reparameterized site, or a closed-form KL' }));
+    out.push(problem(diag('VAE609', `\`freeBits: ${lambda}\` acts on no latent site (${why})`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'free bits need a per-dimension KL with a gradient: a reparameterized site, or a closed-form KL' })));
   }
   return out;
 }

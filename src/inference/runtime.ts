@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Handler, Message } from './messages';
 import { broadcastShape } from './align';
+import { isPathwise } from './estimators/index';
 
 export class Runtime {
   /** handlers[0] is the outermost; the last is the innermost. */
@@ -25,14 +26,12 @@ export class Runtime {
   }
 }
 
-const REPARAM = new Set(['reparam', 'stl', 'dreg']);
-
-/** Draws a value when no handler supplied one: rsample for path-derivative estimators. */
+/** Draws a value when no handler supplied one: rsample where the site's estimator rule draws with a path derivative. */
 export function defaultAction(msg: Message): void {
   if (msg.done || msg.value !== null) return;
   if (!msg.rng) throw new Error(`site '${msg.site.name}' has no random seed (missing seed handler)`);
   const shape = broadcastShape(msg.dist.batchShape, msg.plate); // [...batch]
-  const useR = msg.estimator !== null && REPARAM.has(msg.estimator) && msg.dist.rsample !== undefined;
+  const useR = isPathwise(msg.estimator) && msg.dist.rsample !== undefined;
   msg.value = useR ? msg.dist.rsample!(msg.rng, shape) : msg.dist.sample(msg.rng, shape); // [...batch, ...event]
   if (msg.observation?.mask) msg.value = mergeObserved(msg.observation.value, msg.observation.mask, msg.value);
 }

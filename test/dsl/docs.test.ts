@@ -12,6 +12,7 @@ import { VALUE_KINDS } from '../../src/distributions/constraints';
 import { FAMILIES as DISTRIBUTIONS } from '../../src/distributions/schemas/index';
 import { BUILTINS } from '../../src/dsl/builtins';
 import { ESTIMATOR_ANNOTATIONS } from '../../src/dsl/check-blocks';
+import { RULES } from '../../src/inference/estimators/index';
 import { trainSettingDocs } from '../../src/dsl/check-train';
 import { CODES } from '../../src/dsl/diagnostics';
 import { checkText } from '../../src/check';
@@ -76,6 +77,12 @@ describe('docs/language.md', () => {
     expect(missing(ACTIVATIONS, (a) => doc.includes(`\`${a}\``))).toEqual([]);
     expect(missing(VALUE_KINDS, (k) => tableAfter('Kind').some((r) => r.startsWith(`| \`${k}\` |`)))).toEqual([]);
     expect(missing(ESTIMATOR_ANNOTATIONS, (a) => tableAfter('Annotation').some((r) => r.startsWith(`| \`@${a}\` |`)))).toEqual([]);
+  });
+
+  it('lists every estimator rule as the registry states it (title, reference, static conditions)', () => {
+    const rows = tableAfter('Annotation');
+    expect(rows).toEqual(RULES.map((r) => `| \`@${r.name}\` | ${r.title} | ${r.reference} | ${r.conditions} |`));
+    expect(RULES.map((r) => r.name)).toEqual(ESTIMATOR_ANNOTATIONS);
   });
 
   it('has one EBNF rule per parser rule, and no others', () => {

@@ -8,6 +8,7 @@ import type { Batch, Traces } from '../execute';
 import type { ParamStore } from '../params';
 import type { Plan } from '../plan';
 import type { Rng } from '../../core/rng';
+import { ruleOf } from '../estimators/index';
 import { stopGradient } from '../stop-gradient';
 import type { SiteTerm } from './terms';
 
@@ -93,7 +94,7 @@ export interface ObjectiveOutput {
 export function enumLogWeight(terms: readonly SiteTerm[]): tf.Tensor | null {
   let lw: tf.Tensor | null = null;
   for (const t of terms) {
-    if (t.estimator !== 'enumerate' || !t.lq) continue;
+    if (t.estimator === null || ruleOf(t.estimator).draw !== 'enumerate' || !t.lq) continue;
     const n = t.q?.enumerateSupport ? t.value.shape[0]! : 1;
     let w = t.lq; // q(y) where latent; 0 where observed
     if (t.observedMask) w = tf.add(w, tf.mul(t.observedMask, -Math.log(n))); // labelled rows: uniform 1/n over copies of y_obs
@@ -126,6 +127,19 @@ export function classifyTerm(traces: Traces, classify: ObjectiveSettings['classi
   if (!g || !obs) return null;
   const lq = g.dist.logProb(obs.value); // [B]
   return tf.mul(classify.weight, obs.mask ? tf.mul(lq, obs.mask) : lq); // [B]
+}
+
+/** A value computed on first use only (tensors the hot path may not need). */
+export function once<T>(f: () => T): () => T {
+  let done = false;
+  let v: T;
+  return () => {
+    if (!done) {
+      v = f();
+      done = true;
+    }
+    return v;
+  };
 }
 
 /** A term with the right gradient and zero value: x - stopGradient(x). */

@@ -10,9 +10,10 @@
  *  - reparam: differentiate through the sample;
  *  - stl (Roeder et al. 2017): as reparam, with log q evaluated at detached parameters;
  *  - enumerate: exact, through the weights q(y);
- *  - score (Williams 1992): log q(z) · stop(D_z − b_z), where D_z sums only the costs the plan
- *    lists as z's signal: those that read z or a guide site drawn from z (Rao-Blackwellization,
- *    as Pyro's TraceGraph_ELBO; src/inference/dependencies.ts), and b_z is a moving average.
+ *  - score (Williams 1992): log q(z) · stop(D_z − b_z) (score-parts.ts), where D_z sums only the
+ *    costs the plan lists as z's signal: those that read z or a guide site drawn from z
+ *    (Rao-Blackwellization, as Pyro's TraceGraph_ELBO; src/inference/dependencies.ts), and b_z is
+ *    a moving average.
  */
 import * as tf from '@tensorflow/tfjs';
 import { execute } from '../execute';
@@ -22,11 +23,12 @@ import {
   classifyTerm,
   enumExpect,
   enumLogWeight,
-  gradientOnly,
+  once,
   toShape,
   type ObjectiveInput,
   type ObjectiveOutput,
 } from './common';
+import { addScoreParts } from './score-parts';
 import { siteCost, siteKl, siteTerms } from './terms';
 
 export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
@@ -61,19 +63,17 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
     surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
   }
 
-  // Score-function sites: log q · stop(downstream cost − baseline), with stop(W) for enumeration.
-  const baselineUpdates = new Map<string, tf.Tensor>();
-  for (const t of terms) {
-    if (t.estimator !== 'score' || !t.lq) continue;
-    const down = new Set(planned.get(t.name)?.signal ?? terms.map((u) => u.name));
-    const D = addAll(terms.filter((u) => down.has(u.name)).map((u) => siteCost(u, beta))); // [...E, K, B]
-    const b = state.baseline(t.name);
-    const signal = stopGradient(tf.sub(D, b)); // [...E, K, B]
-    const weighted = W ? stopGradient(W) : null;
-    const score = tf.mean(enumExpect(tf.mul(t.lq, signal), weighted)); // []
-    surrogate = tf.add(surrogate, gradientOnly(score)) as tf.Scalar;
-    baselineUpdates.set(t.name, tf.keep(tf.mean(stopGradient(enumExpect(D, weighted)))));
-  }
+  // Score parts: log q · stop(D − b) with D the site's downstream costs, averaged under stop(W).
+  const weighted = once(() => (W ? stopGradient(W) : null)); // [...E, K, B]
+  let baselineUpdates: Map<string, tf.Tensor>;
+  ({ surrogate, baselineUpdates } = addScoreParts(surrogate, terms, {
+    signal(t) {
+      const down = new Set(planned.get(t.name)?.signal ?? terms.map((u) => u.name));
+      return { logq: t.lq!, signal: addAll(terms.filter((u) => down.has(u.name)).map((u) => siteCost(u, beta))) }; // [...E, K, B]
+    },
+    estimate: (x) => tf.mean(enumExpect(x, weighted())), // []
+    level: (D) => tf.mean(stopGradient(enumExpect(D, weighted()))), // []
+  }, state));
 
   const cls = classifyTerm(traces, settings.classify); // [B]
   if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;

@@ -8,7 +8,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { execute } from '../execute';
 import { stopGradient } from '../stop-gradient';
-import { enumExpect, enumLogWeight, gradientOnly, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { enumExpect, enumLogWeight, once, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { addScoreParts } from './score-parts';
 import type { SiteTerm } from './terms';
 import type { Traces } from '../execute';
 import type { Plan } from '../plan';
@@ -41,16 +42,13 @@ export function expectationObjective(inp: ObjectiveInput, sense: 'minimize' | 'm
   const lw = enumLogWeight(terms);
   const W = lw ? tf.exp(lw) : null; // [...E, K, B]
   const valueKB = toShape(enumExpect(f, W), [traces.K, traces.B]); // [K, B]
-  let surrogate = tf.mean(valueKB) as tf.Scalar; // []
-  const baselineUpdates = new Map<string, tf.Tensor>();
-  for (const t of terms) {
-    if (t.estimator !== 'score' || !t.lq) continue;
-    const b = state.baseline(t.name);
-    const signal = stopGradient(tf.sub(f, b)); // [...E, K, B]
-    const weighted = W ? stopGradient(W) : null;
-    surrogate = tf.add(surrogate, gradientOnly(tf.mean(enumExpect(tf.mul(t.lq, signal), weighted)))) as tf.Scalar;
-    baselineUpdates.set(t.name, tf.keep(tf.mean(stopGradient(enumExpect(f, weighted)))));
-  }
+  // Score parts: log q · stop(±f − b), averaged under stop(W).
+  const weighted = once(() => (W ? stopGradient(W) : null)); // [...E, K, B]
+  const { surrogate, baselineUpdates } = addScoreParts(tf.mean(valueKB) as tf.Scalar, terms, {
+    signal: (t) => ({ logq: t.lq!, signal: f }), // [...E, K, B]
+    estimate: (x) => tf.mean(enumExpect(x, weighted())), // []
+    level: (s) => tf.mean(stopGradient(enumExpect(s, weighted()))), // []
+  }, state);
   const zeros = tf.zeros([traces.B]) as tf.Tensor1D; // [B]
   return {
     surrogate,

@@ -13,15 +13,17 @@
  *    bound with log w_k replaced by the mean of the other log-weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { ruleOf } from '../estimators/index';
 import { execute } from '../execute';
 import { stopGradient, type GradScaleHolder } from '../stop-gradient';
-import { addAll, classifyTerm, enumExpect, enumLogWeight, gradientOnly, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { addAll, classifyTerm, enumExpect, enumLogWeight, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
+import { addScoreParts } from './score-parts';
 import { siteKl, siteTerms, type SiteTerm } from './terms';
 
 /** This site's contribution to log w, [...E, K, B]. */
 function logWeightPart(t: SiteTerm): tf.Tensor {
   if (!t.latent) return t.lp;
-  if (t.estimator === 'enumerate') {
+  if (t.estimator !== null && ruleOf(t.estimator).draw === 'enumerate') {
     // q(y) cancels between the proposal and the stratified sum; labelled rows average n copies.
     const n = t.value.shape[0]!;
     return t.observedMask ? tf.add(t.lp, tf.mul(t.observedMask, -Math.log(n))) : t.lp;
@@ -42,7 +44,7 @@ function vimcoLeaveOneOut(logw: tf.Tensor): tf.Tensor {
 
 export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   const { prog, store, plan, batch, rng, settings, state } = inp;
-  const hasDreg = plan.sites.some((s) => s.estimator === 'dreg');
+  const hasDreg = plan.sites.some((s) => ruleOf(s.estimator).reweightPath);
   const holder: GradScaleHolder = { value: null };
   const traces = execute(prog, store, plan, batch, rng, { particles: k, ...(hasDreg ? { dregHolder: holder } : {}) });
   const terms = siteTerms(traces, plan);
@@ -61,20 +63,17 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
     keep.push(wTilde);
   }
 
-  const baselineUpdates = new Map<string, tf.Tensor>();
-  for (const t of terms) {
-    if ((t.estimator !== 'score' && t.estimator !== 'vimco') || !t.lq) continue;
-    const lq = toShape(t.lq.rank > 2 ? tf.sum(t.lq, Array.from({ length: t.lq.rank - 2 }, (_, i) => i)) : t.lq, [traces.K, traces.B]); // [K, B]
-    let signal: tf.Tensor;
-    if (t.estimator === 'vimco' && k > 1) {
-      signal = stopGradient(tf.sub(tf.expandDims(bound, 0), vimcoLeaveOneOut(full))); // [K, B]
-    } else {
-      const b = state.baseline(t.name);
-      signal = stopGradient(tf.sub(tf.expandDims(bound, 0), b)); // [K, B]
-      baselineUpdates.set(t.name, tf.keep(tf.mean(stopGradient(bound))));
-    }
-    surrogate = tf.add(surrogate, gradientOnly(tf.mean(tf.sum(tf.mul(lq, signal), 0)))) as tf.Scalar;
-  }
+  // Score parts: Σ_k log q(z_k) · stop(IWAE − b), b a moving average or VIMCO's leave-one-out bound.
+  let baselineUpdates: Map<string, tf.Tensor>;
+  ({ surrogate, baselineUpdates } = addScoreParts(surrogate, terms, {
+    signal: (t) => ({
+      logq: toShape(t.lq!.rank > 2 ? tf.sum(t.lq!, Array.from({ length: t.lq!.rank - 2 }, (_, i) => i)) : t.lq!, [traces.K, traces.B]), // [K, B]
+      signal: tf.expandDims(bound, 0), // [1, B]
+    }),
+    estimate: (x) => tf.mean(tf.sum(x, 0)), // [K, B] -> []
+    level: () => tf.mean(stopGradient(bound)), // []
+    ...(k > 1 ? { leaveOneOut: () => vimcoLeaveOneOut(full) } : {}), // [K, B]
+  }, state));
 
   const cls = classifyTerm(traces, settings.classify);
   if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
