@@ -150,6 +150,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--csv', 'CSV output (the default and only format)')
     .option('--kind <kinds>', 'step, epoch, or step,epoch (default both)')
     .option('--out <file>', 'write to a file instead of stdout')
+    .option('--force', 'replace --out if it exists')
     .addHelpText('after', '\nExamples:\n  vae export-metrics runs/vae-20261121-120000 --csv > metrics.csv\n  vae export-metrics runs/vae-20261121-120000 --csv --kind step --out steps.csv\n\nIn pandas: df = pd.read_csv("metrics.csv"); df[df.kind == "step"].plot(x="step", y="loss")')
     .action((run: string, flags) => setRunner(async (p) => (await import('./export-metrics')).runExportMetricsCommand(run, flags, p)));
 

@@ -8,7 +8,7 @@
 import * as path from 'node:path';
 import type { CheckedProgram } from '../dsl/checked';
 import { numel } from '../dsl/types';
-import { readCsvSites } from '../data/csv';
+import { readCsv, selectSites } from '../data/csv';
 import { DATASET_INFO, isDatasetName, loadDataset, type LoadDatasetOptions } from '../data/datasets';
 import { makeDataset, sliceDataset, withLabelsPerClass, type Dataset, type DatasetSplits } from '../data/dataset';
 import { DataError } from '../data/errors';
@@ -62,6 +62,23 @@ function mapColumns(cp: CheckedProgram, setName: string, columns: readonly { nam
   return out;
 }
 
+/**
+ * How messages name example i of a split that starts at example `offset` of its file: `line N`
+ * (1-based, as the CSV parser's messages count) for a CSV file, else `row N` (0-based, as NumPy
+ * indexes), so every data message counts the way the file's own format does.
+ */
+interface RowNames {
+  readonly offset: number;
+  /** Per data site read from a CSV file: the file line of each example. */
+  readonly lines: ReadonlyMap<string, readonly number[]>;
+}
+
+function rowSource(name: string, rows: RowNames | undefined): { rowName?: (i: number) => string; lineOf?: (i: number) => number } {
+  if (!rows) return {};
+  const lines = rows.lines.get(name);
+  if (lines) return { rowName: (i) => `line ${lines[i + rows.offset]}`, lineOf: (i) => lines[i + rows.offset] as number };
+  return { rowName: (i) => `row ${i + rows.offset}` };
+}
 
 function parseBindings(text: string): Map<string, string> | undefined {
   if (!text.includes('=')) return undefined;
@@ -74,7 +91,7 @@ function parseBindings(text: string): Map<string, string> | undefined {
   return out;
 }
 
-function readFileColumns(cp: CheckedProgram, bindings: Map<string, string>): Record<string, NdArray> {
+function readFileColumns(cp: CheckedProgram, bindings: Map<string, string>, lines: Map<string, readonly number[]>): Record<string, NdArray> {
   const cols: Record<string, NdArray> = {};
   const byFile = new Map<string, string[]>();
   for (const [name, file] of bindings) byFile.set(file, [...(byFile.get(file) ?? []), name]);
@@ -84,7 +101,9 @@ function readFileColumns(cp: CheckedProgram, bindings: Map<string, string>): Rec
         const d = cp.data.find((x) => x.name === n)!;
         return { name: n, size: numel(d.type.shape), integer: d.type.vk === 'Category' };
       });
-      Object.assign(cols, readCsvSites(file, sites));
+      const table = readCsv(file);
+      Object.assign(cols, selectSites(table, sites));
+      for (const n of names) lines.set(n, table.lines);
     } else {
       if (names.length > 1) throw new DataError(`${names.join(' and ')} are bound to the same file '${file}'`, { hint: 'an .npy or IDX file holds one array; use a CSV file for several sites' });
       cols[names[0]!] = readArray(file);
@@ -111,6 +130,9 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
   let splits: DatasetSplits;
   let colFor: Map<string, string>;
   let fileOf: (name: string) => string;
+  /** Where each split starts in its files, for messages (file data only). */
+  let rowsOf: { train?: RowNames; valid?: RowNames; test?: RowNames } = {};
+  const csvLines = new Map<string, readonly number[]>();
   const bindings = parseBindings(source);
   if (!bindings && isDatasetName(source)) {
     const raw = await loadDataset(source, {
@@ -137,12 +159,12 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
     for (const d of cp.data) {
       if (!map.has(d.name)) throw new DataError(`no data bound to \`${d.name}\``, { hint: `add it: --data ${[...map].map(([k, v]) => `${k}=${v}`).join(',')},${d.name}=FILE` });
     }
-    const cols = readFileColumns(cp, map);
+    const cols = readFileColumns(cp, map, csvLines);
     const label = cp.data.find((d) => d.partial);
     if (label && cols[label.name]) {
       // Check the labels before `labels: N per class` keeps some of them: it would otherwise
       // treat a label outside 0..k-1 as missing instead of reporting the row.
-      cols[label.name] = validateSite(cols[label.name]!, spec(label, false), { file: path.basename(map.get(label.name) ?? source) }).array;
+      cols[label.name] = validateSite(cols[label.name]!, spec(label, false), { file: path.basename(map.get(label.name) ?? source), ...rowSource(label.name, { offset: 0, lines: csvLines }) }).array;
     }
     let whole = makeDataset(path.basename(source), cols);
     if (label && labels !== null && labels !== undefined && opts.role === 'train') whole = withLabelsPerClass(whole, labels, { column: label.name, ...(label.type.classes !== undefined ? { classes: label.type.classes } : {}) });
@@ -150,6 +172,7 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
     fileOf = (name) => path.basename(map.get(name) ?? source);
     if (opts.role === 'eval') {
       splits = { train: sliceDataset(whole, 0, 0), valid: sliceDataset(whole, 0, 0), test: whole };
+      rowsOf = { test: { offset: 0, lines: csvLines } };
     } else {
       const nValid = opts.validSize !== undefined ? opts.validSize : Math.floor(whole.size * (opts.validFraction ?? 0.1));
       if (nValid >= whole.size && nValid > 0) {
@@ -157,12 +180,13 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
       }
       const cut = whole.size - nValid;
       splits = { train: sliceDataset(whole, 0, cut, `${whole.name}/train`), valid: sliceDataset(whole, cut, whole.size, `${whole.name}/valid`), test: sliceDataset(whole, 0, 0) };
+      rowsOf = { train: { offset: 0, lines: csvLines }, valid: { offset: cut, lines: csvLines } };
     }
   }
   const prepared: DatasetSplits = {
-    train: prepare(cp, splits.train, colFor, fileOf, bin),
-    valid: prepare(cp, splits.valid, colFor, fileOf, bin),
-    test: prepare(cp, splits.test, colFor, fileOf, bin),
+    train: prepare(cp, splits.train, colFor, fileOf, bin, (n) => rowSource(n, rowsOf.train)),
+    valid: prepare(cp, splits.valid, colFor, fileOf, bin, (n) => rowSource(n, rowsOf.valid)),
+    test: prepare(cp, splits.test, colFor, fileOf, bin, (n) => rowSource(n, rowsOf.test)),
   };
   const dynamic = new Set(bin === 'dynamic' ? cp.data.filter((d) => d.type.vk === 'Binary').map((d) => d.name) : []);
   return { splits: prepared, source, dynamic, ...(prepared.train.labeledIndices ? { labeledIndices: prepared.train.labeledIndices } : {}) };

@@ -13,7 +13,7 @@ import { binarizeThreshold, toUnitInterval } from '../data/binarize';
 import { makeDataset, type Dataset, type DatasetSplits } from '../data/dataset';
 import { DataError } from '../data/errors';
 import type { NdArray } from '../data/ndarray';
-import { validateSite } from '../data/validate';
+import { validateSite, type ValidateSource } from '../data/validate';
 import type { Binarize } from '../dsl/train-config';
 
 export interface BoundData {
@@ -32,7 +32,15 @@ export function siteSpec(d: DataInfo, binarizeDynamic: boolean) {
 }
 
 /** The program's columns of one split, binarized and validated (DataError naming the source and row). */
-export function prepareSplit(cp: CheckedProgram, ds: Dataset, colFor: ReadonlyMap<string, string>, file: (name: string) => string, bin: Binarize): Dataset {
+export function prepareSplit(
+  cp: CheckedProgram,
+  ds: Dataset,
+  colFor: ReadonlyMap<string, string>,
+  file: (name: string) => string,
+  bin: Binarize,
+  /** How messages name the split's examples (data-binding.ts: file lines of a CSV); default `row i`. */
+  rows: (name: string) => Pick<ValidateSource, 'rowName' | 'lineOf'> = () => ({}),
+): Dataset {
   const cols: Record<string, NdArray> = {};
   for (const d of cp.data) {
     const raw = ds.columns[colFor.get(d.name) ?? d.name];
@@ -40,7 +48,7 @@ export function prepareSplit(cp: CheckedProgram, ds: Dataset, colFor: ReadonlyMa
     let arr = raw;
     if (d.type.vk === 'Binary' && bin === 'threshold') arr = binarizeThreshold(arr, file(d.name));
     else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, file(d.name));
-    cols[d.name] = validateSite(arr, siteSpec(d, bin === 'dynamic'), { file: file(d.name) }).array;
+    cols[d.name] = validateSite(arr, siteSpec(d, bin === 'dynamic'), { file: file(d.name), ...rows(d.name) }).array;
   }
   return makeDataset(ds.name, cols, ds.labeledIndices);
 }

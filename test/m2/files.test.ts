@@ -125,7 +125,8 @@ describe('M2 on files with missing labels', () => {
     csv(file, train.x, cells);
     const c = await vae(['train', 'models/m2.vae', '--data', file, ...QUICK, '--out', p('run-bad-csv')]);
     expect(c.code).toBe(1);
-    expect(c.text).toContain('row 5 of bad.csv has label 10, outside 0..9');
+    // CSV data are counted in file lines, as the CSV parser's own messages count them (header = line 1).
+    expect(c.text).toContain('line 7 of bad.csv has label 10, outside 0..9');
     expect(c.text).toContain('hint:');
 
     // A fully labelled test file with a bad label fails the same way in `vae eval`.

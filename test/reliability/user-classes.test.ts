@@ -162,6 +162,17 @@ describe('empty and degenerate data', () => {
     for (const d of ['zero-npy', 'zero-csv', 'empty-csv']) expect(fs.existsSync(p(d, 'checkpoint'))).toBe(false);
     counted += 3;
   });
+  it('data errors in a CSV count file lines, as the parser does, also in the validation split', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `0.1,0.2,0.3,0.4,${i % 3}`);
+    const m2 = write('m2-lines.vae', M2_TINY);
+    const label = [...rows];
+    label[34] = '0.1,0.2,0.3,0.4,7'; // line 36
+    ok(await vae(['train', m2, '--data', write('bad-label.csv', ['x[0],x[1],x[2],x[3],y', ...label].join('\n')), '--out', p('bad-label'), ...TRAIN]), /error\[VAE702\]: line 36 of bad-label\.csv has label 7, outside 0\.\.2/);
+    const missing = [...rows];
+    missing[37] = ',0.2,0.3,0.4,1'; // line 39, in the held-out validation rows (the last 4)
+    ok(await vae(['train', m2, '--data', write('bad-x.csv', ['x[0],x[1],x[2],x[3],y', ...missing].join('\n')), '--out', p('bad-x'), ...TRAIN]), /error\[VAE702\]: line 39 of bad-x\.csv has a missing value \(NaN\) but x is declared Real\[4\]/);
+    counted += 2;
+  });
   it('all examples held out for validation', async () => {
     ok(await vae(['train', file, '--data', write('three.csv', tinyCsv(3)), '--valid', '3', '--out', p('all-valid'), ...TRAIN]), /error\[VAE702\]: .*too few to hold out 3/);
     count();
@@ -203,6 +214,12 @@ describe("never touching what is not ours", () => {
     expect(fs.readFileSync(path.join(figs, 'prior.png'), 'utf8')).toBe('MINE');
     expect((await vae(['sample', d, '--out', figs, '--n', '4', '--force'])).code).toBe(0);
     expect(fs.readFileSync(path.join(figs, 'prior.png')).subarray(1, 4).toString()).toBe('PNG');
+    count();
+    const csvOut = write('mine.csv', 'MINE');
+    ok(await vae(['export-metrics', d, '--out', csvOut]), /error\[VAE704\]: --out '.*mine\.csv' already exists\n {2}= hint: .*add --force/);
+    expect(fs.readFileSync(csvOut, 'utf8')).toBe('MINE');
+    expect((await vae(['export-metrics', d, '--out', csvOut, '--force'])).code).toBe(0);
+    expect(fs.readFileSync(csvOut, 'utf8')).toMatch(/^kind,step,/);
     count();
   });
   it('data are stored with absolute paths and hashes: a changed file is VAE702 on eval and --resume', async () => {
