@@ -16,6 +16,10 @@ import { samplePrior } from '../sample/prior';
 import { sampleReconstructions } from '../sample/reconstruct';
 import { sampleScatter, scatterSetup } from '../sample/scatter';
 import { imageSite, requireLabel } from '../sample/sites';
+import { sampleSequences, sequenceSite } from '../sample/sequences';
+
+/** Sequences drawn by --from prior for sequence data (one line each). */
+const SEQUENCES_N = 8;
 import type { Mode } from '../sample/decode';
 import { CliError, type Printer } from './errors';
 import { parseNonNegInt, parsePositiveInt } from './flags';
@@ -63,6 +67,7 @@ function figuresOf(f: SampleFlags): Figure[] {
 /** Throws the one-line error of the first figure the program cannot draw. */
 function checkFigures(cp: CheckedProgram, figures: readonly Figure[], label: number | undefined): void {
   for (const fig of figures) {
+    if (fig === 'prior' && sequenceSite(cp)) continue;
     if (fig !== 'scatter') imageSite(cp);
     if (fig === 'grid2d') grid2dSetup(cp, label);
     if (fig === 'scatter') scatterSetup(cp);
@@ -103,10 +108,11 @@ export async function runSampleCommand(run: string, f: SampleFlags, io: Printer)
     checkFigures(ctx.prog.checked, figures, label);
     if (!f.force) refuseOverwrite(ctx.out, figures.map((fig) => figureName(ctx.prog.checked, fig, label, mode)));
     io.err(`sampling ${run} (mode ${mode}${figures.some((x) => x !== 'prior' && x !== 'grid2d') ? `, data ${opened.source}` : ''})`);
+    const sequence = sequenceSite(ctx.prog.checked);
     const count = (fig: Figure) => n ?? (fig === 'scatter' ? Math.min(FIGURE_N.scatter.default, ctx.data.size) : FIGURE_N[fig].default);
     for (const fig of figures) {
       const file =
-        fig === 'prior' ? samplePrior(ctx, count(fig))
+        fig === 'prior' ? (sequence ? await sampleSequences(ctx, sequence, n ?? SEQUENCES_N) : samplePrior(ctx, count(fig)))
         : fig === 'reconstruct' ? sampleReconstructions(ctx, count(fig))
         : fig === 'interpolate' ? sampleInterpolations(ctx, count(fig), steps)
         : fig === 'grid2d' ? sampleGrid2d(ctx, count(fig), label)

@@ -90,13 +90,20 @@ export function encode(prog: Program, data: ReadonlyMap<string, tf.Tensor>, opts
  * observed site `image`'s mean or sample as [n, ...event].
  */
 export function decode(prog: Program, image: SiteInfo, values: ReadonlyMap<string, tf.Tensor>, data: ReadonlyMap<string, tf.Tensor>, opts: PassOptions): tf.Tensor {
+  return decodeSites(prog, [image], values, data, opts)[0]!;
+}
+
+/** As `decode`, for several observed sites of one pass (e.g. the steps x[0], ..., x[T-1] of a sequence): each [n, ...event]. */
+export function decodeSites(prog: Program, sites: readonly SiteInfo[], values: ReadonlyMap<string, tf.Tensor>, data: ReadonlyMap<string, tf.Tensor>, opts: PassOptions): tf.Tensor[] {
   const trace = new TraceHandler();
   const handlers: Handler[] = [trace, fixValues(values), seed(opts.rng), plate([1, opts.n])];
   prog.compiled.model.run(new Runtime(handlers), { store: prog.store, data, locals: new Map(), detach: false }, initMessage);
-  const msg = trace.sites.get(image.name)!;
-  if (opts.mode === 'sample') return rowsOf(tf.cast(msg.value!, 'float32'), image, opts.n); // [n, ...event]
-  if (!msg.dist.mean) throw new UserError(`the observed site \`${image.name}\` has a ${msg.dist.spec.name} likelihood, which has no mean`, 'draw samples instead: --mode sample');
-  return rowsOf(msg.dist.mean(), image, opts.n); // [n, ...event]
+  return sites.map((image) => {
+    const msg = trace.sites.get(image.name)!;
+    if (opts.mode === 'sample') return rowsOf(tf.cast(msg.value!, 'float32'), image, opts.n); // [n, ...event]
+    if (!msg.dist.mean) throw new UserError(`the observed site \`${image.name}\` has a ${msg.dist.spec.name} likelihood, which has no mean`, 'draw samples instead: --mode sample');
+    return rowsOf(msg.dist.mean(), image, opts.n); // [n, ...event]
+  });
 }
 
 /** Rows `idx` of every tensor in a map: name -> [idx.length, ...]. */
