@@ -2,22 +2,22 @@
  * The worker's data: the bundled binarized MNIST (fetched from the server and gunzipped with
  * the browser's DecompressionStream), or files dropped on the page: `.npy` / IDX (optionally
  * gzip-compressed) and CSV. Parsing and validation are the CLI's own (src/data: parseNpy,
- * parseIdx, parseCsv + selectSites, validateSite), so a bad file gets the same message as
+ * parseIdx, parseCsv + selectSites; validation and binarization by memory-data.ts's
+ * prepareSplit, as for files), so a bad file gets the same message as
  * `vae train --data FILE`, naming the file and the row. Files are bound like `--data` binds
  * them: one array file per data site (matched by the file's stem, or the only site), or one
  * CSV file for every site; 10% of the examples are held out for validation.
  */
-import type { CheckedProgram, DataInfo } from '../../dsl/checked';
+import type { CheckedProgram } from '../../dsl/checked';
 import { numel } from '../../dsl/types';
 import { makeDataset, sliceDataset, withLabelsPerClass, type Dataset, type DatasetSplits } from '../../data/dataset';
 import { DataError, q } from '../../data/errors';
-import { binarizeThreshold, toUnitInterval } from '../../data/binarize';
 import { parseCsv, selectSites } from '../../data/csv';
 import { parseIdx } from '../../data/idx';
 import { parseNpy } from '../../data/npy';
 import { takeRows, type NdArray } from '../../data/ndarray';
 import { validateSite } from '../../data/validate';
-import type { BoundData } from '../../train/data-binding';
+import { prepareSplit, siteSpec, type BoundData } from '../../train/memory-data';
 import type { DataChoice, DroppedFile } from '../protocol';
 
 async function gunzip(bytes: Uint8Array, file: string): Promise<Uint8Array> {
@@ -36,23 +36,11 @@ async function fetchIdx(url: string, name: string): Promise<NdArray> {
   return parseIdx(await gunzip(new Uint8Array(await res.arrayBuffer()), name), name);
 }
 
-function spec(d: DataInfo, dynamic: boolean) {
-  const kind = d.type.vk === 'Binary' && dynamic ? 'Unit' : d.type.vk;
-  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial };
-}
+const spec = siteSpec;
 
-/** Validates every column against its declaration (and binarizes as the train block says), as bindData does. */
+/** Validates every column against its declaration and binarizes as the train block says: the CLI's prepareSplit. */
 function prepare(cp: CheckedProgram, ds: Dataset, fileOf: (name: string) => string): Dataset {
-  const bin = cp.train.config.binarize;
-  const cols: Record<string, NdArray> = {};
-  for (const d of cp.data) {
-    let arr = ds.columns[d.name];
-    if (!arr) throw new DataError(`no data for \`${d.name}\` in ${ds.name}`, { hint: `drop a file for ${d.name} (e.g. ${d.name}.npy)` });
-    if (d.type.vk === 'Binary' && bin === 'threshold') arr = binarizeThreshold(arr, fileOf(d.name));
-    else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, fileOf(d.name));
-    cols[d.name] = validateSite(arr, spec(d, bin === 'dynamic'), { file: fileOf(d.name) }).array;
-  }
-  return makeDataset(ds.name, cols, ds.labeledIndices);
+  return prepareSplit(cp, ds, new Map(), fileOf, cp.train.config.binarize);
 }
 
 /** The format by content, as src/data/read-array.ts's sniffArrayFormat (which sits beside Node's file reading). */

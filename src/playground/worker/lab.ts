@@ -16,7 +16,7 @@ import { formatTable, rowsOf, shownRows, type Row } from '../../estimators/repor
 import { parseSpecs } from '../../estimators/spec';
 import { DiagnosticError } from '../../dsl/diagnostics';
 import { batchTensors, EVAL_EPOCH } from '../../train/batches';
-import type { BoundData } from '../../train/data-binding';
+import type { BoundData } from '../../train/memory-data';
 import { checkProgram } from '../check';
 import type { ProgramText } from '../protocol';
 

@@ -60,7 +60,7 @@ async function train(req: TrainRequest): Promise<void> {
   const seed = req.seed ?? r.checked.train.config.seed;
   const data = await loadData(r.checked, req.data, (text) => post({ type: 'status', text }));
   const prog = new Program(r.checked, r.plan, seed);
-  const s = new Session(prog, data, r.checked.train.config, seed, req.steps, req.every ?? 10);
+  const s = new Session(prog, data, seed, req.steps, req.every ?? 10);
   session = s;
   post({ type: 'started', parameters: prog.store.size(), train: data.splits.train.size, valid: data.splits.valid.size, totalSteps: s.totalSteps, stepsPerEpoch: s.stepsPerEpoch, source: data.source });
   await runSession(s);
@@ -72,9 +72,9 @@ async function runSession(s: Session): Promise<void> {
       steps: (records, step, examplesPerSec) => post({ type: 'steps', records, step, examplesPerSec }),
       epoch: (record) => post({ type: 'epoch', record }),
     });
-    post({ type: 'stopped', step: s.trainer.step, reason: how });
+    post({ type: 'stopped', step: s.step, reason: how });
   } catch (e) {
-    post({ type: 'stopped', step: s.trainer.step, reason: 'stopped' });
+    post({ type: 'stopped', step: s.step, reason: 'stopped' });
     throw e;
   }
 }
@@ -101,8 +101,8 @@ async function handle(m: ToWorker): Promise<void> {
     case 'resume':
       if (!session || session.running) return;
       // `steps`: exactly that many more; without it, on to the run's total (or one more epoch once it is reached).
-      if (m.steps !== undefined) session.totalSteps = session.trainer.step + m.steps;
-      else if (session.trainer.step >= session.totalSteps) session.totalSteps = session.trainer.step + session.stepsPerEpoch;
+      if (m.steps !== undefined) session.totalSteps = session.step + m.steps;
+      else if (session.step >= session.totalSteps) session.totalSteps = session.step + session.stepsPerEpoch;
       return runSession(session);
     case 'samples': {
       const out = samples(ctx(), m.n);
