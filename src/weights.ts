@@ -12,6 +12,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { UserError } from './core/errors';
+import { CheckpointError } from './train/checkpoint-error';
 import type { Program } from './program';
 
 /** What the artifacts' modelTopology holds (tfjs stores it as JSON). */
@@ -50,14 +51,14 @@ export async function loadWeights(prog: Program, src: string | tf.io.IOHandler):
   const h = loadHandler(src);
   if (!h.load) throw new UserError('this IOHandler cannot load', 'pass a handler with a load method');
   const a = await h.load();
-  if (!a.weightSpecs || !a.weightData) throw new UserError('the saved artifacts hold no weights', 'save them with saveWeights');
+  if (!a.weightSpecs || !a.weightData) throw new CheckpointError('the saved artifacts hold no weights', 'save them with saveWeights');
   const tensors = tf.io.decodeWeights(a.weightData, a.weightSpecs);
   try {
     const entries = prog.store.list();
     const missing = entries.filter((e) => !tensors[e.name]).map((e) => e.name);
     const extra = Object.keys(tensors).filter((k) => !prog.store.has(k));
     if (missing.length > 0 || extra.length > 0) {
-      throw new UserError(
+      throw new CheckpointError(
         `the saved weights do not fit this program: ${missing.length > 0 ? `missing ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''}` : ''}${missing.length > 0 && extra.length > 0 ? '; ' : ''}${extra.length > 0 ? `unknown ${extra.slice(0, 3).join(', ')}${extra.length > 3 ? ` and ${extra.length - 3} more` : ''}` : ''}`,
         'load weights saved from the same program (the same nets, params and sizes)',
       );
@@ -65,7 +66,7 @@ export async function loadWeights(prog: Program, src: string | tf.io.IOHandler):
     for (const e of entries) {
       const t = tensors[e.name]!;
       if (t.shape.join(',') !== e.variable.shape.join(',')) {
-        throw new UserError(`the saved weights do not fit this program: ${e.name} has shape [${t.shape.join(', ')}], the program's [${e.variable.shape.join(', ')}]`, 'load weights saved from the same program (the same nets, params and sizes)');
+        throw new CheckpointError(`the saved weights do not fit this program: ${e.name} has shape [${t.shape.join(', ')}], the program's [${e.variable.shape.join(', ')}]`, 'load weights saved from the same program (the same nets, params and sizes)');
       }
     }
     for (const e of entries) e.variable.assign(tensors[e.name]!);

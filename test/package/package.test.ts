@@ -8,35 +8,16 @@
 // registry's package documents, so an offline install fails with ENOTCACHED (and an online
 // one would make the test depend on the network).
 import { execFileSync } from 'node:child_process';
+import { ensureBuilt, root } from './built';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vaelang-pack-'));
 const proj = path.join(tmp, 'project');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-
-/** The newest modification time under `dir` (source files). */
-function newest(dir: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newest(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/** Builds dist/ when it is missing or older than a source (JavaScript only when the types exist). */
-function ensureBuilt(): void {
-  const built = (f: string) => (fs.existsSync(path.join(root, f)) ? fs.statSync(path.join(root, f)).mtimeMs : 0);
-  const fresh = Math.min(built('dist/index.js'), built('dist/browser.js')) > newest(path.join(root, 'src'));
-  const types = fs.existsSync(path.join(root, 'dist/types/index.d.ts'));
-  if (fresh && types) return;
-  execFileSync(process.execPath, ['scripts/build.mjs', ...(types ? ['--no-types'] : [])], { cwd: root, stdio: 'pipe' });
-}
 
 beforeAll(() => {
   ensureBuilt();
@@ -76,12 +57,12 @@ describe('the packed package', () => {
     }
   });
 
-  it('imports in plain Node 20 (no tsx): check, compile and an ELBO on the wasm backend with the fused kernels', () => {
+  it('imports in plain Node 20 (no tsx): check, compile, an ELBO and 3 training steps on the wasm backend with the fused kernels', () => {
     fs.writeFileSync(
       path.join(proj, 'main.mjs'),
       [
         "import * as tf from '@tensorflow/tfjs';",
-        "import { check, compile, elbo, initBackend, backendName } from 'vaelang';",
+        "import { check, compile, elbo, initBackend, backendName, train } from 'vaelang';",
         `const good = ${JSON.stringify(GOOD)};`,
         "const bad = check(good.replace('Normal(0, 1)', 'Normal(0, -1)'));",
         'const r = check(good);',
@@ -89,19 +70,22 @@ describe('the packed package', () => {
         'const prog = compile(good, { seed: 1 });',
         'const x = tf.tensor2d([[0, 1, 1, 0], [1, 1, 0, 0]]);',
         'const e = elbo(prog, prog.batch({ x }), { seed: 3 });',
-        "console.log(JSON.stringify({ ok: r.ok, plan: r.plan, bad: bad.diagnostics.map((d) => [d.code, d.line, d.column]), elbo: e.mean, backend: backendName(), tsx: Object.keys(process).length > 0 && process.execArgv.join(' ') }));",
+        'const run = await train(prog, { train: { x: [[0, 1, 1, 0], [1, 1, 0, 0]] } }, { steps: 3, batch: 2 });',
+        'run.dispose();',
+        "console.log(JSON.stringify({ ok: r.ok, plan: r.plan, bad: bad.diagnostics.map((d) => [d.code, d.line, d.column]), elbo: e.mean, steps: run.step, backend: backendName(), tsx: Object.keys(process).length > 0 && process.execArgv.join(' ') }));",
       ].join('\n'),
     );
     const env = { ...process.env };
     delete env['NODE_OPTIONS'];
     const out = execFileSync(process.execPath, ['main.mjs'], { cwd: proj, encoding: 'utf8', env });
-    const r = JSON.parse(out.trim().split('\n').pop()!) as { ok: boolean; plan: { objective: string; sites: { site: string; estimator: string }[] }; bad: [string, number, number][]; elbo: number; backend: string; tsx: string };
+    const r = JSON.parse(out.trim().split('\n').pop()!) as { ok: boolean; plan: { objective: string; sites: { site: string; estimator: string }[] }; bad: [string, number, number][]; elbo: number; steps: number; backend: string; tsx: string };
     expect(r.ok).toBe(true);
     expect(r.plan.objective).toBe('elbo');
     expect(r.plan.sites.map((s) => [s.site, s.estimator])).toEqual([['z', 'reparam']]);
     expect(r.bad[0]?.[0]).toMatch(/^VAE3/);
     expect(r.bad[0]?.[1]).toBe(5);
     expect(Number.isFinite(r.elbo) && r.elbo < 0).toBe(true);
+    expect(r.steps).toBe(3);
     expect(r.backend).toMatch(/^wasm, fused kernels/);
     expect(r.tsx).toBe('');
   }, 120_000);
