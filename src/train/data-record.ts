@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDatasetName } from '../data/datasets';
 import { DataError } from '../data/errors';
+import { UserError } from '../core/errors';
 import { sha256 } from './checkpoint-schema';
 
 export interface DataRecord {
@@ -58,4 +59,19 @@ export function storedData(data: DataRecord, purpose: 'resume' | 'evaluate'): st
     if (now !== hash) throw new DataError(`the run's data file '${file}' changed since the run was trained (its SHA-256 differs)`, { file, hint });
   }
   return data.source;
+}
+
+/**
+ * `--resume --data X`: the same data under another path (a moved file, by its SHA-256; the same
+ * data set name) is fine and returns its record; other data would make the resumed run a
+ * different run and is refused (VAE704).
+ */
+export function sameData(stored: DataRecord, given: string): DataRecord {
+  const now = recordData(given);
+  const hashes = (r: DataRecord) => Object.values(r.hashes ?? {}).sort().join(',');
+  const same = stored.hashes === undefined ? now.source === stored.source || path.resolve(given) === path.resolve(stored.source) : now.hashes !== undefined && hashes(now) === hashes(stored);
+  if (!same) {
+    throw new UserError(`--data ${given} is not the data the run was trained on (${stored.source})`, 'a resumed run keeps its data: leave out --data, or give the same file where it is now; start a new run to train on other data');
+  }
+  return now.hashes !== undefined ? now : stored;
 }

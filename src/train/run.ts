@@ -16,7 +16,7 @@ import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
 import { recoverInterruptedSave, saveCheckpoint, type ProgramRecord } from './checkpoint';
-import { recordData, storedData } from './data-record';
+import { recordData, sameData, storedData } from './data-record';
 import { DataError } from '../data/errors';
 import { configJson, configLines, type Origin, type ResolvedConfig } from './config-print';
 import { loadChecked, programRecord, restoreRun, type Checked } from './session';
@@ -207,8 +207,16 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
     }
   }
   const config = resolved.config;
+  // --resume --data: the same data found elsewhere (a moved file), or refused.
+  let resumedData: ReturnType<typeof sameData> | undefined;
+  try {
+    resumedData = restored && cmd.data !== undefined ? sameData(restored.contents.state.data, cmd.data) : undefined;
+  } catch (e) {
+    prog.dispose();
+    throw e;
+  }
   const data: BoundData = await bindData(outcome.checked, {
-    data: cmd.data ?? (restored ? storedData(restored.contents.state.data, 'resume') : undefined),
+    data: restored ? (resumedData ? resumedData.source : storedData(restored.contents.state.data, 'resume')) : cmd.data,
     dataDir: cmd.dataDir,
     role: 'train',
     seed: config.seed,
@@ -254,7 +262,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   }
   const stepLog = new StepLog(cmd.logEvery ?? defaultLogEvery(totalSteps), spe);
   const metricsFile = path.join(dir, 'metrics.jsonl');
-  const dataRecord = restored ? restored.contents.state.data : outcome.checked.data.length > 0 ? recordData(data.source) : { source: data.source };
+  const dataRecord = restored ? (resumedData ?? restored.contents.state.data) : outcome.checked.data.length > 0 ? recordData(data.source) : { source: data.source };
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
   if (data.labeledIndices) fs.writeFileSync(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));

@@ -229,11 +229,20 @@ describe("never touching what is not ours", () => {
     const state = JSON.parse(fs.readFileSync(path.join(run, 'checkpoint', 'state.json'), 'utf8')) as { data: { source: string; hashes: Record<string, string> } };
     expect(path.isAbsolute(state.data.source)).toBe(true);
     expect(Object.keys(state.data.hashes)).toEqual([data]);
+    // --resume --data: the same file moved elsewhere is fine; other data would be another run.
+    const moved = write('moved.csv', fs.readFileSync(data));
+    const other = write('other.csv', tinyCsv(40, 9));
+    ok(await vae(['train', '--resume', run, '--epochs', '2', '--data', other, ...TRAIN]), /error\[VAE704\]: --data .*other\.csv is not the data the run was trained on/);
+    const copy = p('hashed-copy');
+    fs.cpSync(run, copy, { recursive: true });
+    expect((await vae(['train', '--resume', copy, '--epochs', '2', '--data', moved, ...TRAIN])).code).toBe(0);
+    const resumedState = JSON.parse(fs.readFileSync(path.join(copy, 'checkpoint', 'state.json'), 'utf8')) as { data: { source: string } };
+    expect(resumedState.data.source).toBe(moved);
     fs.writeFileSync(data, tinyCsv(40, 8));
     ok(await vae(['eval', run, '--iwae', '5']), /error\[VAE702\]: the run's data file '.*changing\.csv' changed since the run was trained/);
     ok(await vae(['train', '--resume', run, '--epochs', '2', ...TRAIN]), /error\[VAE702\]: the run's data file '.*changing\.csv' changed/);
     fs.rmSync(data);
     ok(await vae(['eval', run, '--iwae', '5']), /error\[VAE702\]: the run's data file '.*changing\.csv' no longer exists/);
-    counted += 3;
+    counted += 5;
   });
 });
