@@ -71,7 +71,7 @@ export function loadModels(files: readonly string[], sets: readonly string[] = [
 
 /** The data declarations of a program, e.g. `x: Binary[784], y: Category[10]?`. */
 export function dataSignature(cp: CheckedProgram): string {
-  return cp.data.map((d) => `${d.name}: ${formatTensorType(d.type)}${d.partial ? '?' : ''}`).join(', ');
+  return cp.data.map((d) => `${d.name}: ${formatTensorType(d.type)}${d.partial || d.masked ? '?' : ''}`).join(', ');
 }
 
 /** The data set a model trains on when `--data` is not given (as bindData resolves it). */

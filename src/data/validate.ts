@@ -8,7 +8,7 @@
  * shape [N, 28, 28] feed a `Real[784]` site, [N, 784] feeds a `Real[28, 28]` site, and [N] or
  * [N, 1] feed a scalar site. No other reshaping or transposing is ever done.
  *
- * Values, by kind (missing values only where the site allows them):
+ * Values, by kind (missing values only where the site is declared with `?`):
  *   Real      finite                          (NaN = missing)
  *   Positive  finite and > 0                  (NaN = missing)
  *   Unit      0 <= x <= 1                     (NaN = missing)
@@ -18,9 +18,15 @@
  *   OneHot    last axis has one 1, the rest 0
  *   Category  integers 0..k-1                 (-1 or NaN = missing; returned as -1)
  *
+ * A site observed by a family whose density is joint over the whole example (a MultivariateNormal,
+ * a Dirichlet, a mixture) takes missing values only as whole examples (`wholeExamples`): its
+ * likelihood is left out per example, not per entry.
+ *
  * Contract. {@link validateSite} returns the array reshaped to [N, ...d] (Category as int32,
  * uint8 kept as uint8, everything else float32) or throws a one-line DataError naming the site,
- * the file and the first offending row, e.g. "row 17 of labels.npy has label 12, outside 0..9".
+ * the file and the first offending row, e.g. "row 18 of labels.npy has label 12, outside 0..9".
+ * Rows are counted from 1 in every message (the first example is row 1; in a CSV file, the
+ * first line after the header).
  */
 import type { ValueKind } from '../distributions/constraints';
 import { DataError } from './errors';
@@ -34,15 +40,21 @@ export interface SiteSpec {
   readonly shape: readonly number[];
   /** k of `Category[k]` (required for Category). */
   readonly classes?: number;
-  /** The site is partially observed: NaN (or -1 for Category) marks a missing value. */
+  /** The site is declared with `?`: NaN (or -1 for Category) marks a missing value. */
   readonly allowMissing?: boolean;
+  /**
+   * Missing values must cover whole examples: the family observing the site has one joint
+   * density per example (named here, e.g. `MultivariateNormal`), so single entries cannot be
+   * left out of it.
+   */
+  readonly wholeExamples?: string;
 }
 
 /** Where the array came from, for messages. */
 export interface ValidateSource {
   /** The file name shown in messages, e.g. `images.npy`. */
   readonly file: string;
-  /** Names row `i` in messages; default `row ${i}` (0-based, as NumPy indexes). */
+  /** Names row `i` (0-based) in messages; default `row ${i + 1}`: rows are counted from 1. */
   readonly rowName?: (row: number) => string;
   /** A 1-based line for row `i` (CSV sources), attached to the error. */
   readonly lineOf?: (row: number) => number;
@@ -76,7 +88,7 @@ function fmt(v: number): string {
 export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSource): ValidatedSite {
   const { file } = source;
   const decl = declaredType(spec);
-  const rowName = source.rowName ?? ((i: number) => `row ${i}`);
+  const rowName = source.rowName ?? ((i: number) => `row ${i + 1}`);
   const fail = (message: string, hint?: string, row?: number): never => {
     const line = row !== undefined ? source.lineOf?.(row) : undefined;
     throw new DataError(message, { ...(hint !== undefined ? { hint } : {}), file, ...(line !== undefined ? { line } : {}) });
@@ -112,7 +124,7 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
         if (!spec.allowMissing) {
           fail(
             `${rowName(row)} of ${file} has a missing label (${Number.isNaN(v) ? 'NaN' : '-1'}) but ${spec.name} is declared ${decl} and fully observed; expected labels 0..${k - 1}`,
-            'fill in the label, drop the row, or make the site partially observed',
+            `fill in the label or drop the row; or declare \`data ${spec.name}: ${decl}?\`, and the label is latent where it is missing`,
             row,
           );
         }
@@ -140,15 +152,26 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
     }
   };
 
-  // Missing values (NaN) first: they are legal only in a partially observed site.
+  // Missing values (NaN) first: they are legal only in a site declared with `?`.
   let lastRow = -1;
   for (let i = 0; i < data.length; i++) {
     if (!Number.isNaN(data[i] as number)) continue;
     const row = Math.floor(i / per);
     if (!spec.allowMissing) {
-      fail(`${rowName(row)} of ${file} has a missing value (NaN) but ${spec.name} is declared ${decl} and fully observed`, 'fill in the missing values or make the site partially observed', row);
+      fail(
+        `${rowName(row)} of ${file} has a missing value (NaN) but ${spec.name} is declared ${decl} and fully observed`,
+        `fill in the missing values or drop the row; or declare \`data ${spec.name}: ${decl}?\` to leave missing entries out of the likelihood`,
+        row,
+      );
     }
-    if (row !== lastRow) missing++;
+    if (row !== lastRow) {
+      missing++;
+      if (spec.wholeExamples !== undefined) checkWholeRow(data, row, per, (nan) => fail(
+        `${rowName(row)} of ${file} is partly missing (${nan} of ${per} values are NaN); ${spec.name} is observed by ${spec.wholeExamples}, whose density is joint over the whole example, so an example is observed or missing whole`,
+        `fill in the missing values or mark the whole row missing; families that factorize over entries (Normal, Bernoulli, Poisson, ...) leave out single entries`,
+        row,
+      ));
+    }
     lastRow = row;
   }
 
@@ -205,6 +228,13 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
   return { array: { shape, data: out }, missing };
 }
 
+/** Calls `bad(nanCount)` when row `row` is missing only in part. */
+function checkWholeRow(data: TypedData, row: number, per: number, bad: (nan: number) => never): void {
+  let nan = 0;
+  for (let j = row * per; j < (row + 1) * per; j++) if (Number.isNaN(data[j] as number)) nan++;
+  if (nan !== per) bad(nan);
+}
+
 function isIntegral(data: TypedData): boolean {
   if (!(data instanceof Float32Array)) return true;
   for (let i = 0; i < data.length; i++) {
@@ -241,7 +271,7 @@ function checkLastAxis(
       }
     }
     if (nan === k) continue; // a missing vector (already allowed or rejected)
-    if (nan > 0) fail(`${rowName(row)} of ${file} has a partly missing ${spec.kind} vector; ${spec.name} is declared ${decl}, expected all ${k} values or none`, undefined, row);
+    if (nan > 0) fail(`${rowName(row)} of ${file} has a partly missing ${spec.kind} vector; ${spec.name} is declared ${decl}, expected all ${k} values or none`, 'a vector on the simplex is observed or missing whole: fill in the vector or make all of it NaN', row);
     if (spec.kind === 'OneHot') {
       if (bad !== undefined || ones !== 1) {
         fail(

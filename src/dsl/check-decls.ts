@@ -51,11 +51,14 @@ export function checkData(ctx: CheckContext, d: A.DataDecl): void {
   if (!claim(ctx, d.name, 'data declaration')) return;
   const type = resolveType(ctx, d.type);
   if (!type) return;
-  if (d.partial && type.vk !== 'Category') {
-    ctx.accept('VAE309', `only labels can be partly observed: \`${d.name.text}\` is ${formatTensorType(type)}`, { span: d.type.span }, { hint: '`?` is for `Category[k]` data such as labels, which are latent where missing' });
+  if (d.partial && type.vk === 'LowerCholesky') {
+    ctx.accept('VAE309', `\`${d.name.text}\` is ${formatTensorType(type)}, which cannot have missing entries`, { span: d.type.span }, { hint: 'drop the `?`: a Cholesky factor is observed whole' });
     return;
   }
-  ctx.data.set(d.name.text, { name: d.name.text, decl: d, type, partial: d.partial });
+  // `?` on a label: latent where missing. `?` on any other kind: missing entries (NaN) are left
+  // out of the likelihood (docs/language.md, "Missing data").
+  const label = type.vk === 'Category';
+  ctx.data.set(d.name.text, { name: d.name.text, decl: d, type, partial: d.partial && label, masked: d.partial && !label });
   ctx.broken.delete(d.name.text);
 }
 

@@ -71,7 +71,10 @@ export interface DataInfo {
   readonly name: string;
   readonly decl: A.DataDecl;
   readonly type: TensorType;
+  /** `Category[k]?`: the label is latent where it is missing (-1 or NaN). */
   readonly partial: boolean;
+  /** `?` on any other kind: NaN marks a missing entry, left out of the likelihood elementwise. */
+  readonly masked: boolean;
 }
 
 /** One layer of `Flow(base, [...])`. */

@@ -81,7 +81,7 @@ function warmBaselines(prog: Program, batch: Batch, planned: PlannedSpec, settin
 function replicate(batch: Batch, copies: number): Batch {
   const tile = (t: tf.Tensor): tf.Tensor => tf.tile(t, [copies, ...new Array<number>(Math.max(0, t.rank - 1)).fill(1)]); // [copies·B, ...]
   const data = new Map([...batch.data].map(([k, t]) => [k, tile(t)]));
-  const observations = new Map([...batch.observations].map(([k, o]) => [k, { value: batch.data.get(k) === o.value ? data.get(k)! : tile(o.value), mask: o.mask ? tile(o.mask) : null }]));
+  const observations = new Map([...batch.observations].map(([k, o]) => [k, { value: batch.data.get(k) === o.value ? data.get(k)! : tile(o.value), mask: o.mask ? tile(o.mask) : null, present: o.present ? tile(o.present) : null }]));
   return { size: batch.size * copies, data, observations };
 }
 

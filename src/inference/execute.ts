@@ -16,6 +16,7 @@ import type { Handler, Message, Observation } from './messages';
 import type { ParamStore } from './params';
 import type { Plan } from './plan';
 import type { Rng } from '../core/rng';
+import { fillMissing } from './missing';
 import { Runtime } from './runtime';
 import { ruleOf } from './estimators/index';
 import { scaleGradient, type GradScaleHolder } from './stop-gradient';
@@ -29,7 +30,9 @@ export interface Batch {
 
 /**
  * Builds a Batch from column tensors. A partly observed column (`y?`) holds -1 where the label
- * is missing: it becomes a value with 0 there plus a float mask (1 = observed).
+ * is missing: it becomes a value with 0 there plus a float mask (1 = observed). A `?` column of
+ * any other kind holds NaN where an entry is missing: it becomes a filled value plus an
+ * elementwise mask (src/inference/missing.ts).
  * The caller owns `columns`; the new tensors are owned by the returned batch's caller scope.
  */
 export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Tensor>): Batch {
@@ -40,7 +43,11 @@ export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Te
     const col = columns.get(d.name);
     if (!col) continue;
     size = col.shape[0] ?? 0;
-    if (d.partial) {
+    if (d.masked) {
+      const { value, present } = fillMissing(col, d.type.vk, d.type.shape); // [B, ...event] each
+      data.set(d.name, value);
+      observations.set(d.name, { value, mask: null, present });
+    } else if (d.partial) {
       const mask = tf.cast(tf.greaterEqual(col, 0), 'float32'); // [B]
       const value = tf.maximum(col, 0); // [B] int32
       data.set(d.name, value);

@@ -14,6 +14,11 @@ export interface Observation {
   readonly value: tf.Tensor;
   /** For partly observed sites: a float mask [B], 1 where the value is observed. */
   readonly mask: tf.Tensor | null;
+  /**
+   * For a `?` site of any other kind: a float mask [B, ...event], 1 where the entry is observed;
+   * `value` holds a fill value at the missing entries (src/inference/missing.ts).
+   */
+  readonly present?: tf.Tensor | null;
 }
 
 export interface SampleMsg {

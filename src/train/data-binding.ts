@@ -64,8 +64,8 @@ function mapColumns(cp: CheckedProgram, setName: string, columns: readonly { nam
 
 /**
  * How messages name example i of a split that starts at example `offset` of its file: `line N`
- * (1-based, as the CSV parser's messages count) for a CSV file, else `row N` (0-based, as NumPy
- * indexes), so every data message counts the way the file's own format does.
+ * (the file line, as the CSV parser's messages count) for a CSV file, else `row N` with the first
+ * example as row 1: every data message counts from 1.
  */
 interface RowNames {
   readonly offset: number;
@@ -77,7 +77,7 @@ function rowSource(name: string, rows: RowNames | undefined): { rowName?: (i: nu
   if (!rows) return {};
   const lines = rows.lines.get(name);
   if (lines) return { rowName: (i) => `line ${lines[i + rows.offset]}`, lineOf: (i) => lines[i + rows.offset] as number };
-  return { rowName: (i) => `row ${i + rows.offset}` };
+  return { rowName: (i) => `row ${i + rows.offset + 1}` };
 }
 
 function parseBindings(text: string): Map<string, string> | undefined {
@@ -164,7 +164,7 @@ export async function bindData(cp: CheckedProgram, opts: BindOptions): Promise<B
     if (label && cols[label.name]) {
       // Check the labels before `labels: N per class` keeps some of them: it would otherwise
       // treat a label outside 0..k-1 as missing instead of reporting the row.
-      cols[label.name] = validateSite(cols[label.name]!, spec(label, false), { file: path.basename(map.get(label.name) ?? source), ...rowSource(label.name, { offset: 0, lines: csvLines }) }).array;
+      cols[label.name] = validateSite(cols[label.name]!, spec(cp, label, false), { file: path.basename(map.get(label.name) ?? source), ...rowSource(label.name, { offset: 0, lines: csvLines }) }).array;
     }
     let whole = makeDataset(path.basename(source), cols);
     if (label && labels !== null && labels !== undefined && opts.role === 'train') whole = withLabelsPerClass(whole, labels, { column: label.name, ...(label.type.classes !== undefined ? { classes: label.type.classes } : {}) });

@@ -8,12 +8,12 @@
  * @example
  *   const data = bindMemory(prog.checked, { train: { x: { shape: [1000, 784], data: pixels } } });
  */
-import type { CheckedProgram, DataInfo } from '../dsl/checked';
+import { siteByName, type CheckedProgram, type DataInfo } from '../dsl/checked';
 import { binarizeThreshold, toUnitInterval } from '../data/binarize';
 import { makeDataset, type Dataset, type DatasetSplits } from '../data/dataset';
 import { DataError } from '../data/errors';
 import type { NdArray } from '../data/ndarray';
-import { validateSite, type ValidateSource } from '../data/validate';
+import { type SiteSpec, validateSite, type ValidateSource } from '../data/validate';
 import type { Binarize } from '../dsl/train-config';
 
 export interface BoundData {
@@ -25,10 +25,16 @@ export interface BoundData {
   readonly labeledIndices?: Int32Array;
 }
 
-/** The validation spec of a data site (a dynamically binarized Binary site takes values in [0, 1]). */
-export function siteSpec(d: DataInfo, binarizeDynamic: boolean) {
+/**
+ * The validation spec of a data site (a dynamically binarized Binary site takes values in
+ * [0, 1]). A `?` site observed by a family with one joint density per example takes missing
+ * values as whole examples only.
+ */
+export function siteSpec(cp: CheckedProgram, d: DataInfo, binarizeDynamic: boolean): SiteSpec {
   const kind = d.type.vk === 'Binary' && binarizeDynamic ? 'Unit' : d.type.vk;
-  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial };
+  const site = d.masked ? siteByName(cp.model, d.name) : undefined;
+  const whole = site && !site.spec.factorized ? { wholeExamples: site.spec.name } : {};
+  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial || d.masked, ...whole };
 }
 
 /** The program's columns of one split, binarized and validated (DataError naming the source and row). */
@@ -48,7 +54,7 @@ export function prepareSplit(
     let arr = raw;
     if (d.type.vk === 'Binary' && bin === 'threshold') arr = binarizeThreshold(arr, file(d.name));
     else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, file(d.name));
-    cols[d.name] = validateSite(arr, siteSpec(d, bin === 'dynamic'), { file: file(d.name), ...rows(d.name) }).array;
+    cols[d.name] = validateSite(arr, siteSpec(cp, d, bin === 'dynamic'), { file: file(d.name), ...rows(d.name) }).array;
   }
   return makeDataset(ds.name, cols, ds.labeledIndices);
 }
@@ -70,7 +76,7 @@ function toNdArray(name: string, v: NdArray | readonly (number | readonly number
   const data = new Float32Array(rows.length * (width ?? 1));
   rows.forEach((r, i) => {
     if (Array.isArray(r)) {
-      if (r.length !== width) throw new DataError(`${name}: row ${i} has ${r.length} values, row 0 has ${width}`, { hint: 'every example must have the same number of values' });
+      if (r.length !== width) throw new DataError(`${name}: row ${i + 1} has ${r.length} values, row 1 has ${width}`, { hint: 'every example must have the same number of values' });
       data.set(r as number[], i * width);
     } else data[i] = r as number;
   });

@@ -26,7 +26,7 @@ describe('validateSite: kinds', () => {
     labels[17] = 12;
     const spec: SiteSpec = { name: 'y', kind: 'Category', shape: [], classes: 10 };
     const e = thrown(() => validateSite({ shape: [30], data: labels }, spec, { file: 'labels.npy' }));
-    expect(e.message).toBe('row 17 of labels.npy has label 12, outside 0..9');
+    expect(e.message).toBe('row 18 of labels.npy has label 12, outside 0..9');
   });
 
   it('allows -1 (and NaN) as a missing label only in a partially observed site', () => {
@@ -43,14 +43,14 @@ describe('validateSite: kinds', () => {
 
   it('checks Unit, Positive and Real ranges and NaN as missing', () => {
     const unit = thrown(() => validateSite({ shape: [2, 2], data: Float32Array.from([0, 0.5, 1.5, 1]) }, { name: 'p', kind: 'Unit', shape: [2] }, { file: 'p.npy' }));
-    expect(unit.message).toBe('p is declared Unit[2] but p.npy has values in [0, 1.5]; expected values in [0, 1] (row 1 has 1.5)');
+    expect(unit.message).toBe('p is declared Unit[2] but p.npy has values in [0, 1.5]; expected values in [0, 1] (row 2 has 1.5)');
     const pos = thrown(() => validateSite({ shape: [2], data: Float32Array.from([1, 0]) }, { name: 's', kind: 'Positive', shape: [] }, { file: 's.npy' }));
-    expect(pos.message).toContain('expected finite values > 0 (row 1 has 0)');
+    expect(pos.message).toContain('expected finite values > 0 (row 2 has 0)');
     const inf = thrown(() => validateSite({ shape: [1, 2], data: Float32Array.from([1, Infinity]) }, { name: 'x', kind: 'Real', shape: [2] }, { file: 'x.npy' }));
-    expect(inf.message).toContain('expected finite numbers (row 0 has Infinity)');
+    expect(inf.message).toContain('expected finite numbers (row 1 has Infinity)');
     const nan = Float32Array.from([1, NaN, 2, 3]);
     expect(thrown(() => validateSite({ shape: [2, 2], data: nan }, { name: 'x', kind: 'Real', shape: [2] }, { file: 'x.npy' })).message).toBe(
-      'row 0 of x.npy has a missing value (NaN) but x is declared Real[2] and fully observed',
+      'row 1 of x.npy has a missing value (NaN) but x is declared Real[2] and fully observed',
     );
     expect(validateSite({ shape: [2, 2], data: nan }, { name: 'x', kind: 'Real', shape: [2], allowMissing: true }, { file: 'x.npy' }).missing).toBe(1);
   });
@@ -59,11 +59,55 @@ describe('validateSite: kinds', () => {
     const simplex: SiteSpec = { name: 'p', kind: 'Simplex', shape: [3] };
     expect(validateSite({ shape: [2, 3], data: Float32Array.from([0.2, 0.3, 0.5, 1, 0, 0]) }, simplex, { file: 'p.npy' }).array.shape).toEqual([2, 3]);
     expect(thrown(() => validateSite({ shape: [2, 3], data: Float32Array.from([0.2, 0.3, 0.5, 0.5, 0.2, 0.2]) }, simplex, { file: 'p.npy' })).message).toBe(
-      'row 1 of p.npy sums to 0.9; p is declared Simplex[3], expected non-negative values summing to 1 over the last axis',
+      'row 2 of p.npy sums to 0.9; p is declared Simplex[3], expected non-negative values summing to 1 over the last axis',
     );
     const onehot: SiteSpec = { name: 'c', kind: 'OneHot', shape: [3] };
     expect(thrown(() => validateSite({ shape: [2, 3], data: Uint8Array.from([0, 1, 0, 1, 1, 0]) }, onehot, { file: 'c.npy' })).message).toMatch(
-      /^row 1 of c\.npy is not one-hot \(it has 2 ones\)/,
+      /^row 2 of c\.npy is not one-hot \(it has 2 ones\)/,
+    );
+  });
+});
+
+describe('validateSite: counts, simplices and missing entries (VAE702 naming the file and the row)', () => {
+  const count: SiteSpec = { name: 'n', kind: 'Count', shape: [3] };
+
+  it('rejects negative and fractional counts, counting rows from 1', () => {
+    const neg = thrown(() => validateSite({ shape: [2, 3], data: Float32Array.from([0, 2, 5, 1, -1, 0]) }, count, { file: 'counts.npy' })) as DataError;
+    expect(neg.code).toBe('VAE702');
+    expect(neg.file).toBe('counts.npy');
+    expect(neg.message).toBe('n is declared Count[3] but counts.npy has values in -1..5; expected counts: whole numbers >= 0 (row 2 has -1)');
+    expect(neg.hint).toBe('counts cannot be negative; check the sign or the offset of the data');
+    const frac = thrown(() => validateSite({ shape: [1, 3], data: Float32Array.from([0, 2.5, 1]) }, count, { file: 'counts.npy' }));
+    expect(frac.message).toContain('expected counts: whole numbers >= 0 (row 1 has 2.5)');
+    expect((frac as DataError).hint).toBe('round the values if they are counts, or declare n Real or Positive');
+    expect(validateSite({ shape: [2, 3], data: Float32Array.from([0, 2, 5, 1, 0, 0]) }, count, { file: 'counts.npy' }).array.shape).toEqual([2, 3]);
+  });
+
+  it('rejects NaN outside a `?` site with a hint that names the `?` declaration', () => {
+    const e = thrown(() => validateSite({ shape: [3, 3], data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, NaN, 8]) }, count, { file: 'counts.npy' })) as DataError;
+    expect(e.message).toBe('row 3 of counts.npy has a missing value (NaN) but n is declared Count[3] and fully observed');
+    expect(e.hint).toBe('fill in the missing values or drop the row; or declare `data n: Count[3]?` to leave missing entries out of the likelihood');
+    const ok = validateSite({ shape: [3, 3], data: Float32Array.from([0, 1, 2, 3, 4, 5, 6, NaN, 8]) }, { ...count, allowMissing: true }, { file: 'counts.npy' });
+    expect(ok.missing).toBe(1);
+    expect(Number.isNaN(ok.array.data[7] as number)).toBe(true);
+  });
+
+  it('a site observed by a joint family takes missing values as whole examples only', () => {
+    const spec: SiteSpec = { name: 'x', kind: 'Real', shape: [3], allowMissing: true, wholeExamples: 'MultivariateNormal' };
+    expect(validateSite({ shape: [2, 3], data: Float32Array.from([NaN, NaN, NaN, 1, 2, 3]) }, spec, { file: 'x.npy' }).missing).toBe(1);
+    const e = thrown(() => validateSite({ shape: [2, 3], data: Float32Array.from([1, 2, 3, 1, NaN, 3]) }, spec, { file: 'x.npy' })) as DataError;
+    expect(e.message).toBe('row 2 of x.npy is partly missing (1 of 3 values are NaN); x is observed by MultivariateNormal, whose density is joint over the whole example, so an example is observed or missing whole');
+    expect(e.hint).toContain('fill in the missing values or mark the whole row missing');
+  });
+
+  it('a simplex row that does not sum to one, or is partly missing, names its row', () => {
+    const simplex: SiteSpec = { name: 'p', kind: 'Simplex', shape: [2], allowMissing: true };
+    expect(validateSite({ shape: [2, 2], data: Float32Array.from([NaN, NaN, 0.25, 0.75]) }, simplex, { file: 'p.npy' }).missing).toBe(1);
+    expect(thrown(() => validateSite({ shape: [2, 2], data: Float32Array.from([0.5, 0.5, 0.25, NaN]) }, simplex, { file: 'p.npy' })).message).toBe(
+      'row 2 of p.npy has a partly missing Simplex vector; p is declared Simplex[2], expected all 2 values or none',
+    );
+    expect(thrown(() => validateSite({ shape: [2, 2], data: Float32Array.from([0.5, 0.5, 0.25, 0.5]) }, simplex, { file: 'p.npy' })).message).toBe(
+      'row 2 of p.npy sums to 0.75; p is declared Simplex[2], expected non-negative values summing to 1 over the last axis',
     );
   });
 });

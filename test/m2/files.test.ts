@@ -114,7 +114,7 @@ describe('M2 on files with missing labels', () => {
     writeNpy(p('bad-labels.npy'), { shape: [N], data: Int32Array.from(wrong) });
     const r = await vae(['train', 'models/m2.vae', '--data', `x=${p('images.npy')},y=${p('bad-labels.npy')}`, ...QUICK, '--out', p('run-bad')]);
     expect(r.code).toBe(1);
-    expect(r.text).toContain('error[VAE702]: row 7 of bad-labels.npy has label 12, outside 0..9');
+    expect(r.text).toContain('error[VAE702]: row 8 of bad-labels.npy has label 12, outside 0..9');
     expect(r.text).toMatch(/hint: y is declared Category\[10\]; relabel the data or declare more classes \(-1 marks a missing label\)/);
     expect(r.text).not.toMatch(/\n\s+at /);
     expect(fs.existsSync(p('run-bad'))).toBe(false);
@@ -135,6 +135,6 @@ describe('M2 on files with missing labels', () => {
     writeNpy(p('bad-test-labels.npy'), { shape: [20], data: Int32Array.from(t) });
     const e = await vae(['eval', p('run-npy'), '--data', `x=${p('test-images.npy')},y=${p('bad-test-labels.npy')}`, '--iwae', '0']);
     expect(e.code).toBe(1);
-    expect(e.text).toContain('row 2 of bad-test-labels.npy has label -3, outside 0..9');
+    expect(e.text).toContain('row 3 of bad-test-labels.npy has label -3, outside 0..9');
   });
 });

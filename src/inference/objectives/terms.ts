@@ -2,13 +2,15 @@
  * Per-site terms of an objective, from a pair of traces: log p under the model, log q under
  * the guide (for latent sites), the analytic KL where the plan chose it, and per-dimension KL
  * where both densities factorize (for free bits and the eval report). Partly observed sites
- * contribute their latent terms only where the label is missing.
+ * contribute their latent terms only where the label is missing; a `?` data site's log-likelihood
+ * covers its observed entries only (src/inference/missing.ts).
  */
 import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../../distributions/kl';
 import type { Distribution } from '../../distributions/types';
 import type { SiteInfo } from '../../dsl/checked';
 import { siteError } from '../compile';
+import { maskedLogProb } from '../missing';
 import type { Traces } from '../execute';
 import type { SampleMsg } from '../messages';
 import type { EstimatorKind, Plan } from '../plan';
@@ -79,7 +81,9 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   const g = traces.guide.get(name);
   const latent = m.site.observed !== 'yes' && g !== undefined;
   if (!latent || !g || !sp) {
-    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: scaled(m.dist.logProb(value), m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    const present = m.observation?.present ?? null; // [B, ...event] for a `?` site with missing entries
+    const lp = present ? maskedLogProb(m.dist, value, present, m.site.shape.length) : m.dist.logProb(value); // [...batch]
+    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: scaled(lp, m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
     return;
   }
   const obsMask = m.observation?.mask ?? null;
