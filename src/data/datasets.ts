@@ -9,6 +9,10 @@
  *   two-moons        synthetic; x: Real[2], y: Category[2]
  *   linear-gaussian  synthetic PPCA data; x: Real[10]
  *   state-space      synthetic linear-Gaussian sequences; x: Real[10, 3] (state-space.ts)
+ *   zinb-counts      synthetic scVI-like counts; x: Count[50]           (synthetic-counts.ts)
+ *   topics           synthetic LDA documents; x: Count[100]
+ *   binarized-mnist-missing  binarized-mnist with 30% of the pixels missing (NaN) at random;
+ *                    x: Binary[28, 28] with missing entries (declare it `?`)
  *
  * Contract. {@link loadDataset} returns all three splits (a split that was not requested, or
  * does not exist, is empty). Synthetic splits are pure functions of `seed`: split s of seed
@@ -24,11 +28,15 @@ import { type Dataset, type DatasetSplits, type SplitName, SPLITS, makeDataset, 
 import { DataError } from './errors';
 import { type MnistOptions, loadMnistLike } from './mnist';
 import type { NdArray } from './ndarray';
-import { linearGaussianData, ringData, twoMoonsData } from './synthetic';
+import { dropAtRandom, linearGaussianData, ringData, twoMoonsData } from './synthetic';
 import { stateSpaceData } from './state-space';
+import { topicsData, zinbCountsData } from './synthetic-counts';
+
+/** The fraction of pixels binarized-mnist-missing leaves out. */
+export const MISSING_FRACTION = 0.3;
 
 /** The names `data:` accepts. */
-export const DATASET_NAMES = ['binarized-mnist', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space'] as const;
+export const DATASET_NAMES = ['binarized-mnist', 'binarized-mnist-missing', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space', 'zinb-counts', 'topics'] as const;
 /** A named data set. */
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -59,6 +67,12 @@ export const DATASET_INFO: Readonly<Record<DatasetName, DatasetInfo>> = {
   'binarized-mnist': {
     name: 'binarized-mnist',
     doc: 'statically binarized MNIST (Larochelle & Murray 2011), bundled',
+    columns: [{ name: 'x', kind: 'Binary', shape: IMAGES }],
+    sizes: BINARIZED_MNIST_SIZES,
+  },
+  'binarized-mnist-missing': {
+    name: 'binarized-mnist-missing',
+    doc: `binarized-mnist with ${MISSING_FRACTION * 100}% of the pixels missing (NaN), at random and independently of their values`,
     columns: [{ name: 'x', kind: 'Binary', shape: IMAGES }],
     sizes: BINARIZED_MNIST_SIZES,
   },
@@ -98,6 +112,18 @@ export const DATASET_INFO: Readonly<Record<DatasetName, DatasetInfo>> = {
     columns: [{ name: 'x', kind: 'Real', shape: [10, 3] }],
     sizes: SYNTHETIC_SIZES,
   },
+  'zinb-counts': {
+    name: 'zinb-counts',
+    doc: 'scVI-like counts of 50 genes: zero-inflated negative binomials with log-means linear in z ~ N(0, I_2)',
+    columns: [{ name: 'x', kind: 'Count', shape: [50] }],
+    sizes: SYNTHETIC_SIZES,
+  },
+  topics: {
+    name: 'topics',
+    doc: 'LDA documents over 100 words from 5 banded topics, theta ~ Dirichlet(0.3), 30 + Poisson(30) words each',
+    columns: [{ name: 'x', kind: 'Count', shape: [100] }],
+    sizes: SYNTHETIC_SIZES,
+  },
 };
 
 /** Options of {@link loadDataset}. */
@@ -128,6 +154,13 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
     case 'binarized-mnist':
       splits = loadBinarizedMnist({ ...(opts.splits ? { splits: opts.splits } : {}), ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}) });
       break;
+    case 'binarized-mnist-missing': {
+      const full = loadBinarizedMnist({ ...(opts.splits ? { splits: opts.splits } : {}), ...(opts.dataDir !== undefined ? { dataDir: opts.dataDir } : {}) });
+      const root = Rng.fromSeed(opts.seed ?? 0);
+      const drop = (ds: Dataset, i: number): Dataset => makeDataset(`${name}/${SPLITS[i]}`, { x: dropAtRandom(ds.columns['x']!, MISSING_FRACTION, root.fold(i)) });
+      splits = { train: drop(full.train, 0), valid: drop(full.valid, 1), test: drop(full.test, 2) };
+      break;
+    }
     case 'mnist':
     case 'fashion-mnist':
       splits = await loadMnistLike(name, opts);
@@ -143,6 +176,12 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
       break;
     case 'state-space':
       splits = synthetic(name, opts, (n, rng) => ({ x: stateSpaceData(n, rng).x }));
+      break;
+    case 'zinb-counts':
+      splits = synthetic(name, opts, (n, rng) => ({ x: zinbCountsData(n, rng).x }));
+      break;
+    case 'topics':
+      splits = synthetic(name, opts, (n, rng) => ({ x: topicsData(n, rng).x }));
       break;
   }
   if (opts.labelsPerClass !== undefined) {

@@ -109,3 +109,13 @@ export function linearGaussianData(n: number, seed: number | Rng, params = linea
   }
   return { x: { shape: [n, d], data: x }, z: { shape: [n, k], data: z } };
 }
+
+/**
+ * A float32 copy of `arr` with each entry replaced by NaN (missing) with probability `fraction`,
+ * independently of its value (missing completely at random), drawn from `seed`.
+ */
+export function dropAtRandom(arr: NdArray, fraction: number, seed: number | Rng): NdArray {
+  const u = stream(seed, 'drop');
+  const data = Float32Array.from(arr.data, (v) => (u() < fraction ? NaN : v));
+  return { shape: [...arr.shape], data };
+}

@@ -142,8 +142,13 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
         // one per joint draw (extraAxes -1: Multinomial's total_count [...]) broadcasts with a trailing 1 added.
         const declaredExtra = spec.params.find((p) => p.name === name)?.extraAxes ?? 0;
         const extra = Math.max(0, declaredExtra);
-        if (full.shape.length < extra) {
-          ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` needs at least ${extra} ax${extra === 1 ? 'is' : 'es'}, found shape ${formatShape(full.shape)}`, { span: arg.value.span }, { hint: `its last ${extra === 1 ? 'axis is' : `${extra} axes are`} the parameter's own; the axes before broadcast to the site shape` });
+        // A matrix parameter of a vector family ([..., d, r]) also needs the vector axis d.
+        const least = extra > 0 ? extra + spec.eventRank : 0;
+        if (full.shape.length < least) {
+          const hint = spec.eventRank > 0
+            ? `\`${name}\` is one matrix per vector: [d, ${name === 'scale_tril' ? 'd' : 'r'}] for vectors of length d, e.g. \`zeros(d, 2)\` or a \`param\` Real[d, 2]`
+            : `its last ${extra === 1 ? 'axis is' : `${extra} axes are`} the parameter's own; the axes before broadcast to the site shape`;
+          ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` needs at least ${least} ax${least === 1 ? 'is' : 'es'}, found shape ${formatShape(full.shape)}`, { span: arg.value.span }, { hint });
           return undefined;
         }
         const type = extra > 0 ? { ...full, shape: full.shape.slice(0, full.shape.length - extra) } : declaredExtra < 0 && full.shape.length > 0 ? { ...full, shape: [...full.shape, ...new Array<number>(-declaredExtra).fill(1)] } : full;
@@ -151,7 +156,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
         if (!b) {
           const other = seen.find((s) => !broadcastShapes(s.type.shape, type.shape)) ?? seen[seen.length - 1];
           const secondary = other ? [{ span: other.arg.value.span, message: `\`${other.name}\` has shape ${formatShape(other.type.shape)}` }] : [];
-          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { secondary, hint: 'the parameters of an elementwise distribution must broadcast to one shape: sizes are compared from the right and must be equal or 1' });
+          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { secondary, hint: spec.eventRank > 0 ? `the parameters of \`${spec.name}\` must fit one vector length: a matrix parameter's last axis is its own, the axes before it broadcast with the others` : 'the parameters of an elementwise distribution must broadcast to one shape: sizes are compared from the right and must be equal or 1' });
           return undefined;
         }
         shape = b;

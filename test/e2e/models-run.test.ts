@@ -1,7 +1,8 @@
 // Every model in models/ is checked, trained for a few steps and evaluated, on small synthetic
 // data bound with --data (so the test needs neither network access nor optional data sets).
 // Synthetic columns follow each data declaration: Binary -> 0/1, Unit -> k/255, Real -> N(0, 1),
-// Category[k] -> random classes (with some -1 where the site is partly observed).
+// Count -> geometric counts with mean 3, Category[k] -> random classes (with some -1 where the
+// site is partly observed); a `?` site of another kind gets NaN (missing) in a fifth of its entries.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -35,7 +36,9 @@ function dataFor(file: string): string | undefined {
       writeNpy(f, { shape: [N], data });
     } else {
       const data = new Float32Array(N * per).map(() => {
+        if (d.masked && u() < 0.2) return NaN;
         if (d.type.vk === 'Binary') return u() < 0.3 ? 1 : 0;
+        if (d.type.vk === 'Count') return Math.floor(Math.log(1 - u()) / Math.log(0.75));
         if (d.type.vk === 'Unit') return Math.floor(u() * 256) / 255;
         return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
       });
@@ -48,7 +51,7 @@ function dataFor(file: string): string | undefined {
 
 describe('every model in models/', () => {
   it('has at least the zoo the project documents', () => {
-    for (const m of ['vae', 'iwae', 'm2', 'cvae', 'ppca', 'vae-laplace-prior', 'vae-mog-prior', 'vae-vampprior', 'vae-planar-flow', 'vae-iaf', 'vae-gaussian-likelihood', 'vae-continuous-bernoulli', 'toy-gaussian']) {
+    for (const m of ['vae', 'iwae', 'm2', 'cvae', 'ppca', 'vae-laplace-prior', 'vae-mog-prior', 'vae-vampprior', 'vae-planar-flow', 'vae-iaf', 'vae-gaussian-likelihood', 'vae-continuous-bernoulli', 'toy-gaussian', 'hvae2', 'gmvae', 'zinb-vae', 'prodlda', 'vae-missing']) {
       expect(models).toContain(`${m}.vae`);
     }
   });
