@@ -38,9 +38,20 @@ async function fetchIdx(url: string, name: string): Promise<NdArray> {
 
 const spec = siteSpec;
 
-/** Validates every column against its declaration and binarizes as the train block says: the CLI's prepareSplit. */
-function prepare(cp: CheckedProgram, ds: Dataset, fileOf: (name: string) => string): Dataset {
-  return prepareSplit(cp, ds, new Map(), fileOf, cp.train.config.binarize);
+/** Per data site read from a CSV file, the file line of each example (messages count lines there, rows elsewhere). */
+type CsvLines = ReadonlyMap<string, readonly number[]>;
+
+/**
+ * Validates every column against its declaration and binarizes as the train block says: the
+ * CLI's prepareSplit, naming example i of a split that starts at `offset` as the CLI does
+ * (`line N` of a CSV file, else `row N`).
+ */
+function prepare(cp: CheckedProgram, ds: Dataset, fileOf: (name: string) => string, offset = 0, csv: CsvLines = new Map()): Dataset {
+  return prepareSplit(cp, ds, new Map(), fileOf, cp.train.config.binarize, (name) => {
+    const lines = csv.get(name);
+    if (lines) return { rowName: (i) => `line ${lines[i + offset]}`, lineOf: (i) => lines[i + offset] as number };
+    return { rowName: (i) => `row ${i + offset}` };
+  });
 }
 
 /** The format by content, as src/data/read-array.ts's sniffArrayFormat (which sits beside Node's file reading). */
@@ -59,9 +70,10 @@ function evenly(ds: Dataset, n: number): Dataset {
 const stem = (name: string) => name.replace(/\.gz$/i, '').replace(/\.[^.]*$/, '');
 
 /** Reads dropped files into columns by data name (see the module comment for the binding rules). */
-export async function readDropped(cp: CheckedProgram, files: readonly DroppedFile[]): Promise<{ cols: Record<string, NdArray>; fileOf: (name: string) => string }> {
+export async function readDropped(cp: CheckedProgram, files: readonly DroppedFile[]): Promise<{ cols: Record<string, NdArray>; fileOf: (name: string) => string; csv: CsvLines }> {
   const cols: Record<string, NdArray> = {};
   const origin = new Map<string, string>();
+  const csv = new Map<string, readonly number[]>();
   const names = cp.data.map((d) => d.name);
   for (const f of files) {
     if (/\.(csv|tsv)$/i.test(f.name)) {
@@ -70,6 +82,7 @@ export async function readDropped(cp: CheckedProgram, files: readonly DroppedFil
       for (const [k, v] of Object.entries(selectSites(table, sites))) {
         cols[k] = v;
         origin.set(k, f.name);
+        csv.set(k, table.lines);
       }
       continue;
     }
@@ -88,7 +101,7 @@ export async function readDropped(cp: CheckedProgram, files: readonly DroppedFil
   for (const d of cp.data) {
     if (!cols[d.name]) throw new DataError(`no data bound to \`${d.name}\``, { hint: `drop a file for it too, e.g. ${d.name}.npy, or one CSV file with a column for every site` });
   }
-  return { cols, fileOf: (n) => origin.get(n) ?? n };
+  return { cols, fileOf: (n) => origin.get(n) ?? n, csv };
 }
 
 /** The splits the worker trains on, validated against the program's data declarations. */
@@ -103,6 +116,8 @@ export async function loadData(cp: CheckedProgram, choice: DataChoice, onStatus:
   let splits: DatasetSplits;
   let fileOf: (name: string) => string;
   let source: string;
+  let csv: CsvLines = new Map();
+  let validOffset = 0;
   if (choice.kind === 'bundled') {
     const image = cp.data.find((d) => d.type.vk !== 'Category');
     const other = cp.data.filter((d) => d !== image);
@@ -125,16 +140,21 @@ export async function loadData(cp: CheckedProgram, choice: DataChoice, onStatus:
   } else {
     const read = await readDropped(cp, choice.files);
     fileOf = read.fileOf;
+    csv = read.csv;
     const label = cp.data.find((d) => d.partial);
-    if (label && read.cols[label.name]) read.cols[label.name] = validateSite(read.cols[label.name]!, spec(label, false), { file: fileOf(label.name) }).array;
+    if (label && read.cols[label.name]) {
+      const lines = csv.get(label.name);
+      read.cols[label.name] = validateSite(read.cols[label.name]!, spec(label, false), { file: fileOf(label.name), ...(lines ? { rowName: (i: number) => `line ${lines[i]}`, lineOf: (i: number) => lines[i] as number } : {}) }).array;
+    }
     let whole = makeDataset(choice.files.map((f) => f.name).join(', '), read.cols);
     const per = cp.train.config.labelsPerClass;
     if (label && per !== null) whole = withLabelsPerClass(whole, per, { column: label.name, ...(label.type.classes !== undefined ? { classes: label.type.classes } : {}) });
     const nValid = Math.floor(whole.size * 0.1);
     const cut = whole.size - nValid;
+    validOffset = cut;
     splits = { train: sliceDataset(whole, 0, cut, `${whole.name}/train`), valid: sliceDataset(whole, cut, whole.size, `${whole.name}/valid`), test: sliceDataset(whole, cut, whole.size, `${whole.name}/valid`) };
     source = whole.name;
   }
-  const prepared: DatasetSplits = { train: prepare(cp, splits.train, fileOf), valid: prepare(cp, splits.valid, fileOf), test: prepare(cp, splits.test, fileOf) };
+  const prepared: DatasetSplits = { train: prepare(cp, splits.train, fileOf, 0, csv), valid: prepare(cp, splits.valid, fileOf, validOffset, csv), test: prepare(cp, splits.test, fileOf, validOffset, csv) };
   return { splits: prepared, source, dynamic, ...(prepared.train.labeledIndices ? { labeledIndices: prepared.train.labeledIndices } : {}) };
 }
