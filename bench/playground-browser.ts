@@ -4,7 +4,7 @@
  * MNIST. Rounds alternate Node, browser wasm, browser WebGL, so the machine's load affects each
  * alike; each figure is the median over the rounds.
  *
- *   node --import tsx bench/playground-browser.ts [rounds=3] [steps=80]
+ *   node --import tsx bench/playground-browser.ts [rounds=3] [steps=80] [backends=wasm,webgl]
  *
  * Browser figures come from the page's own step records: the wall-clock seconds of the steps
  * after the first 20 (read-backs included: the worker reads statistics every 10 steps), so a
@@ -21,6 +21,7 @@ import { makeTrainer, timeSteps } from './cases/common';
 
 const rounds = Number(process.argv[2] ?? 3);
 const steps = Number(process.argv[3] ?? 80);
+const backends = (process.argv[4] ?? 'wasm,webgl').split(',');
 const WARM = 20;
 const BATCH = 100;
 
@@ -62,11 +63,11 @@ function inNode(): number {
   return (1000 * BATCH) / ms;
 }
 
-const runs: Record<string, number[]> = { node: [], wasm: [], webgl: [] };
+const runs: Record<string, number[]> = Object.fromEntries([['node', []], ...backends.map((b) => [b, []])]);
 const details: Record<string, string> = { node: backendName() };
 for (let r = 0; r < rounds; r++) {
   runs['node']!.push(inNode());
-  for (const b of ['wasm', 'webgl']) {
+  for (const b of backends) {
     const res = await inBrowser(b);
     if (res) {
       runs[b]!.push(res.exPerSec);
@@ -88,7 +89,14 @@ const result = {
   chromium: version,
   load: os.loadavg(),
   date: new Date().toISOString(),
-  rows: Object.entries(runs).map(([k, v]) => ({ where: k === 'node' ? 'Node' : `Chromium ${k}`, backend: details[k] ?? 'not available', examplesPerSec: median(v), runs: v, ratioToNode: median(v) / median(runs['node']!) })),
+  rows: Object.entries(runs).map(([k, v]) => ({
+    where: k === 'node' ? 'Node' : `Chromium ${k}`,
+    backend: details[k] ?? 'not available',
+    examplesPerSec: median(v),
+    runs: v,
+    // Per round, against the Node run just before it (back to back), then the median.
+    ratioToNode: median(v.map((x, i) => x / runs['node']![i]!)),
+  })),
 };
 fs.mkdirSync('bench/results', { recursive: true });
 fs.writeFileSync('bench/results/playground-browser.json', `${JSON.stringify(result, null, 2)}\n`);
