@@ -18,6 +18,7 @@ import type { Plan } from './plan';
 import type { Rng } from '../core/rng';
 import { fillMissing } from './missing';
 import { Runtime } from './runtime';
+import { layoutOf, type Layout } from './layout';
 import { ruleOf } from './estimators/index';
 import { scaleGradient, type GradScaleHolder } from './stop-gradient';
 
@@ -66,6 +67,8 @@ export interface Traces {
   readonly model: Trace;
   readonly K: number;
   readonly B: number;
+  /** The tensor layout the handlers used ([...E, K, B, ...event]). */
+  readonly layout: Layout;
   readonly enumCount: number;
   /** The guide's environment after it ran (its lets and site values), for expectation objectives. */
   readonly guideEnv: EvalEnv;
@@ -102,7 +105,8 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
   const partial = new Map([...batch.observations].filter(([, o]) => o.mask !== null));
 
   const guideTrace = new TraceHandler();
-  const enumerate = new EnumerateHandler(2);
+  const layout = layoutOf(K, B);
+  const enumerate = new EnumerateHandler(layout.plateRank);
   const guideHandlers: Handler[] = [guideTrace];
   if (opts.dregHolder) {
     const holder = opts.dregHolder;
@@ -112,12 +116,12 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
       },
     });
   }
-  guideHandlers.push(condition(partial), seed(rng.fold(0)), plate([K, B]), enumerate);
+  guideHandlers.push(condition(partial), seed(rng.fold(0)), plate(layout.plate), enumerate);
   const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false });
   const guideEnv = prog.guide.run(new Runtime(guideHandlers), env(), init);
 
   const modelTrace = new TraceHandler();
-  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), plate([K, B])];
+  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), plate(layout.plate)];
   prog.model.run(new Runtime(modelHandlers), env(), init);
-  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, enumCount: enumerate.count, guideEnv };
+  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, layout, enumCount: enumerate.count, guideEnv };
 }

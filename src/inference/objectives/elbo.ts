@@ -37,7 +37,7 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const terms = siteTerms(traces, plan);
   const lw = enumLogWeight(terms); // [...E, K, B] or null
   const W = lw ? tf.exp(lw) : null; // q of each enumerated configuration
-  const fullShape = [traces.K, traces.B];
+  const fullShape = traces.layout.plate;
 
   // The true ELBO (β = 1) and its parts, per particle and example: [K, B].
   const cost = addAll(terms.map((t) => siteCost(t, 1))); // [...E, K, B]

@@ -41,7 +41,7 @@ export function expectationObjective(inp: ObjectiveInput, sense: 'minimize' | 'm
   const f = tf.mul(sign, prog.objective(traces.guideEnv)); // [...E, K, B] the maximized quantity
   const lw = enumLogWeight(terms);
   const W = lw ? tf.exp(lw) : null; // [...E, K, B]
-  const valueKB = toShape(enumExpect(f, W), [traces.K, traces.B]); // [K, B]
+  const valueKB = toShape(enumExpect(f, W), traces.layout.plate); // [K, B]
   // Score parts: log q · stop(±f − b), averaged under stop(W).
   const weighted = once(() => (W ? stopGradient(W) : null)); // [...E, K, B]
   const { surrogate, baselineUpdates } = addScoreParts(tf.mean(valueKB) as tf.Scalar, terms, {

@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ruleOf } from '../estimators/index';
 import { execute } from '../execute';
 import { stopGradient, type GradScaleHolder } from '../stop-gradient';
+import { enumAxes, sumEnumAxes } from '../layout';
 import { addAll, classifyTerm, enumExpect, enumLogWeight, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { addScoreParts } from './score-parts';
 import { siteKl, siteTerms, type SiteTerm } from './terms';
@@ -49,10 +50,9 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   const traces = execute(prog, store, plan, batch, rng, { particles: k, ...(hasDreg ? { dregHolder: holder } : {}) });
   const terms = siteTerms(traces, plan);
   const logwFull = addAll(terms.map(logWeightPart)); // [...E, K, B]
-  const nE = Math.max(0, logwFull.rank - 2);
-  const enumAxes = Array.from({ length: nE }, (_, i) => i);
-  const logw = nE > 0 ? tf.logSumExp(logwFull, enumAxes) : logwFull; // [K, B]: enumeration summed exactly
-  const full = toShape(logw, [traces.K, traces.B]); // [K, B]
+  const axes = enumAxes(logwFull, traces.layout);
+  const logw = axes.length > 0 ? tf.logSumExp(logwFull, axes) : logwFull; // [K, B]: enumeration summed exactly
+  const full = toShape(logw, traces.layout.plate); // [K, B]
   const bound = tf.sub(tf.logSumExp(full, 0), Math.log(k)) as tf.Tensor1D; // [B]
   let surrogate = tf.mean(bound) as tf.Scalar; // []
 
@@ -67,7 +67,7 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   let baselineUpdates: Map<string, tf.Tensor>;
   ({ surrogate, baselineUpdates } = addScoreParts(surrogate, terms, {
     signal: (t) => ({
-      logq: toShape(t.lq!.rank > 2 ? tf.sum(t.lq!, Array.from({ length: t.lq!.rank - 2 }, (_, i) => i)) : t.lq!, [traces.K, traces.B]), // [K, B]
+      logq: toShape(sumEnumAxes(t.lq!, traces.layout), traces.layout.plate), // [K, B]
       signal: tf.expandDims(bound, 0), // [1, B]
     }),
     estimate: (x) => tf.mean(tf.sum(x, 0)), // [K, B] -> []
@@ -82,8 +82,8 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   // are averaged under q (as the ELBO does), which also removes their [...E] axes.
   const lwEnum = enumLogWeight(terms); // [...E, K, B]-broadcastable or null
   const W = lwEnum ? stopGradient(tf.exp(lwEnum)) : null;
-  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), [traces.K, traces.B]); // [K, B]
-  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), [traces.K, traces.B]); // [K, B]
+  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), traces.layout.plate); // [K, B]
+  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), traces.layout.plate); // [K, B]
   return {
     surrogate,
     bound,
