@@ -56,6 +56,7 @@ if (!noTypes) {
     const out = `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n');
     console.warn(`build: tsc reported type errors (declarations written anyway):\n${out.slice(0, 10).join('\n')}${out.length > 10 ? `\n… ${out.length - 10} more lines` : ''}`);
   }
+  addDeclarationExtensions(path.join(dist, 'types'));
   for (const d of ['index.d.ts', 'browser.d.ts']) {
     if (!fs.existsSync(path.join(dist, 'types', d))) {
       console.error(`build: dist/types/${d} was not written`);
@@ -63,5 +64,32 @@ if (!noTypes) {
     }
   }
 }
+/**
+ * The sources import relative modules without an extension (bundler resolution); TypeScript's
+ * node16/nodenext resolution needs them in .d.ts files too: './program' becomes './program.js'
+ * (or './dsl/index.js' for a folder), so the types resolve under every moduleResolution.
+ */
+function addDeclarationExtensions(dir) {
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      addDeclarationExtensions(file);
+      continue;
+    }
+    if (!e.name.endsWith('.d.ts')) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    const fixed = text.replace(/((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*)\2/g, (m, pre, q, spec) => {
+      if (/\.(js|mjs|cjs|json)$/.test(spec)) return m;
+      const base = path.resolve(path.dirname(file), spec);
+      if (fs.existsSync(`${base}.d.ts`)) return `${pre}${q}${spec}.js${q}`;
+      if (fs.existsSync(path.join(base, 'index.d.ts'))) return `${pre}${q}${spec}/index.js${q}`;
+      return m;
+    });
+    if (fixed !== text) fs.writeFileSync(file, fixed);
+  }
+}
+
+// Declarations from an earlier build get the extensions too (the rewrite is idempotent).
+if (noTypes && fs.existsSync(path.join(dist, 'types'))) addDeclarationExtensions(path.join(dist, 'types'));
 const js = fs.readdirSync(dist).filter((f) => f.endsWith('.js'));
 console.log(`dist/: ${js.length} modules, ${copied.length} wasm binaries${noTypes ? '' : ', types'}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -57,6 +57,14 @@ describe('the packed package', () => {
     }
   });
 
+  it('types resolve under node16/nodenext too: every relative import in the .d.ts files names its .js file', () => {
+    const dir = path.join(proj, 'node_modules/vaelang/dist/types');
+    const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.d.ts'));
+    expect(files.length).toBeGreaterThan(50);
+    const bare = files.flatMap((f) => [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]*)['"]/g)].map((m) => m[1]!).filter((spec) => !spec.endsWith('.js')).map((spec) => `${f}: ${spec}`));
+    expect(bare).toEqual([]);
+  });
+
   it('imports in plain Node 20 (no tsx): check, compile, an ELBO and 3 training steps on the wasm backend with the fused kernels', () => {
     fs.writeFileSync(
       path.join(proj, 'main.mjs'),
