@@ -140,6 +140,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--size <WxH>', "each panel's plot area in pixels, e.g. 480x300 (default 360x230)")
     .option('--scale <k>', 'PNG pixels per SVG pixel', '2')
     .option('--out <dir>', 'where the figures go (default: the run directory)')
+    .option('--force', 'replace figures already in --out (the run directory\'s own are always redrawn)')
     .addHelpText('after', '\nExamples:\n  vae plot runs/vae-20261121-120000\n  vae plot runs/vae-20261121-120000 --format svg --size 480x300 --out figures/\n  vae plot runs/compare-20261121-120000 --format png --scale 3')
     .action((run: string, flags) => setRunner(async (p) => (await import('./plot')).runPlotCommand(run, flags, p)));
 

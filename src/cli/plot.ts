@@ -15,7 +15,7 @@ import { writeFigure, type FigureFormat } from '../figures/node/render';
 import type { PanelSize } from '../figures/theme';
 import { isEpoch, type EpochRecord, type MetricsRecord } from '../metrics/records';
 import { readMetricsFile } from '../metrics/file';
-import { writeRunFigures } from '../train/figures';
+import { RUN_FIGURES, writeRunFigures } from '../train/figures';
 import { CliError, type Printer } from './errors';
 
 export interface PlotFlags {
@@ -23,6 +23,7 @@ export interface PlotFlags {
   size?: string;
   scale?: string;
   out?: string;
+  force?: boolean;
 }
 
 export interface PlotOptions {
@@ -107,11 +108,25 @@ async function plotCompare(dir: string, out: string, o: PlotOptions): Promise<st
   return written;
 }
 
+/**
+ * Redrawing a run's figures in the run itself replaces vaelang's own files; elsewhere (--out),
+ * existing figures are replaced only with --force.
+ */
+function refuseOverwrite(run: string, out: string, o: PlotOptions, isCompare: boolean): void {
+  const names = (dir: string, bases: readonly string[]) => bases.flatMap((b) => o.formats.map((f) => path.join(dir, `${b}.${f}`)));
+  const subruns = isCompare ? fs.readdirSync(run).filter((e) => fs.existsSync(path.join(run, e, 'metrics.jsonl'))) : [];
+  const targets = isCompare ? [...names(out, ['compare']), ...subruns.flatMap((e) => names(path.join(out, e), RUN_FIGURES))] : names(out, RUN_FIGURES);
+  const existing = targets.filter((t) => fs.existsSync(t));
+  if (existing.length === 0) return;
+  throw new CliError(`${existing.slice(0, 4).join(', ')}${existing.length > 4 ? ` and ${existing.length - 4} more` : ''} already exist${existing.length === 1 ? 's' : ''}`, 'vae plot replaces figures outside the run only when asked: add --force, or choose another --out');
+}
+
 export async function runPlotCommand(run: string, f: PlotFlags, io: Printer): Promise<number> {
   const o = parsePlotFlags(f);
   if (!fs.existsSync(run) || !fs.statSync(run).isDirectory()) throw new CliError(`'${run}' is not a directory`, 'give a run directory written by vae train or vae compare');
   const out = f.out ?? run;
   const isCompare = fs.existsSync(path.join(run, 'compare.json')) && !fs.existsSync(path.join(run, 'metrics.jsonl'));
+  if (f.out !== undefined && path.resolve(f.out) !== path.resolve(run) && !f.force) refuseOverwrite(run, out, o, isCompare);
   const written = isCompare ? await plotCompare(run, out, o) : await plotRun(run, out, o);
   if (written.length === 0) throw new CliError(`nothing to draw in '${run}'`, 'the run has no finite metrics yet');
   for (const w of written) io.out(w);

@@ -221,6 +221,14 @@ describe("never touching what is not ours", () => {
     expect((await vae(['export-metrics', d, '--out', csvOut, '--force'])).code).toBe(0);
     expect(fs.readFileSync(csvOut, 'utf8')).toMatch(/^kind,step,/);
     count();
+    const plots = p('plots');
+    fs.mkdirSync(plots);
+    fs.writeFileSync(path.join(plots, 'curves.svg'), 'MINE');
+    ok(await vae(['plot', d, '--out', plots, '--format', 'svg']), /error\[VAE704\]: .*plots\/curves\.svg already exists\n {2}= hint: .*add --force/);
+    expect(fs.readFileSync(path.join(plots, 'curves.svg'), 'utf8')).toBe('MINE');
+    expect((await vae(['plot', d, '--out', plots, '--format', 'svg', '--force'])).code).toBe(0);
+    expect((await vae(['plot', d, '--format', 'svg'])).code).toBe(0); // the run's own figures: redrawn
+    count();
   });
   it('data are stored with absolute paths and hashes: a changed file is VAE702 on eval and --resume', async () => {
     const data = write('changing.csv', tinyCsv(40));
