@@ -1,5 +1,5 @@
 /**
- * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare | playground.
+ * The `vae` command line: check | train | eval | sample | plot | export-metrics | estimators | compare | playground | sweep.
  * Every run that computes prints the version and the tfjs backend in use (on stderr, so --json
  * output stays clean); `vae check` loads no tensors, so it starts no backend. Command modules
  * are imported when their command runs: checking never loads tfjs (fast enough for an
@@ -205,6 +205,59 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .addHelpText('after', '\nExamples:\n  vae playground\n  vae playground --port 3000')
     .action((flags) => setRunner(async (p) => (await import('./playground')).runPlaygroundCommand(flags, p)));
 
+  program
+    .command('sweep')
+    .description('train a grid (or a random search) of models and --set overrides over several seeds, locally or as a Slurm job array; tabulate mean ± standard error over seeds and paired comparisons')
+    .argument('[files...]', 'one or more .vae files (the models are a grid axis)')
+    .option('--grid <KEY=v1,v2>', "a grid axis: train.NAME=..., const NAME=..., or a --set fragment with {} for the value (repeatable)", collect)
+    .option('--random <n>', 'draw N cells from the grid instead of running all of them (axes may then be uniform(a, b), loguniform(a, b) or randint(a, b))')
+    .option('--seeds <n>', 'runs per cell, with seeds S, S+1, ... (S: --seed, default the models\' train block seed; default 1 run)')
+    .option('--seed <n>', 'the first seed')
+    .option('--set <override>', 'a --set fragment applied to every cell (repeatable)', collect)
+    .option('--epochs <n>', 'epochs for every run (default: the value the models share)')
+    .option('--steps <n>', 'a fixed number of optimizer steps for every run (quick sweeps)')
+    .option('--batch <n>', 'minibatch size for every run (default: the value the models share)')
+    .option('--data <data>', 'data for every run: a data set name or files')
+    .option('--data-dir <dir>', 'where to look for mnist / fashion-mnist files (on a cluster: a path every node sees)')
+    .option('--limit <n>', 'train on the first N training examples only')
+    .option('--eval-limit <n>', 'evaluate on N evenly spaced held-out examples')
+    .option('--iwae <K>', 'importance samples of the log p(x) estimate (0 to skip; default 1000)')
+    .option('--out <dir>', 'the sweep directory (default runs/sweep-<timestamp>)')
+    .option('--resume <dir>', 'continue a sweep: run only the tasks without a finished run (and track those still queued)')
+    .option('--executor <name>', 'local (processes on this machine) or slurm (one sbatch job array)', 'local')
+    .option('--jobs <n>', 'local: tasks at once (default: one per free core)')
+    .option('--partition <name>', 'slurm: partition')
+    .option('--account <name>', 'slurm: account')
+    .option('--time <limit>', 'slurm: time limit per task, e.g. 02:00:00')
+    .option('--mem <size>', 'slurm: memory per task, e.g. 8G')
+    .option('--cpus-per-task <n>', 'slurm: CPUs per task (default 1)')
+    .option('--gres <spec>', 'slurm: generic resources per task, e.g. gpu:1')
+    .option('--array-limit <n>', 'slurm: at most N tasks running at once (--array=...%N)')
+    .option('--sbatch-arg <arg>', 'slurm: another sbatch argument, e.g. --qos=short (repeatable)', collect)
+    .option('--slurm-config <file>', 'slurm: a JSON file of these settings (flags win)')
+    .option('--poll <seconds>', 'slurm: seconds between squeue polls (default 5)')
+    .option('--no-wait', 'slurm: submit and return; vae sweep --resume DIR tracks the jobs later')
+    .option('--no-figures', 'do not draw DIR/sweep.svg and .png')
+    .option('--json', 'print {id, dir, rows, paired, failed, unfinished}')
+    .addHelpText(
+      'after',
+      "\nEvery run uses vae compare's protocol: the same data, epochs (or --steps) and batch, except the\ntrain settings the grid varies. Each task is DIR/runs/cNN-seedS (a normal run directory with\nresult.json once evaluated); logs are DIR/logs/N.log; DIR/sweep.json is the manifest.\n\nExamples:\n  vae sweep models/vae.vae --grid 'train.beta=1,2,4' --grid 'const Z=20,50' --seeds 5\n  vae sweep models/vae.vae models/iwae.vae --seeds 5 --epochs 10 --executor slurm --partition gpu --gres gpu:1 --time 02:00:00\n  vae sweep models/vae.vae --grid 'train.optimizer=adam(lr: 1e-3),adam(lr: 3e-4)' --grid 'model.z ~ {}=Normal(0, 1),Laplace(0, 1)'\n  vae sweep models/vae.vae --random 8 --grid 'const Z=randint(10, 100)' --seeds 2\n  vae sweep --resume runs/sweep-20261202-080000",
+    )
+    .action((files: string[], flags) =>
+      withBackend(async (p) => {
+        const o = program.opts();
+        const vaeFlags = [...(o['backend'] ? ['--backend', String(o['backend'])] : []), ...(o['threads'] ? ['--threads', String(o['threads'])] : []), ...(o['fused'] === false ? ['--no-fused'] : [])];
+        return (await import('./sweep')).runSweepCommand(files, flags, p, vaeFlags);
+      }),
+    );
+
+  program
+    .command('sweep-task', { hidden: true })
+    .description('run one task of a sweep (what the executors start)')
+    .argument('<dir>', 'the sweep directory')
+    .argument('<index>', 'the task index')
+    .action((dir: string, index: string) => withBackend(async (p) => (await import('./sweep')).runSweepTaskCommand(dir, index, p)));
+
   return program;
 }
 
@@ -216,7 +269,7 @@ function parseThreadsFlag(v: string): number | undefined {
   }
 }
 
-const COMMANDS = ['check', 'train', 'eval', 'sample', 'estimators', 'compare', 'playground'] as const;
+const COMMANDS = ['check', 'train', 'eval', 'sample', 'estimators', 'compare', 'playground', 'sweep'] as const;
 
 /** What each command's arguments look like, for the hint of a missing argument. */
 const USAGE: Readonly<Record<string, string>> = {
@@ -227,6 +280,7 @@ const USAGE: Readonly<Record<string, string>> = {
   estimators: 'vae estimators models/vae.vae',
   compare: 'vae compare models/vae.vae models/iwae.vae',
   playground: 'vae playground --port 8080',
+  sweep: "vae sweep models/vae.vae --grid 'train.beta=1,2' --seeds 3",
 };
 
 /** A commander parse error as a UserError with a hint (commander's text, without `error: `). */
