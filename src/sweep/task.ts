@@ -76,18 +76,25 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
     io.err(`task ${index}: already finished (${resultPath(dir, task)})`);
     return 0;
   }
-  const onTerm = () => process.emit('SIGINT');
+  let terminated = false;
+  const onTerm = () => {
+    terminated = true;
+    process.emit('SIGINT');
+  };
   process.on('SIGTERM', onTerm);
   try {
     const quiet: Printer = { out: () => {}, err: (s) => io.err(s), color: false };
     const p = m.spec.protocol;
-    const hasCheckpoint = fs.existsSync(path.join(runDir, 'checkpoint'));
+    const saved = checkpointState(runDir);
     let stopped: string;
-    if (hasCheckpoint && !trainedEnough(runDir, m)) {
-      io.err(`task ${index}: resuming from the checkpoint in ${runDir}`);
-      stopped = (await runTrain({ resume: runDir, overrides: {}, json: false, progress: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
-    } else if (hasCheckpoint) {
-      stopped = 'done';
+    if (saved) {
+      const goal = target(m, saved.epochs);
+      const reached = 'steps' in goal ? saved.step >= goal.steps : saved.epoch >= goal.epochs;
+      if (reached) stopped = 'done';
+      else {
+        io.err(`task ${index}: resuming from the checkpoint in ${runDir} (step ${saved.step})`);
+        stopped = (await runTrain({ resume: runDir, overrides: goal, json: false, progress: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
+      }
     } else {
       if (fs.existsSync(runDir)) fs.rmSync(runDir, { recursive: true, force: true }); // no checkpoint: nothing finished
       stopped = (
@@ -109,11 +116,12 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
         )
       ).stopped;
     }
-    if (stopped === 'interrupted') {
+    if (stopped === 'interrupted' || terminated) {
       io.err(`task ${index}: stopped by a signal; the checkpoint is saved and a requeued job resumes from it`);
       return 143;
     }
     const result = await evaluate(dir, m, task, io);
+    if (terminated) return 143; // asked to stop during the evaluation: no result, the next run evaluates
     writeFileAtomic(resultPath(dir, task), `${JSON.stringify(result, null, 2)}\n`);
     io.err(`task ${index}: done, ELBO ${result.testElbo.toFixed(3)}${result.testLogLikelihood !== null ? `, log p(x) ${result.testLogLikelihood.toFixed(3)}` : ''}`);
     return 0;
@@ -122,15 +130,19 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
   }
 }
 
-/** Whether the checkpoint already reached the run's target (its own saved configuration). */
-function trainedEnough(runDir: string, m: Manifest): boolean {
+/** The run's length under the sweep's protocol: steps, or epochs (the cell's own when the grid varies them). */
+function target(m: Manifest, cellEpochs: number): { steps: number } | { epochs: number } {
+  const p = m.spec.protocol;
+  return p.steps !== null ? { steps: p.steps } : { epochs: p.varied.includes('epochs') ? cellEpochs : p.epochs };
+}
+
+/** The checkpoint's step, epoch and configured epochs, or null when it cannot be read. */
+function checkpointState(runDir: string): { step: number; epoch: number; epochs: number } | null {
   try {
-    const state = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint', 'state.json'), 'utf8')) as { step: number; epoch: number; config: { config: { steps: number | null; epochs: number } } };
-    const c = state.config.config;
-    if (c.steps !== null) return state.step >= c.steps;
-    return state.epoch >= c.epochs && m.spec.protocol.steps === null;
+    const state = JSON.parse(fs.readFileSync(path.join(runDir, 'checkpoint', 'state.json'), 'utf8')) as { step: number; epoch: number; config: { config: { epochs: number } } };
+    return { step: state.step, epoch: state.epoch, epochs: state.config.config.epochs };
   } catch {
-    return false;
+    return null;
   }
 }
 
