@@ -5,6 +5,7 @@
  * unused constant and silently change nothing). A diagnostic inside a grid fragment is shown
  * in the `--grid` text the user wrote (`--grid:1:7`), with a caret under the key or the value.
  */
+import * as fs from 'node:fs';
 import { diag, DiagnosticError, type Diagnostic } from '../dsl/diagnostics';
 import { loadProgram } from '../dsl/load';
 import { makeSource, type Source, type Span } from '../dsl/source';
@@ -57,7 +58,7 @@ function remap(e: DiagnosticError, cell: CellSpec, axes: readonly Axis[], common
 
 /** Const names a model file declares (following `extends`). */
 function declaredConsts(file: string): Set<string> {
-  const loaded = loadProgram(file);
+  const loaded = loadProgram(file, { readFile: (p: string) => fs.readFileSync(p, 'utf8'), cwd: process.cwd() });
   return new Set(loaded.program.decls.flatMap((d) => (d.kind === 'const' ? [d.name.text] : [])));
 }
 

@@ -87,13 +87,21 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
     const p = m.spec.protocol;
     const saved = checkpointState(runDir);
     let stopped: string;
-    if (saved) {
-      const goal = target(m, saved.epochs);
-      const reached = 'steps' in goal ? saved.step >= goal.steps : saved.epoch >= goal.epochs;
+    // A save cut short leaves checkpoint.tmp-* / checkpoint.old-* beside (or instead of)
+    // checkpoint/: vae train --resume finishes or undoes it, so such a run is resumed too.
+    const anyCheckpoint = fs.existsSync(runDir) && fs.readdirSync(runDir).some((e) => e.startsWith('checkpoint'));
+    if (saved || anyCheckpoint) {
+      const goal = target(m, saved?.epochs ?? p.epochs);
+      const reached = saved !== null && ('steps' in goal ? saved.step >= goal.steps : saved.epoch >= goal.epochs);
       if (reached) stopped = 'done';
       else {
-        io.err(`task ${index}: resuming from the checkpoint in ${runDir} (step ${saved.step})`);
-        stopped = (await runTrain({ resume: runDir, overrides: goal, json: false, progress: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
+        io.err(`task ${index}: resuming from the checkpoint in ${runDir}${saved ? ` (step ${saved.step})` : ''}`);
+        try {
+          stopped = (await runTrain({ resume: runDir, overrides: goal, json: false, progress: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
+        } catch (e) {
+          if (!(e instanceof UserError && e.message.startsWith('nothing to do'))) throw e;
+          stopped = 'done'; // the recovered checkpoint had reached the goal already
+        }
       }
     } else {
       if (fs.existsSync(runDir)) fs.rmSync(runDir, { recursive: true, force: true }); // no checkpoint: nothing finished
