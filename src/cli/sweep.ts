@@ -112,7 +112,12 @@ export async function runSweepCommand(files: readonly string[], f: SweepFlags, i
     io.err(`  = hint: vae sweep --resume ${r.dir} runs them again (a task with a checkpoint continues from it)`);
     return 1;
   }
-  return r.unfinished > 0 && f.wait !== false ? 1 : 0;
+  if (r.unfinished > 0 && f.wait !== false) {
+    io.err(`\n${r.unfinished} task${r.unfinished === 1 ? ' has' : 's have'} no finished run yet (stopped before they ran, or still queued)`);
+    io.err(`  = hint: vae sweep --resume ${r.dir} runs or tracks them`);
+    return 1;
+  }
+  return 0;
 }
 
 export async function runSweepTaskCommand(dir: string, index: string, io: Printer): Promise<number> {

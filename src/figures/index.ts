@@ -12,6 +12,7 @@
 export { curvesSpec, curvesMode, SHORT_RUN_EPOCHS, type CurvesInput } from './specs/curves';
 export { diagnosticsSpec, smoothingWindow, type DiagnosticsInput } from './specs/diagnostics';
 export { compareSpec, type CompareCurve, type CompareInput } from './specs/compare';
+export { sweepSpec, type SweepInput, type SweepPoint, type SweepSummaryPoint } from './specs/sweep';
 export { snrSpec, type SnrInput, type SnrPoint } from './specs/snr';
 export { varianceSpec, type VarianceInput, type VariancePoint } from './specs/variance';
 export { scatterSpec, sortedLabels, type ScatterInput, type ScatterPoint } from './specs/scatter';

@@ -5,6 +5,7 @@ import { cellLabel, gridCells, parseAxis, randomCells, splitValues } from '../..
 import { meanSe } from '../../src/sweep/report';
 import { arraySpec, jobScript, normalizeState } from '../../src/sweep/slurm';
 import type { Manifest } from '../../src/sweep/manifest';
+import { sweepSpec } from '../../src/figures/specs/sweep';
 
 describe('--grid axes', () => {
   it('splits values on commas outside brackets, keeping offsets', () => {
@@ -115,5 +116,26 @@ describe('mean ± standard error over seeds', () => {
     const s = meanSe([1, 2, 3, 4])!;
     expect(s.mean).toBe(2.5);
     expect(s.se).toBeCloseTo(Math.sqrt(1.6666666666666667 / 4), 12);
+  });
+});
+
+describe('the sweep figure', () => {
+  it('has one panel per metric: seeds as dots, the mean as a tick, ± se as a rule; none without results', () => {
+    expect(sweepSpec({ cells: ['a'], metrics: ['ELBO'], points: [], summary: [] })).toBeNull();
+    const spec = sweepSpec({
+      cells: ['a', 'b'],
+      metrics: ['log p(x)', 'accuracy (%)'],
+      points: [
+        { cell: 'a', metric: 'log p(x)', seed: 1, value: -100 },
+        { cell: 'a', metric: 'log p(x)', seed: 2, value: -102 },
+        { cell: 'b', metric: 'accuracy (%)', seed: 1, value: 70 },
+      ],
+      summary: [{ cell: 'a', metric: 'log p(x)', mean: -101, se: 1, n: 2 }],
+    }) as unknown as { hconcat: { title: string; layer: { mark: { type: string }; data: { values: Record<string, number>[] } }[] }[] };
+    expect(spec.hconcat.map((p) => p.title)).toEqual(['log p(x)', 'accuracy (%)']);
+    const [rule, tick, dots] = spec.hconcat[0]!.layer;
+    expect([rule!.mark.type, tick!.mark.type, dots!.mark.type]).toEqual(['rule', 'tick', 'point']);
+    expect(rule!.data.values[0]).toMatchObject({ lo: -102, hi: -100 });
+    expect(dots!.data.values).toHaveLength(2);
   });
 });
