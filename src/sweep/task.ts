@@ -97,7 +97,7 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
       else {
         io.err(`task ${index}: resuming from the checkpoint in ${runDir}${saved ? ` (step ${saved.step})` : ''}`);
         try {
-          stopped = (await runTrain({ resume: runDir, overrides: goal, json: false, progress: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
+          stopped = (await runTrain({ resume: runDir, overrides: goal, json: false, figures: false, ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}), ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}) }, quiet)).stopped;
         } catch (e) {
           if (!(e instanceof UserError && e.message.startsWith('nothing to do'))) throw e;
           stopped = 'done'; // the recovered checkpoint had reached the goal already
@@ -115,7 +115,6 @@ export async function runTask(dir: string, index: number, io: Printer): Promise<
             ...(m.spec.dataDir ? { dataDir: m.spec.dataDir } : {}),
             out: runDir,
             json: false,
-            progress: false,
             figures: false,
             ...(p.limit !== null ? { limit: p.limit } : {}),
             ...(m.spec.sizes ? { sizes: m.spec.sizes } : {}),
