@@ -1,7 +1,8 @@
 // The page of test/browser/core.test.ts: the browser entry (src/browser.ts), bundled by esbuild,
 // checks a program with an error and a good one, then trains the good one for a few steps on
 // the wasm backend, and leaves what it saw on window.__result.
-import { backendName, check, compile, initBackend, train } from '../../src/browser';
+import * as tf from '@tensorflow/tfjs';
+import { backendName, check, compile, evaluate, initBackend, loadWeights, saveWeights, train } from '../../src/browser';
 
 const PROGRAM = `data x: Binary[4]
 net decoder: Real[2] -> Real[4] = linear()
@@ -37,6 +38,15 @@ async function main(): Promise<unknown> {
   });
   const history = run.history.map((e) => ({ epoch: e.epoch, validElbo: e.validElbo }));
   run.dispose();
+  // Weights through the browser's IndexedDB, into a program with other initial values.
+  await saveWeights(prog, 'indexeddb://vaelang-test');
+  const copy = compile(PROGRAM, { seed: 2 });
+  const x = tf.tensor2d(rows.slice(0, 6));
+  const before = evaluate(copy, copy.batch({ x }), { seed: 3 }).mean;
+  await loadWeights(copy, 'indexeddb://vaelang-test');
+  const weights = { original: evaluate(prog, prog.batch({ x }), { seed: 3 }).mean, before, after: evaluate(copy, copy.batch({ x }), { seed: 3 }).mean };
+  x.dispose();
+  copy.dispose();
   prog.dispose();
   return {
     bad: bad.diagnostics.map((d) => ({ code: d.code, line: d.line, column: d.column })),
@@ -47,6 +57,7 @@ async function main(): Promise<unknown> {
     stopped: run.stopped,
     elbos,
     history,
+    weights,
     nodeGlobals: [typeof w.process, typeof w.require],
   };
 }

@@ -3,7 +3,8 @@
 // (playwright-core with executablePath; .ci/run installs the `chromium` package when it is
 // missing): check() reports a VAE code on the right line, the plan comes back, and a few
 // training steps on the wasm backend (vaelang's fused kernels loaded from the served files)
-// raise the ELBO; an AbortSignal stops training after epoch 3 of 4.
+// raise the ELBO; an AbortSignal stops training after epoch 3 of 4; the weights saved to
+// IndexedDB load into a program with other initial values and give the same ELBO.
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import { createRequire } from 'node:module';
@@ -52,7 +53,7 @@ afterAll(async () => {
 });
 
 describe.skipIf(!haveChromium)('the browser entry in headless chromium', () => {
-  it('checks, plans and trains on wasm with the fused kernels; stops on an AbortSignal', async () => {
+  it('checks, plans and trains on wasm with the fused kernels; stops on an AbortSignal; weights round-trip through IndexedDB', async () => {
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--headless=new'] });
     try {
       const page = await browser.newPage();
@@ -62,7 +63,7 @@ describe.skipIf(!haveChromium)('the browser entry in headless chromium', () => {
       await page.waitForFunction(() => (globalThis as { __result?: unknown }).__result !== undefined, undefined, { timeout: 90_000 });
       const r = (await page.evaluate(() => (globalThis as { __result?: unknown }).__result)) as {
         error?: string; bad: { code: string; line: number; column: number }[]; plan: [string, string][]; backend: string; name: string;
-        steps: number; stopped: string; elbos: number[]; history: { epoch: number; validElbo: number }[]; nodeGlobals: string[];
+        steps: number; stopped: string; elbos: number[]; history: { epoch: number; validElbo: number }[]; weights: { original: number; before: number; after: number }; nodeGlobals: string[];
       };
       expect(r.error).toBeUndefined();
       expect(errors).toEqual([]);
@@ -78,6 +79,9 @@ describe.skipIf(!haveChromium)('the browser entry in headless chromium', () => {
       // -3.1 -> -2.4 in Node on the same program and seed).
       const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
       expect(mean(r.elbos.slice(-5))).toBeGreaterThan(mean(r.elbos.slice(0, 5)) + 0.3);
+      // The trained weights, saved to IndexedDB and loaded into a program initialized otherwise, give the same ELBO (same seed).
+      expect(r.weights.after).toBe(r.weights.original);
+      expect(r.weights.before).not.toBe(r.weights.original);
     } finally {
       await browser.close();
     }

@@ -98,6 +98,14 @@ describe('the packed package', () => {
     expect(r.tsx).toBe('');
   }, 120_000);
 
+  it("runs the installed `vae` command (bin/vae.js, the sources through tsx)", () => {
+    fs.writeFileSync(path.join(proj, 'toy.vae'), GOOD);
+    const env = { ...process.env };
+    delete env['NODE_OPTIONS'];
+    const out = execFileSync(process.execPath, ['node_modules/vaelang/bin/vae.js', 'check', 'toy.vae'], { cwd: proj, encoding: 'utf8', env });
+    expect(out).toMatch(/^toy\.vae: ok \(2 model sites, 1 latent\)\nestimator plan \(objective: elbo\):/);
+  }, 120_000);
+
   it('bundles the browser entry with esbuild --platform=browser: no Node built-in, no Node-only package', async () => {
     fs.writeFileSync(path.join(proj, 'page.mjs'), "import { check, compile, initBackend } from 'vaelang';\nglobalThis.vae = { check, compile, initBackend };\n");
     const r = await build({ entryPoints: [path.join(proj, 'page.mjs')], bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, logLevel: 'silent', absWorkingDir: proj, preserveSymlinks: false });
