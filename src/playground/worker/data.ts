@@ -144,7 +144,7 @@ export async function loadData(cp: CheckedProgram, choice: DataChoice, onStatus:
     const label = cp.data.find((d) => d.partial);
     if (label && read.cols[label.name]) {
       const lines = csv.get(label.name);
-      read.cols[label.name] = validateSite(read.cols[label.name]!, spec(label, false), { file: fileOf(label.name), ...(lines ? { rowName: (i: number) => `line ${lines[i]}`, lineOf: (i: number) => lines[i] as number } : {}) }).array;
+      read.cols[label.name] = validateSite(read.cols[label.name]!, spec(cp, label, false), { file: fileOf(label.name), ...(lines ? { rowName: (i: number) => `line ${lines[i]}`, lineOf: (i: number) => lines[i] as number } : {}) }).array;
     }
     let whole = makeDataset(choice.files.map((f) => f.name).join(', '), read.cols);
     const per = cp.train.config.labelsPerClass;
