@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/kernels-ab.ts [models/vae.vae] [batch] [--a none] [--b all] [--blocks 8] [--steps 20]
  *
- * --a / --b: `none`, `all`, or a comma list of groups (gemm, dense, densities, adam).
+ * --a / --b: `none`, `all`, or a comma list of groups (gemm, dense, densities, adam, identity).
  * Prints, per setting, the median ms per step over blocks (wall clock and process CPU time) and
  * the ratio A/B (> 1: B is faster), plus the tensor count after each setting's blocks.
  */

@@ -46,13 +46,13 @@ for (const job of JOBS) {
   const threads = process.env['VAE_WASM_THREADS'];
   const suffix = threads && threads !== '1' && threads !== 'off' ? `-threads${threads}` : '';
   fs.writeFileSync(path.join(out, `${job.id}${suffix}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  process.stderr.write(`  ${result.name}: ${result.median.toFixed(2)} ${result.unit} (min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}), ${result.backend}, peak RSS ${Math.round(result.peakRssMb)} MB, tensors ${result.tensorsBefore} -> ${result.tensorsAfter}\n`);
+  process.stderr.write(`  ${result.name}: ${result.median.toFixed(2)} ${result.unit} (CPU time ${result.cpuMedian?.toFixed(2)}; min ${result.min.toFixed(2)}, max ${result.max.toFixed(2)}), ${result.backend}, peak RSS ${Math.round(result.peakRssMb)} MB, tensors ${result.tensorsBefore} -> ${result.tensorsAfter}\n`);
   const refs = reference[job.id] ?? {};
   // Ratios > 1 mean vaelang is faster (for times, reference / ours).
-  const ratios = Object.entries(refs).map(([k, r]) => `${k} ${(r.value / result.median).toFixed(2)}x`).join(', ');
+  const ratios = Object.entries(refs).map(([k, r]) => `${k} ${(r.value / result.median).toFixed(2)}x` + (result.cpuMedian ? ` (CPU time ${(r.value / result.cpuMedian).toFixed(2)}x)` : '')).join(', ');
   // The memory case reports the counts after 10 and after 1000 steps.
   const extra = (result.extra ?? {}) as { tensorsAfter10Steps?: number; tensorsAfter1000Steps?: number };
   const tensors = extra.tensorsAfter10Steps !== undefined ? `${extra.tensorsAfter10Steps} → ${extra.tensorsAfter1000Steps} (10 → 1000 steps)` : `${result.tensorsBefore} → ${result.tensorsAfter}`;
-  rows.push(`| ${result.name} | ${result.median.toFixed(2)} ${result.unit} | ${result.min.toFixed(2)} – ${result.max.toFixed(2)} | ${result.backend} | ${Math.round(result.peakRssMb)} MB | ${tensors} | ${ratios || '–'} |`);
+  rows.push(`| ${result.name} | ${result.median.toFixed(2)} ${result.unit} | ${result.cpuMedian?.toFixed(2) ?? '–'} | ${result.min.toFixed(2)} – ${result.max.toFixed(2)} | ${result.backend} | ${Math.round(result.peakRssMb)} MB | ${tensors} | ${ratios || '–'} |`);
 }
-process.stdout.write(['| benchmark | median | spread (min – max) | backend | peak RSS | tensors | speed vs reference |', '|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n');
+process.stdout.write(['| benchmark | median (wall) | median (CPU time) | spread (min – max, wall) | backend | peak RSS | tensors | speed vs reference |', '|---|---|---|---|---|---|---|---|', ...rows].join('\n') + '\n');

@@ -9,6 +9,7 @@ await runCase({
   unit: 'MB RSS growth (10 -> 1000 steps)',
   reps: 1,
   warmup: 0,
+  timed: false,
   setup: () => makeTrainer('models/vae.vae', { batch: 100 }),
   rep: (s) => {
     const batches = s.trainer.epochBatches(0);

@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { installGemm } from './gemm';
+import { installSharedIdentity } from './identity';
 import { loadKernels, type KernelBuild, type KernelHost } from './load';
 import { registerFusedKernels } from './register';
 import { gemmThreads } from './threads';
@@ -60,6 +61,7 @@ export async function installKernels(opts: InstallOptions = {}): Promise<Kernels
     const loaded = await loadKernels(memory, opts);
     registerFusedKernels();
     installGemm();
+    installSharedIdentity();
     setActive({ loaded, backend });
     lastReason = undefined;
     // On the threaded backend's shared heap, the GEMM takes a second thread of its own.

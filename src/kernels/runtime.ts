@@ -30,7 +30,7 @@ interface Active {
 let active: Active | null = null;
 
 /** The groups of fused kernels, switchable one by one (for A/B measurements and debugging). */
-export const FUSED_FEATURES = ['gemm', 'dense', 'densities', 'adam'] as const;
+export const FUSED_FEATURES = ['gemm', 'dense', 'densities', 'adam', 'identity'] as const;
 export type FusedFeature = (typeof FUSED_FEATURES)[number];
 
 /**
