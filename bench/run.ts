@@ -19,7 +19,8 @@ const JOBS: Job[] = [
   { id: 'train-iwae', args: ['bench/cases/train-vae.ts', 'models/vae.vae', '100', 'iwae5'] },
   { id: 'train-m2', args: ['bench/cases/train-vae.ts', 'models/m2.vae', '200'] },
   { id: 'train-conv-vae', args: ['bench/cases/train-vae.ts', 'models/conv-vae.vae', '100'] },
-  { id: 'eval-iwae5000', args: ['bench/cases/eval-iwae.ts'] },
+  // BENCH_IWAE_IMAGES: images per repetition (default 200, i.e. 1000 images in all).
+  { id: 'eval-iwae5000', args: ['bench/cases/eval-iwae.ts', '5000', process.env['BENCH_IWAE_IMAGES'] ?? '200'] },
   // All 10,000 test images at K = 5000: hours on one core; `npm run bench -- eval-m2-iwae5000`.
   { id: 'eval-m2-iwae5000', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '10000'], manual: true },
   { id: 'eval-m2-iwae5000-200', args: ['bench/cases/eval-enumerated.ts', 'models/m2.vae', '5000', '200'] },

@@ -21,7 +21,7 @@ in Pyro). Plain PyTorch computes the same terms by hand. Adam, lr 1e-3; the loss
 over the batch in both (Pyro's plate sum scaled by 1/batch).
 
 Prints one JSON line per peer: {"peer", "model", "batch", "threads", "median", "min", "max", "unit",
-"examplesPerSec", "reps"}.
+"examplesPerSec", "reps", "cpuMedian"} (cpuMedian: process CPU time per step).
 """
 import argparse
 import gzip
@@ -176,15 +176,16 @@ def time_peer(step, images, batch, reps, steps, device):
     sync = torch.cuda.synchronize if device.type == 'cuda' else (lambda: None)
     for i in range(steps):  # warm-up: allocations, autograd graph caches, Adam state
         step(batches[i % len(batches)])
-    times = []
+    times, cpu = [], []
     for r in range(reps):
         sync()
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         for i in range(steps):
             step(batches[(r * steps + i) % len(batches)])
         sync()
         times.append(1000 * (time.perf_counter() - t0) / steps)
-    return times
+        cpu.append(1000 * (time.process_time() - c0) / steps)
+    return times, cpu
 
 
 def main():
@@ -214,13 +215,16 @@ def main():
                 continue
         make = torch_step_fn if peer == 'torch' else pyro_step_fn
         step = make(args.model, args.analytic_kl, args.batch, device)
-        times = time_peer(step, images, args.batch, args.reps, args.steps, device)
+        times, cpu = time_peer(step, images, args.batch, args.reps, args.steps, device)
         med = statistics.median(times)
         print(json.dumps({
             'peer': peer, 'model': args.model, 'batch': args.batch, 'threads': args.threads, 'device': args.device,
             'torch': torch.__version__, 'analyticKl': args.analytic_kl,
             'median': round(med, 3), 'min': round(min(times), 3), 'max': round(max(times), 3), 'unit': 'ms/step',
             'examplesPerSec': round(1000 * args.batch / med), 'reps': [round(t, 3) for t in times],
+            # Process CPU time per step, as vaelang's bench reports it: robust to a machine shared
+            # with other jobs (with --threads > 1 it counts every thread).
+            'cpuMedian': round(statistics.median(cpu), 3),
         }), flush=True)
 
 

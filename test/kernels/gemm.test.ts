@@ -40,6 +40,23 @@ for (const build of ['relaxed', 'simd'] as const) {
       }
     });
 
+    it('tall products taken in row blocks (A larger than L2: IWAE particles, M2 classes) match the generic kernel', () => {
+      // A·B and Aᵀ·B block rows when M x min(K, 256) floats exceed 512 KB (120 rows a block),
+      // A·Bᵀ when M x K floats do; leftover blocks of 1-119 rows and tile edges included.
+      const cases: [number, number, number][] = [[700, 13, 300], [601, 37, 257], [250, 9, 784], [1000, 5, 140]];
+      cases.forEach(([M, N, K], i) => {
+        for (const [ta, tb] of [[false, false], [true, false], [false, true]] as const) {
+          tf.tidy(() => {
+            const a = uniform(900 + 3 * i, stored(M, K, ta));
+            const b = uniform(901 + 3 * i, stored(K, N, tb));
+            const fused = withFused(['gemm'], () => tf.matMul(a, b, ta, tb)); // [M, N]
+            const generic = withFused(false, () => tf.matMul(a, b, ta, tb)); // [M, N]
+            expectRelScaled(fused, generic, withFused(false, () => tf.matMul(tf.abs(a), tf.abs(b), ta, tb)));
+          });
+        }
+      });
+    });
+
     it('batched products: equal batches, a broadcast batch of one on either side', () => {
       tf.tidy(() => {
         const cases: [number[], number[], boolean, boolean][] = [

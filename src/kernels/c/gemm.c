@@ -34,6 +34,8 @@
 #define NVB 2
 #endif
 #define KC 256 /* k block of the broadcast kernel */
+#define MC 120 /* row block of the broadcast kernel when A is tall (a multiple of 3 and of 4) */
+#define A_L2 (512 * 1024) /* bytes of A kept in L2 while the tiles pass over B */
 #define MR_D 3 /* rows of A per dot-product tile */
 #define NR_D 3 /* rows of B per dot-product tile */
 
@@ -79,8 +81,8 @@ INLINE void tile_b(const int R, const int NV, const int T, const f32 *A, int ars
   }
 #endif
 
-/* C[M,N] (+)= A·B with A(i, k) = A[i*ars + k*acs], B [K,N] with rows ldb apart. */
-static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+/* gemm_b on one block of rows of A and C. */
+static void gemm_b_rows(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
   for (int k0 = 0; k0 < K; k0 += KC) {
     const int kc = K - k0 < KC ? K - k0 : KC;
     const int a_ = acc || k0 > 0;
@@ -131,6 +133,27 @@ static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f3
   }
 }
 
+/*
+ * C[M,N] (+)= A·B with A(i, k) = A[i*ars + k*acs], B [K,N] with rows ldb apart.
+ * For each 12-column panel of B the tiles pass over every row of A's k block, so A's block
+ * (M x KC) must stay in L2: when it would not (more than A_L2 bytes, e.g. 20,000 rows = 5,000
+ * particles x 4 images in an IWAE evaluation, or M2's 2,000 = 10 classes x 200), the rows are
+ * taken MC at a time; each row block then reads B once from L3. No element's sum changes order,
+ * so the result is the same to the bit. A training step's products at batch 100 (100 x 784,
+ * and xᵀ's 784 x 100 in the weight gradient) stay one block.
+ */
+static void gemm_b(int M, int N, int K, const f32 *A, int ars, int acs, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+  const int kc = K < KC ? (K > 0 ? K : 1) : KC;
+  if (M <= MC || M <= A_L2 / (4 * kc)) {
+    gemm_b_rows(M, N, K, A, ars, acs, B, ldb, C, ldc, acc);
+    return;
+  }
+  for (int i0 = 0; i0 < M; i0 += MC) {
+    const int mc = M - i0 < MC ? M - i0 : MC;
+    gemm_b_rows(mc, N, K, A + i0 * ars, ars, acs, B, ldb, C + i0 * ldc, ldc, acc);
+  }
+}
+
 /* R x S dot products of rows of A (lda apart) with rows of B (ldb apart), over k in [0, K). */
 INLINE void tile_d(const int R, const int S, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int K, int acc) {
   V c[MR_D][NR_D];
@@ -161,8 +184,8 @@ INLINE void tile_d(const int R, const int S, const f32 *A, int lda, const f32 *B
     }
 }
 
-/* C[M,N] (+)= A[M,K] · B[N,K]ᵀ. */
-static void gemm_d(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+/* gemm_d on one block of rows of A and C. */
+static void gemm_d_rows(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
   for (int j = 0; j < N; j += NR_D) {
     const int S = N - j < NR_D ? N - j : NR_D;
     for (int i = 0; i < M; i += MR_D) {
@@ -180,6 +203,25 @@ static void gemm_d(int M, int N, int K, const f32 *A, int lda, const f32 *B, int
 #undef DS
 #undef D
     }
+  }
+}
+
+/*
+ * C[M,N] (+)= A[M,K] · B[N,K]ᵀ. Each 3-row block of B meets every row of A, so A stays in L2
+ * when it can (at most A_L2 bytes, a training step's 100 x 784); a taller A is taken in
+ * blocks of rows that fit, each of which reads B once. Same sums, same order.
+ */
+static void gemm_d(int M, int N, int K, const f32 *A, int lda, const f32 *B, int ldb, f32 *C, int ldc, int acc) {
+  const int rowBytes = 4 * (K > 0 ? K : 1);
+  if (M <= A_L2 / rowBytes) {
+    gemm_d_rows(M, N, K, A, lda, B, ldb, C, ldc, acc);
+    return;
+  }
+  int mc = (A_L2 / 2 / rowBytes) / MR_D * MR_D;
+  if (mc < MR_D) mc = MR_D;
+  for (int i0 = 0; i0 < M; i0 += mc) {
+    const int m = M - i0 < mc ? M - i0 : mc;
+    gemm_d_rows(m, N, K, A + i0 * lda, lda, B, ldb, C + i0 * ldc, ldc, acc);
   }
 }
 
