@@ -203,7 +203,12 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--port <n>', 'the port to listen on (0: any free port)', '8080')
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .addHelpText('after', '\nExamples:\n  vae playground\n  vae playground --port 3000')
-    .action((flags) => setRunner(async (p) => (await import('./playground')).runPlaygroundCommand(flags, p)));
+    .action((flags) =>
+      setRunner(async (p) => {
+        p.err(`vaelang ${VERSION}`);
+        return (await import('./playground')).runPlaygroundCommand(flags, p);
+      }),
+    );
 
   program
     .command('sweep')

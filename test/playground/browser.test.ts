@@ -174,7 +174,7 @@ describe('the playground in chromium', () => {
 
   it('a bad data file gets the CLI message with the file and the row', async () => {
     const bad = new Float32Array(20 * 784).fill(0);
-    bad[3 * 784 + 5] = -3; // row 3 is not binary (nor a gray level)
+    bad[3 * 784 + 5] = -3; // the 4th row is not binary (nor a gray level); rows count from 1
     const bytes = Array.from(encodeNpy({ shape: [20, 784], data: bad }));
     await page.evaluate(async (b) => {
       const f = new File([new Uint8Array(b)], 'x.npy');
@@ -184,7 +184,7 @@ describe('the playground in chromium', () => {
     const text = (await page.locator('#data-status').textContent()) ?? '';
     expect(text).toMatch(/error\[VAE702\]/);
     expect(text).toContain('x.npy');
-    expect(text).toMatch(/\(row 3 has -3\)/);
+    expect(text).toMatch(/\(row 4 has -3\)/);
     await page.click('#use-bundled');
   });
 

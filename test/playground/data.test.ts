@@ -48,12 +48,12 @@ describe('dropped files', () => {
 
   it('a .npy per site, named after it; a non-binary value names the row', async () => {
     const x = new Float32Array(20 * 2);
-    x[2 * 17] = -3; // row 17: in the validation split, counted from the start of the file
+    x[2 * 17] = -3; // the 18th row: in the validation split, counted from the start of the file (from 1)
     const files = [
       { name: 'x.npy', bytes: encodeNpy({ shape: [20, 2], data: x }) },
       { name: 'y.npy', bytes: encodeNpy({ shape: [20], data: new Int32Array(20) }) },
     ];
-    await expect(loadData(cp(), { kind: 'files', files }, () => {})).rejects.toThrow(/x\.npy has values in .*\(row 17 has -3\)/);
+    await expect(loadData(cp(), { kind: 'files', files }, () => {})).rejects.toThrow(/x\.npy has values in .*\(row 18 has -3\)/);
   });
 
   it('a file that names no site, a missing site and a file that is not an array get one message each', async () => {

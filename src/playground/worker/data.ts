@@ -50,7 +50,7 @@ function prepare(cp: CheckedProgram, ds: Dataset, fileOf: (name: string) => stri
   return prepareSplit(cp, ds, new Map(), fileOf, cp.train.config.binarize, (name) => {
     const lines = csv.get(name);
     if (lines) return { rowName: (i) => `line ${lines[i + offset]}`, lineOf: (i) => lines[i + offset] as number };
-    return { rowName: (i) => `row ${i + offset}` };
+    return { rowName: (i) => `row ${i + offset + 1}` };
   });
 }
 
