@@ -4,9 +4,12 @@
  * score), and the program's sources, so `vae eval DIR` and `--resume DIR` rebuild exactly the
  * same program. A checkpoint is written to a temporary directory and renamed into place, so a
  * crash never leaves a half-written one; the previous checkpoint survives until the new one is
- * complete.
+ * complete; the next start of the run finishes or undoes an interrupted save
+ * (recoverInterruptedSave). Loading is all-or-nothing: every file is checked against its schema
+ * and manifest.json's hashes (checkpoint-schema.ts) before anything is used.
  *
- * Layout: DIR/checkpoint/{weights.json, weights.bin, optimizer.json, optimizer.bin, state.json, program.json}
+ * Layout: DIR/checkpoint/{weights.json, weights.bin, optimizer.json, optimizer.bin, state.json,
+ * program.json, manifest.json}
  */
 import * as tf from '@tensorflow/tfjs';
 import * as fs from 'node:fs';
