@@ -28,6 +28,13 @@ export type EstimatorKind = string;
 export { AUTO_ENUMERATE_LIMIT, MAX_ENUMERATE };
 /** The most joint configurations of all enumerated sites together (their supports multiply). */
 export const MAX_ENUMERATED_CONFIGURATIONS = 4096;
+/**
+ * The most sites enumerated together. Each takes an axis left of [K, B] (src/inference/layout.ts);
+ * with a fourth, values and log-densities reach 6-7 axes, past what the wasm backend's XNNPACK
+ * kernels compute (measured: a 4-step HMM's exact log-likelihood came out wrong on wasm and
+ * right on the cpu backend; XNNPACK's binary ops fail silently at 7 axes).
+ */
+export const MAX_ENUMERATED_SITES = 3;
 
 /**
  * A problem of the plan as data: the diagnostic `vae check` shows, and its parts for other front
@@ -270,6 +277,12 @@ function pathwiseDescendants(sites: readonly SitePlan[], graph: DependencyGraph)
 /** Enumerated sites multiply their supports: every configuration is evaluated at once. */
 function enumerationSize(sites: readonly SitePlan[]): PlanProblem[] {
   const enumerated = sites.filter((s) => ruleOf(s.estimator).draw === 'enumerate');
+  if (enumerated.length > MAX_ENUMERATED_SITES) {
+    const last = enumerated[enumerated.length - 1]!;
+    const hint: Refusal['hint'] = (e) => `use ${e('score')} for \`${last.name}\` (or for every site after the ${MAX_ENUMERATED_SITES}rd)`;
+    const message = `${enumerated.length} sites are enumerated (${enumerated.map((s) => s.name).join(', ')}); at most ${MAX_ENUMERATED_SITES} can be, each on its own axis`;
+    return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
+  }
   const total = enumerated.reduce((a, s) => a * (s.supportSize ?? 1), 1);
   if (enumerated.length < 2 || total <= MAX_ENUMERATED_CONFIGURATIONS) return [];
   const last = enumerated[enumerated.length - 1]!;
