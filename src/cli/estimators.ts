@@ -7,6 +7,7 @@
  * notes' simulation). Every estimator is planned, and rejected if it does not apply, before any
  * data is loaded or any gradient drawn. See docs/estimators.md.
  */
+import { shortObjective } from '../dsl/objectives';
 import * as tf from '@tensorflow/tfjs';
 import { Program } from '../api';
 import type { CheckedProgram } from '../dsl/checked';
@@ -177,7 +178,7 @@ export async function runEstimatorsCommand(file: string, f: EstimatorsFlags, io:
             estimator: job.planned.label,
             ...(job.k !== undefined ? { k: job.k } : {}),
             ...(job.n !== undefined ? { n: job.n } : {}),
-            objective: job.planned.objective.kind === 'iwae' ? `iwae:${job.planned.objective.k}` : job.planned.objective.kind,
+            objective: shortObjective(job.planned.objective),
             plan: Object.fromEntries(job.planned.sites.map((s) => [s.name, s.estimator])),
             applied: job.planned.sites.filter((s) => s.applied).map((s) => s.name),
             ...(job.planned.note ? { note: job.planned.note } : {}),

@@ -1,5 +1,5 @@
 /** Parsers for CLI flag values, with one-line errors that say what was expected. */
-import type { Objective } from '../dsl/train-config';
+import { parseObjectiveText, type Objective } from '../dsl/objectives';
 import { CliError } from './errors';
 
 /** `--estimator y=score` (repeatable, or comma-separated) -> Map(site -> kind). */
@@ -15,13 +15,8 @@ export function parseEstimatorFlags(values: readonly string[]): Map<string, stri
 
 /** `--objective elbo | iwae | iwae:5 | iwae(k: 5)`. */
 export function parseObjectiveFlag(v: string): Objective {
-  const s = v.trim();
-  if (s === 'elbo') return { kind: 'elbo' };
-  const m = /^iwae(?:[:=](\d+)|\(\s*(?:k\s*:\s*)?(\d+)\s*\))?$/.exec(s);
-  if (m) {
-    const k = Number(m[1] ?? m[2] ?? 5);
-    if (k >= 1) return { kind: 'iwae', k };
-  }
+  const r = parseObjectiveText(v);
+  if (r?.ok) return r.value;
   throw new CliError(`invalid --objective '${v}'`, 'use elbo, iwae or iwae:K (e.g. iwae:5)');
 }
 

@@ -2,6 +2,7 @@
  * Validates a `train { ... }` block against a table of settings (one entry per key) and
  * resolves it to a TrainConfig. Each entry's parser reads the raw value expressions.
  */
+import { buildObjective, OBJECTIVE_ARGS, OBJECTIVE_NAMES, OBJECTIVES } from './objectives';
 import type * as A from './ast';
 import { diag, type Diagnostic } from './diagnostics';
 import type { SourceSet } from './source';
@@ -98,14 +99,19 @@ const SETTINGS: SettingSpec[] = [
         const text = src ? src.text.slice(arg.value.span.start, arg.value.span.end) : '...';
         return ok({ kind: 'expectation' as const, sense: e.callee.name, text });
       }
-      const c = callArgs(v.value, ['k']);
+      const c = callArgs(v.value, OBJECTIVE_ARGS);
       if (!c.ok) return c;
-      if (c.value.name === 'elbo') return c.value.args.size > 0 ? fail('`elbo` takes no arguments; use `particles: N` for more samples', undefined, v.value.span) : ok({ kind: 'elbo' as const });
-      if (c.value.name === 'iwae') {
-        const k = numArg(c.value.args, 'k', 5, (x) => Number.isInteger(x) && x >= 1, 'a positive integer');
-        return k.ok ? ok({ kind: 'iwae' as const, k: k.value }) : k;
+      const def = OBJECTIVES.get(c.value.name);
+      if (!def) return fail(`unknown objective \`${c.value.name}\``, didYouMean(c.value.name, OBJECTIVE_NAMES) ?? 'choose `elbo`, `iwae(k: 5)` or `minimize(f)`', v.value.span);
+      const args = new Map<string, number>();
+      for (const name of c.value.args.keys()) {
+        const a = def.args.find((x) => x.name === name);
+        const n = a ? numArg(c.value.args, name, a.default, a.check, a.what) : ok(NaN); // NaN: buildObjective names the stray argument
+        if (!n.ok) return n;
+        args.set(name, n.value);
       }
-      return fail(`unknown objective \`${c.value.name}\``, didYouMean(c.value.name, ['elbo', 'iwae', 'minimize', 'maximize']) ?? 'choose `elbo`, `iwae(k: 5)` or `minimize(f)`', v.value.span);
+      const built = buildObjective(def, args);
+      return built.ok ? ok(built.value) : fail(built.problem, undefined, v.value.span);
     },
   },
   { key: 'particles', syntax: '`particles: 1`', doc: 'Monte Carlo samples per example for the ELBO.', parse: positiveInt('`particles: 1`') },

@@ -3,15 +3,10 @@
  * file or is a default (the trainer prints defaults marked, and saves the whole config).
  */
 
-/**
- * `elbo`, `iwae(k: K)`, or an expectation objective `minimize(f)` / `maximize(f)`: the expected
- * value under the guide of an expression `f` of guide sites (e.g. the lecture notes' toy,
- * minimize E[x²] with x ~ N(θ, 1)). The expression itself lives in CheckedProgram.objectiveExpr.
- */
-export type Objective =
-  | { readonly kind: 'elbo' }
-  | { readonly kind: 'iwae'; readonly k: number }
-  | { readonly kind: 'expectation'; readonly sense: 'minimize' | 'maximize'; readonly text: string };
+import type { Objective } from './objectives';
+
+export type { Objective } from './objectives';
+export { formatObjective } from './objectives';
 
 export type OptimizerConfig =
   | { readonly kind: 'adam'; readonly lr: number; readonly beta1: number; readonly beta2: number; readonly epsilon: number }
@@ -75,9 +70,6 @@ export interface ResolvedTrain {
   readonly explicit: ReadonlySet<TrainKey>;
 }
 
-export function formatObjective(o: Objective): string {
-  return o.kind === 'elbo' ? 'elbo' : o.kind === 'iwae' ? `iwae(k: ${o.k})` : `${o.sense}(${o.text})`;
-}
 
 export function formatOptimizer(o: OptimizerConfig): string {
   switch (o.kind) {

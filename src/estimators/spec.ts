@@ -11,6 +11,7 @@
  * estimate, i.e. particles). Parse errors are CliErrors with a hint.
  */
 import { UserError } from '../core/errors';
+import { parseObjectiveText } from '../dsl/objectives';
 import { ESTIMATOR_NAMES, findRule, RULES } from '../inference/estimators/index';
 
 /** An estimator's name in the registry (src/inference/estimators/). */
@@ -60,16 +61,13 @@ export function parseSpec(raw: string): EstimatorSpec {
   const parts = v.split('+');
   let iwae = false;
   let k: number | 'K' | null = null;
-  const head = /^iwae(?:[:=](\d+|k))?$/.exec(parts[0]!);
-  if (head) {
+  // The objective: `iwae`, `iwae:5` (the objectives' short form, src/dsl/objectives.ts) or `iwae:K` (K from the sweep).
+  const head = /^iwae[:=]k$/.test(parts[0]!) ? 'K' : parseObjectiveText(parts[0]!);
+  if (head !== undefined && (head === 'K' || !head.ok || head.value.kind === 'iwae')) {
     iwae = true;
-    const kv = head[1];
-    if (kv === undefined) k = 5;
-    else if (kv === 'k') k = 'K';
-    else {
-      k = Number(kv);
-      if (!Number.isInteger(k) || k < 1) bad(raw, 'K must be a positive integer');
-    }
+    if (head === 'K') k = 'K';
+    else if (!head.ok) bad(raw, 'K must be a positive integer');
+    else if (head.value.kind === 'iwae') k = head.value.k;
     parts.shift();
   }
   const known = ESTIMATOR_NAMES;

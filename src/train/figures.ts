@@ -4,6 +4,7 @@
  * throughput per step, src/figures/specs/diagnostics.ts), each as DIR/NAME.svg and DIR/NAME.png.
  * `vae train` calls this at the end of a run and `vae plot` to redraw.
  */
+import { objectiveLabel } from '../dsl/objectives';
 import * as path from 'node:path';
 import type { Objective } from '../dsl/train-config';
 import type { MetricsRecord } from '../metrics/records';
@@ -23,7 +24,7 @@ export interface RunFigureOptions {
 
 /** The name of the training bound of an objective: 'ELBO', 'IWAE-5', or 'objective'. */
 export function boundName(o: Objective | undefined): string {
-  return !o || o.kind === 'elbo' ? 'ELBO' : o.kind === 'iwae' ? `IWAE-${o.k}` : 'objective';
+  return objectiveLabel(o);
 }
 
 /** The names of the figures a run's records give (curves when any line exists, diagnostics with step lines). */

@@ -6,6 +6,7 @@
  * non-finite loss with the site and step, and draw the run's figures at the end (curves and
  * diagnostics, .svg and .png; src/train/figures.ts).
  */
+import { objectiveLabel } from '../dsl/objectives';
 import { produce } from 'immer';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -306,7 +307,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   };
 
   let checkpoint = path.join(dir, 'checkpoint');
-  const label = config.objective.kind === 'elbo' ? 'ELBO' : config.objective.kind === 'iwae' ? `IWAE-${config.objective.k}` : 'objective';
+  const label = objectiveLabel(config.objective);
   const printEvery = totalEpochs > 50 ? Math.ceil(totalEpochs / 20) : 1;
   let stopped: TrainResult['stopped'] = 'done';
   const progress = cmd.json ? undefined : cmd.onProgress;

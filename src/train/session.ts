@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Program } from '../program';
 import { diag, DiagnosticError } from '../dsl/diagnostics';
 import { checkFile, type CheckOutcome } from '../check';
-import type { Objective } from '../dsl/train-config';
+import { parseObjectiveText, shortObjective, type Objective } from '../dsl/objectives';
 import { CheckpointError, loadCheckpoint, type CheckpointContents, type LoadOptions, type ProgramRecord } from './checkpoint';
 
 /** A check outcome that succeeded. */
@@ -40,14 +40,15 @@ export function loadChecked(req: ProgramRequest, readFile?: (p: string) => strin
 export function programRecord(req: ProgramRequest, outcome: CheckOutcome): ProgramRecord {
   const sources: Record<string, string> = {};
   for (const [k, v] of outcome.sources) if (!k.startsWith('--set')) sources[k] = v.text;
-  const objective = req.objective?.kind === 'elbo' ? 'elbo' : req.objective?.kind === 'iwae' ? `iwae:${req.objective.k}` : null;
+  const objective = req.objective && req.objective.kind !== 'expectation' ? shortObjective(req.objective) : null;
   return { root: req.file, sources, sets: [...(req.sets ?? [])], estimators: Object.fromEntries(req.estimators ?? []), objective };
 }
 
 /** Re-checks a program from the sources saved in a checkpoint. */
 export function checkedFromRecord(rec: ProgramRecord): Checked {
   const byAbs = new Map(Object.entries(rec.sources).map(([p, text]) => [path.resolve(p), text]));
-  const objective: Objective | undefined = rec.objective ? (rec.objective === 'elbo' ? { kind: 'elbo' } : { kind: 'iwae', k: Number(rec.objective.split(':')[1] ?? 5) }) : undefined;
+  const parsed = rec.objective ? parseObjectiveText(rec.objective) : undefined;
+  const objective: Objective | undefined = parsed?.ok ? parsed.value : undefined;
   const read = (p: string): string => {
     const t = byAbs.get(path.resolve(p));
     if (t === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });

@@ -1,4 +1,8 @@
-/** Objective dispatch: `elbo`, `iwae(k)` or an expectation, as pure functions of (program, params, batch, rng). */
+/**
+ * How each objective runs: a table keyed by the objective kinds of src/dsl/objectives.ts (parse
+ * and describe live there), each a pure function of (program, params, batch, rng) that returns
+ * the surrogate and the bound. A kind without a runner is a compile error here.
+ */
 import type { Objective } from '../../dsl/train-config';
 import type { ObjectiveInput, ObjectiveOutput } from './common';
 import { elboObjective } from './elbo';
@@ -11,13 +15,14 @@ export { iwaeObjective } from './iwae';
 
 export { expectationObjective } from './expectation';
 
+type Runners = { readonly [K in Objective['kind']]: (inp: ObjectiveInput, objective: Extract<Objective, { kind: K }>) => ObjectiveOutput };
+
+export const RUNNERS: Runners = {
+  elbo: (inp) => elboObjective(inp),
+  iwae: (inp, o) => iwaeObjective(inp, o.k),
+  expectation: (inp, o) => expectationObjective(inp, o.sense),
+};
+
 export function runObjective(objective: Objective, inp: ObjectiveInput): ObjectiveOutput {
-  switch (objective.kind) {
-    case 'elbo':
-      return elboObjective(inp);
-    case 'iwae':
-      return iwaeObjective(inp, objective.k);
-    case 'expectation':
-      return expectationObjective(inp, objective.sense);
-  }
+  return (RUNNERS[objective.kind] as (inp: ObjectiveInput, o: Objective) => ObjectiveOutput)(inp, objective);
 }
