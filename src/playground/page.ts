@@ -25,7 +25,7 @@ export const PAGE = `<!doctype html>
   #drop { border: 2px dashed #d0d7de; border-radius: 6px; padding: 10px; text-align: center; color: #57606a; }
   #drop.over { border-color: #0969da; background: #ddf4ff; }
   .err { color: #cf222e; white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: 12px; }
-  canvas { image-rendering: pixelated; border: 1px solid #eaeef2; margin: 4px 0; }
+  canvas { image-rendering: pixelated; border: 1px solid #eaeef2; margin: 4px 0; max-width: 100%; }
   canvas[width="0"] { display: none; }
   .figure { display: inline-block; margin-right: 12px; vertical-align: top; }
   .caption { font-size: 12px; color: #57606a; max-width: 460px; }

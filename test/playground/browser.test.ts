@@ -137,6 +137,13 @@ describe('the playground in chromium', () => {
     expect(ev.iwae).toBeGreaterThan(ev.elbo - 1);
     expect(ev.iwae).toBeLessThan(-100);
     expect(ev.latentDims).toBe(50);
+
+    // Download weights: tfjs's weights manifest (and the .bin beside it), every parameter named.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#weights')]);
+    expect(download.suggestedFilename()).toBe('vae-weights.json');
+    const specs = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { name: string; shape: number[]; dtype: string }[];
+    expect(specs.map((w) => w.name)).toEqual(expect.arrayContaining(['encoder.l0.w0', 'encoder.l1.w', 'decoder.l0.w0', 'decoder.l1.b']));
+    expect(specs.find((w) => w.name === 'encoder.l0.w0')!.shape).toEqual([784, 400]);
     await page.screenshot({ path: path.join(ARTIFACTS, 'trained.png'), fullPage: true });
     expect(pageErrors).toEqual([]);
   });

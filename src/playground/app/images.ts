@@ -1,7 +1,7 @@
 /** Drawing an image grid (protocol.ts's Images: values in [0, 1]) into a canvas, gray levels, 1 px gaps. */
 import type { Images } from '../protocol';
 
-export function drawImages(canvas: HTMLCanvasElement, im: Images, scale = 2): void {
+export function drawImages(canvas: HTMLCanvasElement, im: Images, scale = im.cols > 10 ? 1 : 2): void {
   const rows = Math.ceil(im.n / im.cols);
   const cw = im.w * scale + 1;
   const ch = im.h * scale + 1;
