@@ -28,5 +28,6 @@ export { UserError } from './core/errors';
 export { makeDataset, type Dataset, type DatasetSplits } from './data/dataset';
 export type { NdArray } from './data/ndarray';
 export { sample, encode, decode, type SiteValues, type DrawOptions } from './sampling';
+export { evaluateData, type DataEvaluation, type EvaluateDataOptions, type IwaeResult, type LatentStats } from './evaluation';
 export { saveWeights, loadWeights } from './weights';
 export * from './figures/index';

@@ -5,7 +5,7 @@
 // through an IOHandler exactly, and a program of another size is refused.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { check, compile, DataError, evaluate, loadWeights, saveWeights, train, UserError } from '../../src/browser';
+import { check, compile, DataError, evaluate, evaluateData, loadWeights, saveWeights, train, UserError } from '../../src/browser';
 
 const PROGRAM = `data x: Binary[4]
 net decoder: Real[2] -> Real[4] = linear()
@@ -82,11 +82,28 @@ describe('train', () => {
   it('refuses data that do not fit the declarations, naming the column and the row', async () => {
     const prog = compile(PROGRAM, { seed: 1 });
     const wide = rows.map((r, i) => (i === 7 ? [...r, 1] : r));
-    await expect(train(prog, { train: { x: wide } })).rejects.toThrow(/train\.x: row 7 has 5 values, row 0 has 4/);
+    await expect(train(prog, { train: { x: wide } })).rejects.toThrow(/train\.x: row 8 has 5 values, row 1 has 4/);
     const gray = rows.map((r, i) => (i === 3 ? [0.5, 0, 1, 1] : r));
     const e = await train(prog, { train: { x: gray } }).catch((err: unknown) => err);
     expect(e).toBeInstanceOf(DataError);
     expect((e as DataError).message).toMatch(/train\.x/);
+    prog.dispose();
+  });
+});
+
+describe('evaluateData', () => {
+  it('gives the ELBO as recon - KL, an IWAE bound above it, per-latent statistics, and leaves no tensor', async () => {
+    const prog = compile(PROGRAM, { seed: 1 });
+    (await train(prog, { train: { x: rows } }, { steps: 50 })).dispose();
+    const before = tf.memory().numTensors;
+    const r = evaluateData(prog, { x: rows }, { iwae: 200, seed: 1 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(r.n).toBe(100);
+    expect(r.elbo).toBeCloseTo(r.recon - r.kl, 4);
+    // IWAE-200 is a tighter bound than the ELBO: measured -1.73 (SE 0.003) against ELBO estimates
+    // of -1.82 to -1.94 over seeds 1-5 (their spread, SD ≈ 0.05, is the ELBO estimate's noise).
+    expect(r.iwae!.logLikelihood).toBeGreaterThan(r.elbo + 0.03);
+    expect(r.latents.map((l) => [l.site, l.dims, l.klPerDim?.length])).toEqual([['z', 2, 2]]);
     prog.dispose();
   });
 });
