@@ -7,8 +7,9 @@
  *
  * Contract. Inputs are gray levels in [0, 1], or 0..255 gray levels (recognized by a maximum
  * above 1, whatever the storage), which are divided by 255 first. Anything else (negative
- * values, values above 255, NaN) is a DataError. Outputs have the input's shape and uint8
- * storage holding 0/1. Dynamic draws are a pure function of (seed, epoch, example index): the
+ * values, values above 255) is a DataError. A NaN is a missing pixel and stays NaN (float32
+ * output; the site's validation then accepts it only in a `?` site). Otherwise outputs have
+ * the input's shape and uint8 storage holding 0/1. Dynamic draws are a pure function of (seed, epoch, example index): the
  * uniforms of example i come from `Rng.fromSeed(seed).foldName('binarize').fold(epoch).fold(i)`,
  * so binarizing a minibatch gives the same pixels as binarizing the whole set and then slicing.
  */
@@ -28,7 +29,6 @@ export function grayScale(arr: NdArray, file = 'the data'): number {
   const data = arr.data;
   const [lo, hi] = valueRange(data);
   const bytes = hi > 1;
-  if (hasNaN(data)) throw notGray(file, 'missing values (NaN)');
   if (lo < 0 || hi > (bytes ? 255 : 1)) throw notGray(file, `values in ${describeRange(data)}`);
   return bytes ? 1 / 255 : 1;
 }
@@ -55,11 +55,14 @@ export function toUnitInterval(arr: NdArray, file = 'the data'): NdArray {
   return { shape: [...arr.shape], data: out };
 }
 
-/** Pixels > 0.5 (after scaling to [0, 1]) become 1, the rest 0. */
+/** Pixels > 0.5 (after scaling to [0, 1]) become 1, the rest 0; a missing pixel (NaN) stays missing. */
 export function binarizeThreshold(arr: NdArray, file = 'the data'): NdArray {
   const scale = grayScale(arr, file);
-  const out = new Uint8Array(arr.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = (arr.data[i] as number) * scale > 0.5 ? 1 : 0;
+  const out = hasNaN(arr.data) ? new Float32Array(arr.data.length) : new Uint8Array(arr.data.length);
+  for (let i = 0; i < out.length; i++) {
+    const v = arr.data[i] as number;
+    out[i] = Number.isNaN(v) ? NaN : v * scale > 0.5 ? 1 : 0;
+  }
   return { shape: [...arr.shape], data: out };
 }
 
@@ -91,11 +94,15 @@ export function binarizeDynamic(arr: NdArray, opts: DynamicBinarizeOptions): NdA
   }
   const root = (typeof opts.seed === 'number' ? Rng.fromSeed(opts.seed) : opts.seed).foldName('binarize').fold(opts.epoch);
   const src = arr.data;
-  const out = new Uint8Array(src.length);
+  const out = hasNaN(src) ? new Float32Array(src.length) : new Uint8Array(src.length);
   for (let r = 0; r < n; r++) {
     const u = root.fold(opts.indices?.[r] ?? r).uniforms();
     const base = r * m;
-    for (let j = 0; j < m; j++) out[base + j] = u() < (src[base + j] as number) * scale ? 1 : 0;
+    for (let j = 0; j < m; j++) {
+      const draw = u(); // drawn for every pixel, so a missing pixel does not shift the others' draws
+      const v = src[base + j] as number;
+      out[base + j] = Number.isNaN(v) ? NaN : draw < v * scale ? 1 : 0;
+    }
   }
   return { shape: [...arr.shape], data: out };
 }

@@ -81,4 +81,16 @@ describe('threshold binarization and scaling', () => {
     expect(Array.from(toUnitInterval({ shape: [2], data: Uint8Array.from([0, 1]) }).data)).toEqual([0, 1]);
     expect(Array.from(toUnitInterval({ shape: [2], data: Uint8Array.from([0, 255]) }).data)).toEqual([0, 1]);
   });
+
+  it('keeps missing pixels (NaN) missing, and the other pixels as without them', () => {
+    const gray = { shape: [2, 3], data: Float32Array.from([0.2, NaN, 0.9, 0.6, 0.4, NaN]) };
+    const t = binarizeThreshold(gray);
+    expect(Array.from(t.data)).toEqual([0, NaN, 1, 1, 0, NaN]);
+    const full = { shape: [2, 3], data: Float32Array.from([0.2, 0.5, 0.9, 0.6, 0.4, 0.5]) };
+    const a = binarizeDynamic(gray, { seed: 3, epoch: 1 });
+    const b = binarizeDynamic(full, { seed: 3, epoch: 1 });
+    expect(a.data).toBeInstanceOf(Float32Array);
+    [0, 2, 3, 4].forEach((i) => expect(a.data[i]).toBe(b.data[i]));
+    expect([a.data[1], a.data[5]].every((v) => Number.isNaN(v as number))).toBe(true);
+  });
 });
