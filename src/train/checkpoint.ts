@@ -110,7 +110,8 @@ export async function saveCheckpoint(dir: string, c: { weights: NamedTensor[]; o
  * Finishes or undoes what an interrupted save left in a run directory (the next start of the
  * run calls it): when only `checkpoint.old-*` holds a checkpoint (a crash between the two
  * renames), it becomes `checkpoint/` again; then every `checkpoint.tmp-*` (a new checkpoint
- * never renamed into place) and `checkpoint.old-*` is removed. Returns what it did, in words.
+ * never renamed into place) and `checkpoint.old-*` is removed, and the temporaries of atomic
+ * writes of metrics.jsonl, config.json and labels.json. Returns what it did, in words.
  */
 export function recoverInterruptedSave(dir: string): string[] {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return [];
@@ -124,7 +125,9 @@ export function recoverInterruptedSave(dir: string): string[] {
     fs.renameSync(path.join(dir, old[0]!), final);
     done.push(`restored checkpoint/ from ${old[0]}`);
   }
-  for (const e of stale()) {
+  // Temporaries of atomic writes (core/atomic-file.ts) of the run's own files.
+  const temporaries = fs.readdirSync(dir).filter((e) => /^\.(metrics\.jsonl|config\.json|labels\.json)\.\d+\.[0-9a-f]{12}\.tmp$/.test(e));
+  for (const e of [...stale(), ...temporaries]) {
     fs.rmSync(path.join(dir, e), { recursive: true, force: true });
     done.push(`removed ${e}`);
   }

@@ -16,6 +16,7 @@ import type { Printer } from '../core/printer';
 import type { Objective, TrainConfig, TrainKey } from '../dsl/train-config';
 import { bindData, type BoundData } from './data-binding';
 import { sliceDataset } from '../data/dataset';
+import { writeFileAtomic } from '../core/atomic-file';
 import { recoverInterruptedSave, saveCheckpoint, type ProgramRecord } from './checkpoint';
 import { recordData, sameData, storedData } from './data-record';
 import { DataError } from '../data/errors';
@@ -265,8 +266,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
   const metricsFile = path.join(dir, 'metrics.jsonl');
   const dataRecord = restored ? (resumedData ?? restored.contents.state.data) : outcome.checked.data.length > 0 ? recordData(data.source) : { source: data.source };
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
-  if (data.labeledIndices) fs.writeFileSync(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));
+  writeFileAtomic(path.join(dir, 'config.json'), JSON.stringify({ program: record.root, data: data.source, settings: configJson(resolved) }, null, 2));
+  if (data.labeledIndices) writeFileAtomic(path.join(dir, 'labels.json'), JSON.stringify({ labelsPerClass: config.labelsPerClass, indices: [...data.labeledIndices] }));
 
   if (!cmd.json) {
     io.err(`${cmd.resume ? 'resuming' : 'training'} ${record.root}: ${prog.store.size().toLocaleString('en-US')} parameters`);

@@ -26,7 +26,7 @@ const EPOCHS_KILL = 30;
 const base = { file, data: csv, json: true, figures: false } as const;
 
 const weightsOf = (dir: string) => fs.readFileSync(path.join(dir, 'checkpoint', 'weights.bin'));
-const stale = (dir: string) => fs.readdirSync(dir).filter((e) => /^checkpoint\.(tmp|old)-/.test(e));
+const stale = (dir: string) => fs.readdirSync(dir).filter((e) => /^checkpoint\.(tmp|old)-|\.tmp$/.test(e));
 
 interface Snapshot {
   readonly dir: string;
