@@ -121,7 +121,11 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
   const inGroup = new Set((spec.oneOf ?? []).flat());
   for (const p of spec.params) {
     if (!bound.has(p.name) && !inGroup.has(p.name) && p.default === undefined && p.optional !== true) {
-      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${spec.params.filter((q) => !inGroup.has(q.name) && q.optional !== true).map((q) => q.name).join(', ')})\`` });
+      // With a choice of parametrizations (mean or logits, ...) the hint names every argument by keyword.
+      const required = spec.params.filter((q) => !inGroup.has(q.name) && q.optional !== true).map((q) => q.name);
+      const chosen = (spec.oneOf ?? []).map((g) => g.find((n) => bound.has(n)) ?? g[0]!);
+      const example = spec.oneOf ? [...chosen, ...required].map((n) => `${n}: ...`).join(', ') : required.join(', ');
+      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${example})\`` });
       ok = false;
     }
   }
