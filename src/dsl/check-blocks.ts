@@ -65,6 +65,7 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
   }
   if (!broadcastsTo(dist.shape, d.shape)) {
     ctx.accept('VAE301', `shape mismatch for \`${name}\`: \`${spec.name}(...)\` has shape ${formatShape(dist.shape)} but \`${name}\` is ${formatTensorType(d)}`, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, {
+      data: { kind: 'shape-mismatch', site: name, expected: [...d.shape], found: [...dist.shape] },
       secondary: [note],
       hint: dist.shape.length > 0 ? `make the parameters ${formatShape(d.shape)}, e.g. change the net's output size` : undefined,
     });
@@ -96,7 +97,7 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
     const n = a.name.text;
     if (!ESTIMATOR_ANNOTATIONS.includes(n)) {
       const dm = estimatorForAlias(n) ?? ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
-      ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}` });
+      ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}`, data: { kind: 'unknown-annotation', found: n, expected: ESTIMATOR_ANNOTATIONS } });
       continue;
     }
     if (block === 'model') {

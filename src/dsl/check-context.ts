@@ -4,7 +4,7 @@
  */
 import type * as A from './ast';
 import type { CallTarget, DataInfo, NetInfo, ParamInfo, Ref } from './checked';
-import { diag, type DiagCode, type Diagnostic, type Label } from './diagnostics';
+import { diag, type DiagCode, type Diagnostic, type Label, type ProblemData } from './diagnostics';
 import type { SourceSet, Span } from './source';
 import { ERROR_TYPE, formatType, type ExprType, type TensorType } from './types';
 
@@ -54,7 +54,7 @@ export class CheckContext {
 
   constructor(readonly sources: SourceSet) {}
 
-  accept(code: DiagCode, message: string, primary: Label, extra: { hint?: string | undefined; secondary?: Label[] } = {}): void {
+  accept(code: DiagCode, message: string, primary: Label, extra: { hint?: string | undefined; secondary?: Label[]; data?: ProblemData } = {}): void {
     // The steps of a `for` loop are checked one copy at a time: a problem in its body is reported once.
     const key = `${code}@${primary.span.file}:${primary.span.start}:${primary.span.end}`;
     if (this.reportedAt.has(key)) return;

@@ -111,6 +111,21 @@ export interface Label {
   readonly message?: string;
 }
 
+/**
+ * What a diagnostic is about, as data: the values a front end needs without parsing the message
+ * (`vae check --json` carries it as `data`). One variant per kind of problem; codes without one
+ * yet carry none.
+ */
+export type ProblemData =
+  /** VAE301: a site's distribution has another shape than the site is declared with. */
+  | { readonly kind: 'shape-mismatch'; readonly site: string; readonly expected: readonly number[]; readonly found: readonly number[] }
+  /** VAE209: an annotation that is not an estimator. */
+  | { readonly kind: 'unknown-annotation'; readonly found: string; readonly expected: readonly string[] }
+  /** VAE501-505: an estimator rule refused a site (src/inference/estimators/). */
+  | { readonly kind: 'estimator-refused'; readonly site: string; readonly estimator: string; readonly via: 'annotation' | 'cli'; readonly objective: string }
+  /** VAE704: an estimator name the registry does not have. */
+  | { readonly kind: 'unknown-estimator'; readonly site: string; readonly found: string; readonly expected: readonly string[] };
+
 export interface Diagnostic {
   readonly code: DiagCode;
   readonly severity: Severity;
@@ -118,6 +133,7 @@ export interface Diagnostic {
   readonly primary: Label;
   readonly secondary: readonly Label[];
   readonly hint?: string;
+  readonly data?: ProblemData;
 }
 
 /** Builds a diagnostic with the catalog's severity. */
@@ -125,10 +141,11 @@ export function diag(
   code: DiagCode,
   message: string,
   primary: Label,
-  extra: { hint?: string | undefined; secondary?: Label[] } = {},
+  extra: { hint?: string | undefined; secondary?: Label[]; data?: ProblemData } = {},
 ): Diagnostic {
   const d: Diagnostic = { code, severity: CODES[code].severity, message, primary, secondary: extra.secondary ?? [] };
-  return extra.hint === undefined ? d : { ...d, hint: extra.hint };
+  const withHint = extra.hint === undefined ? d : { ...d, hint: extra.hint };
+  return extra.data === undefined ? withHint : { ...withHint, data: extra.data };
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

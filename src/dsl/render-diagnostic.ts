@@ -3,7 +3,7 @@
  * gcc and editors understand, followed by the source line with a caret underline of the whole
  * span, any second location, and one hint line. Pure: colour only when asked (TTY).
  */
-import { CODES, type Diagnostic, type Label } from './diagnostics';
+import { CODES, type Diagnostic, type Label, type ProblemData } from './diagnostics';
 import { lineCol, lineText, type Source, type SourceSet, type Span } from './source';
 
 export interface RenderOptions {
@@ -108,6 +108,8 @@ export interface JsonDiagnostic {
   endLine: number;
   endColumn: number;
   hint: string | null;
+  /** The structured fields (expected and found values), for the codes that have them. */
+  data?: ProblemData;
 }
 
 export function diagnosticToJson(d: Diagnostic, sources: SourceSet): JsonDiagnostic {
@@ -125,5 +127,6 @@ export function diagnosticToJson(d: Diagnostic, sources: SourceSet): JsonDiagnos
     endLine: e.line,
     endColumn: e.column,
     hint: d.hint ?? null,
+    ...(d.data ? { data: d.data } : {}),
   };
 }

@@ -15,6 +15,7 @@ import { MAX_ENUMERATE } from '../distributions/schema';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { diag, type Diagnostic } from '../dsl/diagnostics';
 import type { Span } from '../dsl/source';
+import { shortObjective } from '../dsl/objectives';
 import type { KlMode, Objective } from '../dsl/train-config';
 import { numel } from '../dsl/types';
 import { dependencyGraph, downstreamCosts, guideDescendants, guidePath, parentsDrawnFrom, type DependencyGraph } from './dependencies';
@@ -207,7 +208,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
       const found = findRule(requested);
       if (!found) {
         const hint = (): string => `the estimators are: ${ESTIMATORS.join(', ')}`;
-        report(problem(diag('VAE704', `unknown estimator \`${requested}\` for \`${g.name}\``, { span: g.stmt.name.span }, { hint: hint() }), undefined, hint));
+        report(problem(diag('VAE704', `unknown estimator \`${requested}\` for \`${g.name}\``, { span: g.stmt.name.span }, { hint: hint(), data: { kind: 'unknown-estimator', site: g.name, found: requested, expected: ESTIMATORS } }), undefined, hint));
         continue;
       }
       rule = found;
@@ -216,7 +217,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
       if (bad) {
         const span = cli === undefined && annotation ? annotation.span : g.stmt.name.span;
         const message = cli !== undefined ? `--estimator ${g.name}=${cli}: ${bad.message}` : bad.message;
-        report(problem(diag(bad.code, message, { span }, { hint: bad.hint(annotationName) }), bad.message, bad.hint));
+        report(problem(diag(bad.code, message, { span }, { hint: bad.hint(annotationName), data: { kind: 'estimator-refused', site: g.name, estimator: rule.name, via: source === 'cli' ? 'cli' : 'annotation', objective: shortObjective(objective) } }), bad.message, bad.hint));
         continue;
       }
       const n = facts.supportSize;

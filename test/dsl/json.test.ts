@@ -47,6 +47,22 @@ describe('diagnosticToJson', () => {
     expect(r.diagnostics.map((d) => diagnosticToJson(d, r.sources)).map((j) => [j.code, j.severity])).toEqual([['VAE407', 'warning']]);
   });
 
+  it('carries the structured fields as data: expected and found values', () => {
+    const shape = checkText('data x: Real[3]\nnet dec: Real[2] -> Real[4] = mlp(hidden: [4])\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(dec(z), 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1)\n}\n');
+    const j = diagnosticToJson(shape.diagnostics.find((d) => d.code === 'VAE301')!, shape.sources);
+    expect(j.data).toEqual({ kind: 'shape-mismatch', site: 'x', expected: [3], found: [4] });
+    expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+
+    const ann = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @rsample\n}\n');
+    expect(ann.diagnostics.find((d) => d.code === 'VAE209')?.data).toEqual({ kind: 'unknown-annotation', found: 'rsample', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] });
+
+    const stl = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @stl\n}\ntrain { objective: iwae(k: 3) }\n');
+    expect(stl.diagnostics.map((d) => [d.code, d.data])).toEqual([['VAE505', { kind: 'estimator-refused', site: 'z', estimator: 'stl', via: 'annotation', objective: 'iwae:3' }]]);
+
+    const cli = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1)\n}\n', 'input.vae', { overrides: new Map([['z', 'magic']]) });
+    expect(cli.diagnostics[0]?.data).toEqual({ kind: 'unknown-estimator', site: 'z', found: 'magic', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] });
+  });
+
   it('a missing extended file points at the path string', () => {
     const r = checkText('extends "nowhere.vae"\n');
     const j = diagnosticToJson(r.diagnostics[0]!, r.sources);
