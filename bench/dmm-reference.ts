@@ -25,11 +25,11 @@ async function main(): Promise<void> {
   const config = prog.checked.train.config;
   const B = config.batch;
   const trainer = new Trainer(prog, bound, config, SEED);
-  const rng = Rng.fromSeed(SEED).foldName('order');
+  const u = Rng.fromSeed(SEED).foldName('order').uniforms(); // one stream: batches of examples drawn with replacement
   const t0 = performance.now();
   const cpu0 = process.cpuUsage();
   for (let s = 0; s < STEPS!; s++) {
-    const idx = Int32Array.from({ length: B }, () => Math.floor(rng.uniforms()() * N_TRAIN!));
+    const idx = Int32Array.from({ length: B }, () => Math.floor(u() * N_TRAIN!));
     trainer.trainStep(idx, s, s);
     if ((s + 1) % 250 === 0) console.error(`step ${s + 1}: ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   }
