@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KernelExports } from '../../src/kernels/exports';
 import { loadKernels, wasmSections } from '../../src/kernels/load';
+import { nodeKernelHost } from '../../src/kernels/node-host';
 
 const DIR = join(import.meta.dirname, '../../src/kernels');
 const BUILDS = ['vk-simd.wasm', 'vk-relaxed.wasm', 'vk-simd-mt.wasm', 'vk-relaxed-mt.wasm'];
@@ -129,7 +130,7 @@ describe('kernels write only their outputs', () => {
     for (const build of ['simd', 'relaxed'] as const) {
       it(`${build} build, ${shared ? 'shared' : 'unshared'} memory`, async () => {
         const memory = new (globalThis as unknown as { WebAssembly: { Memory: new (d: object) => { buffer: ArrayBufferLike } } }).WebAssembly.Memory({ initial: 64, maximum: shared ? 65536 : undefined, shared });
-        const loaded = await loadKernels(memory, { build });
+        const loaded = await loadKernels(memory, { build, host: nodeKernelHost });
         expect(loaded.build).toBe(build);
         expect(loaded.shared).toBe(shared);
         const ar = new Arena(memory);
