@@ -4,12 +4,12 @@
  * sample), written as a line figure (prior.svg/png, one panel per dimension) and as prior.csv
  * (columns sequence, step, then one per dimension).
  */
-import * as fs from 'node:fs';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { numel } from '../dsl/types';
 import { sequencesSpec } from '../figures/specs/sequences';
 import { writeFigure } from '../figures/node/render';
 import { scoped } from '../engine/scope';
+import { writeFileAtomic } from '../core/atomic-file';
 import { figurePath, figureRng, modeWords, type SampleContext } from './context';
 import { decodeSites } from './decode';
 
@@ -39,8 +39,7 @@ export async function sampleSequences(ctx: SampleContext, seq: SequenceSite, n: 
   const base = figurePath(ctx, 'prior');
   const header = ['sequence', 'step', ...Array.from({ length: d }, (_, i) => `${seq.base}_${i}`)].join(',');
   const lines = values.flatMap((sq, s) => sq.map((step, t) => [s, t, ...step.map((v) => String(v))].join(',')));
-  fs.mkdirSync(ctx.out, { recursive: true });
-  fs.writeFileSync(`${base}.csv`, `${header}\n${lines.join('\n')}\n`);
+  writeFileAtomic(`${base}.csv`, `${header}\n${lines.join('\n')}\n`);
   const spec = sequencesSpec({ values, name: seq.base, title: `${n} sequences from the prior`, subtitle: [`latent steps from p(z[t] | z[t - 1]), ${modeWords(ctx)} of ${seq.base}[t]; ${T} steps`] });
   const [, png] = await writeFigure(base, spec);
   return png!;
