@@ -202,8 +202,8 @@ describe('the checker reads a new family from its schema alone', () => {
     expect(Object.fromEntries([...z.args].map(([n, a]) => [n, a.target]))).toEqual({ loc: 1, scale_tril: 2 });
   });
 
-  it('reports a parameter without its own axes, and a scalar site of a vector family (VAE301)', () => {
-    expect(check('TestMVN(zeros(3), 1)').diagnostics.map((d) => [d.code, d.message])).toEqual([['VAE301', '`scale_tril` of `TestMVN` needs at least 1 axis, found shape []']]);
-    expect(check('TestMVN(0, zeros(1))').diagnostics.map((d) => [d.code, d.message])).toEqual([['VAE301', '`TestMVN` draws vectors, but its arguments give a scalar']]);
+  it('reports a matrix parameter with too few axes (VAE301)', () => {
+    expect(check('TestMVN(zeros(3), 1)').diagnostics.map((d) => [d.code, d.message])).toEqual([['VAE301', '`scale_tril` of `TestMVN` needs at least 2 axes, found shape []']]);
+    expect(check('TestMVN(0, zeros(1))').diagnostics.map((d) => [d.code, d.message])).toEqual([['VAE301', '`scale_tril` of `TestMVN` needs at least 2 axes, found shape [1]']]);
   });
 });
