@@ -97,7 +97,7 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
     const n = a.name.text;
     if (!ESTIMATOR_ANNOTATIONS.includes(n)) {
       const dm = estimatorForAlias(n) ?? ESTIMATOR_ANNOTATIONS.find((k) => k.startsWith(n.slice(0, 3)));
-      ctx.accept('VAE209', `unknown annotation \`@${n}\``, { span: a.span }, { hint: dm ? `did you mean \`@${dm}\`?` : `the annotations are: ${ESTIMATOR_ANNOTATIONS.map((k) => `@${k}`).join(', ')}`, data: { kind: 'unknown-annotation', found: n, expected: ESTIMATOR_ANNOTATIONS } });
+      ctx.report('VAE209', { kind: 'unknown-annotation', found: n, expected: ESTIMATOR_ANNOTATIONS, ...(dm ? { suggestion: dm } : {}) }, { span: a.span });
       continue;
     }
     if (block === 'model') {

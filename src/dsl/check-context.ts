@@ -4,7 +4,7 @@
  */
 import type * as A from './ast';
 import type { CallTarget, DataInfo, NetInfo, ParamInfo, Ref } from './checked';
-import { diag, type DiagCode, type Diagnostic, type Label, type ProblemData } from './diagnostics';
+import { diag, problem, type DiagCode, type Diagnostic, type Label, type ProblemData } from './diagnostics';
 import type { SourceSet, Span } from './source';
 import { ERROR_TYPE, formatType, type ExprType, type TensorType } from './types';
 
@@ -60,6 +60,20 @@ export class CheckContext {
     if (this.reportedAt.has(key)) return;
     this.reportedAt.add(key);
     this.diagnostics.push(diag(code, message, primary, extra));
+  }
+
+  /** Reports a problem given as data (the message and hint are rendered from it, problems/). */
+  report(code: DiagCode, data: ProblemData, primary: Label, extra: { secondary?: Label[] } = {}): void {
+    const key = `${code}@${primary.span.file}:${primary.span.start}:${primary.span.end}`;
+    if (this.reportedAt.has(key)) return;
+    this.reportedAt.add(key);
+    this.diagnostics.push(problem(code, data, primary, extra));
+  }
+
+  /** Reports a problem given as data and returns the error type, to stop cascades in the caller. */
+  reject(code: DiagCode, data: ProblemData, span: Span, secondary?: Label[]): ExprType {
+    this.report(code, data, { span }, secondary ? { secondary } : {});
+    return ERROR_TYPE;
   }
 
   /** Reports and returns the error type, to stop cascades in the caller. */

@@ -8,6 +8,7 @@
  * VAE5xx estimators, VAE6xx train block and reuse (`extends`, `--set`), VAE7xx data and files,
  * VAE9xx runtime (training and evaluation).
  */
+import { renderProblem, type ProblemData } from './problems/index';
 import type { Span } from './source';
 
 export type Severity = 'error' | 'warning';
@@ -113,18 +114,10 @@ export interface Label {
 
 /**
  * What a diagnostic is about, as data: the values a front end needs without parsing the message
- * (`vae check --json` carries it as `data`). One variant per kind of problem; codes without one
- * yet carry none.
+ * (`vae check --json` carries it as `data`). One union per code range in problems/; codes not
+ * converted yet carry none.
  */
-export type ProblemData =
-  /** VAE301: a site's distribution has another shape than the site is declared with. */
-  | { readonly kind: 'shape-mismatch'; readonly site: string; readonly expected: readonly number[]; readonly found: readonly number[] }
-  /** VAE209: an annotation that is not an estimator. */
-  | { readonly kind: 'unknown-annotation'; readonly found: string; readonly expected: readonly string[] }
-  /** VAE501-505: an estimator rule refused a site (src/inference/estimators/). */
-  | { readonly kind: 'estimator-refused'; readonly site: string; readonly estimator: string; readonly via: 'annotation' | 'cli'; readonly objective: string }
-  /** VAE704: an estimator name the registry does not have. */
-  | { readonly kind: 'unknown-estimator'; readonly site: string; readonly found: string; readonly expected: readonly string[] };
+export type { ProblemData } from './problems/index';
 
 export interface Diagnostic {
   readonly code: DiagCode;
@@ -146,6 +139,15 @@ export function diag(
   const d: Diagnostic = { code, severity: CODES[code].severity, message, primary, secondary: extra.secondary ?? [] };
   const withHint = extra.hint === undefined ? d : { ...d, hint: extra.hint };
   return extra.data === undefined ? withHint : { ...withHint, data: extra.data };
+}
+
+/**
+ * Builds a diagnostic from its data: the message and hint come from the range's renderer
+ * (problems/), so a call site passes only the problem, the spans and their labels.
+ */
+export function problem(code: DiagCode, data: ProblemData, primary: Label, extra: { secondary?: Label[] } = {}): Diagnostic {
+  const { message, hint } = renderProblem(data);
+  return diag(code, message, primary, { hint, data, ...(extra.secondary ? { secondary: extra.secondary } : {}) });
 }
 
 export function hasErrors(ds: readonly Diagnostic[]): boolean {

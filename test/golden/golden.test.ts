@@ -9,23 +9,16 @@
  * other cases extend; they are not cases themselves. A case whose lines start with
  * `// --set: FRAGMENT` is checked with those `--set` fragments, in order.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check';
 import { renderDiagnostics } from '../../src/dsl/render-diagnostic';
+import { caseSets, goldenCases } from './cases';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const dir = path.join(here, 'diagnostics');
-
-export function goldenCases(): string[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.vae') && !f.endsWith('.parent.vae'))
-    .sort();
-}
 
 describe('golden diagnostics', () => {
   it('has at least 60 cases', () => {
@@ -36,7 +29,7 @@ describe('golden diagnostics', () => {
     const name = file.replace(/\.vae$/, '');
     it(name, async () => {
       const rel = path.relative(root, path.join(dir, file));
-      const sets = [...fs.readFileSync(path.join(dir, file), 'utf8').matchAll(/^\/\/ --set: (.*)$/gm)].map((m) => m[1]!);
+      const sets = caseSets(file);
       const r = checkFile(rel, { cwd: root, sets });
       const text = renderDiagnostics(r.diagnostics, r.sources, { color: false });
       // Every case is a bad program: it must produce at least one diagnostic.
