@@ -1,24 +1,28 @@
 /**
- * One execution of guide then model on a minibatch: the guide runs under
- * [trace, condition(partial labels), seed, plate([K, B]), enumerate], the model under
- * [trace, condition(data), replay(guide), seed, plate([K, B])]. Returns both traces.
+ * One execution of guide then model on a minibatch, with one DimAllocator for the run
+ * (src/inference/dims.ts): the guide runs under
+ * [trace, condition(partial labels), seed, plate(particles K), plate(data B), enumerate], the
+ * model under [trace, condition(data), replay(guide), seed, plate(particles K), plate(data B)].
+ * Both stacks share the plates' frames, so the layout ([...E, K, B, ...event],
+ * src/inference/layout.ts) is the same for both. Returns both traces.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { CheckedProgram } from '../dsl/checked';
 import type { CompiledProgram, EvalEnv } from './compile';
 import { condition } from './handlers/condition';
 import { EnumerateHandler } from './handlers/enumerate';
-import { plate } from './handlers/plate';
+import { vectorizedPlates } from './handlers/plate';
 import { replay } from './handlers/replay';
 import { seed } from './handlers/seed';
 import { TraceHandler, type Trace } from './handlers/trace';
-import type { Handler, Message, Observation } from './messages';
+import { sampleMessage, type Handler, type Message, type Observation } from './messages';
 import type { ParamStore } from './params';
 import type { Plan } from './plan';
 import type { Rng } from '../core/rng';
 import { fillMissing } from './missing';
 import { Runtime } from './runtime';
 import { layoutOf, type Layout } from './layout';
+import { DimAllocator } from './dims';
 import { ruleOf } from './estimators/index';
 import { scaleGradient, type GradScaleHolder } from './stop-gradient';
 
@@ -69,6 +73,8 @@ export interface Traces {
   readonly B: number;
   /** The tensor layout the handlers used ([...E, K, B, ...event]). */
   readonly layout: Layout;
+  /** The run's dimension allocator (plate frames, enumeration dims still live). */
+  readonly dims: DimAllocator;
   readonly enumCount: number;
   /** The guide's environment after it ran (its lets and site values), for expectation objectives. */
   readonly guideEnv: EvalEnv;
@@ -81,20 +87,8 @@ export interface ExecuteOptions {
 }
 
 function initMessage(estimators: ReadonlyMap<string, Plan['sites'][number]['estimator']>) {
-  return (site: { info: Message['site'] }, dist: Message['dist']): Message => ({
-    kind: 'sample',
-    site: site.info,
-    dist,
-    value: null,
-    observation: null,
-    estimator: site.info.block === 'guide' ? (estimators.get(site.info.name) ?? null) : null,
-    enumIndex: null,
-    plate: [],
-    rng: null,
-    scale: 1,
-    stop: false,
-    done: false,
-  });
+  return (site: { info: Message['site'] }, dist: Message['dist']): Message =>
+    sampleMessage(site.info, dist, site.info.block === 'guide' ? (estimators.get(site.info.name) ?? null) : null);
 }
 
 export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, batch: Batch, rng: Rng, opts: ExecuteOptions): Traces {
@@ -105,8 +99,10 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
   const partial = new Map([...batch.observations].filter(([, o]) => o.mask !== null));
 
   const guideTrace = new TraceHandler();
-  const layout = layoutOf(K, B);
-  const enumerate = new EnumerateHandler(layout.plateRank);
+  const dims = new DimAllocator();
+  const plates = vectorizedPlates(dims, K, B);
+  const layout = layoutOf(dims);
+  const enumerate = new EnumerateHandler(dims);
   const guideHandlers: Handler[] = [guideTrace];
   if (opts.dregHolder) {
     const holder = opts.dregHolder;
@@ -116,12 +112,12 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
       },
     });
   }
-  guideHandlers.push(condition(partial), seed(rng.fold(0)), plate(layout.plate), enumerate);
+  guideHandlers.push(condition(partial), seed(rng.fold(0)), ...plates, enumerate);
   const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false });
   const guideEnv = prog.guide.run(new Runtime(guideHandlers), env(), init);
 
   const modelTrace = new TraceHandler();
-  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), plate(layout.plate)];
+  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), ...plates];
   prog.model.run(new Runtime(modelHandlers), env(), init);
-  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, layout, enumCount: enumerate.count, guideEnv };
+  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, layout, dims, enumCount: enumerate.count, guideEnv };
 }

@@ -1,13 +1,14 @@
 /**
  * The message protocol between a running program and its effect handlers (Pyro's poutine,
- * typed). A `~` statement becomes a SampleMsg; handlers fill in its value, seed, plate shape
- * or enumeration axis; the default action samples what is still missing.
+ * typed). A `~` statement becomes a SampleMsg; handlers fill in its value, seed, plate frames
+ * or enumeration dim; the default action samples what is still missing.
  */
 import type * as tf from '@tensorflow/tfjs';
 import type { Distribution } from '../distributions/types';
 import type { SiteInfo } from '../dsl/checked';
 import type { EstimatorKind } from './plan';
 import type { Rng } from '../core/rng';
+import type { CondIndepFrame } from './dims';
 
 export interface Observation {
   /** The data value; for partly observed sites, missing entries hold a placeholder (class 0). */
@@ -30,10 +31,13 @@ export interface SampleMsg {
   observation: Observation | null;
   /** The gradient estimator of a latent guide site (from the plan). */
   estimator: EstimatorKind | null;
-  /** Set by `enumerate`: which enumeration axis this site's support occupies (0 = first). */
-  enumIndex: number | null;
-  /** The batch shape a fresh sample must cover, e.g. [K, B] (set by `plate`). */
-  plate: readonly number[];
+  /** Set by `enumerate`: the batch dim (negative, src/inference/dims.ts) this site's support occupies. */
+  enumDim: number | null;
+  /**
+   * The plates the site sits in, outermost first (Pyro's cond_indep_stack): each `plate` handler
+   * the message passes adds its frame. A fresh sample covers plateShape(plates) (src/inference/layout.ts).
+   */
+  plates: readonly CondIndepFrame[];
   rng: Rng | null;
   /** A log-density multiplier (minibatch scaling, masking); 1 by default. */
   scale: number;
@@ -44,6 +48,11 @@ export interface SampleMsg {
 }
 
 export type Message = SampleMsg;
+
+/** A fresh sample message for `site`: no value, no plates, scale 1. */
+export function sampleMessage(site: SiteInfo, dist: Distribution, estimator: EstimatorKind | null = null): SampleMsg {
+  return { kind: 'sample', site, dist, value: null, observation: null, estimator, enumDim: null, plates: [], rng: null, scale: 1, stop: false, done: false };
+}
 
 /** An effect handler: either hook may be omitted. `process` runs innermost first. */
 export interface Handler {

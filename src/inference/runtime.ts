@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Handler, Message } from './messages';
 import { broadcastShape } from './align';
 import { isPathwise } from './estimators/index';
+import { plateShape } from './layout';
 
 export class Runtime {
   /** handlers[0] is the outermost; the last is the innermost. */
@@ -30,7 +31,7 @@ export class Runtime {
 export function defaultAction(msg: Message): void {
   if (msg.done || msg.value !== null) return;
   if (!msg.rng) throw new Error(`site '${msg.site.name}' has no random seed (missing seed handler)`);
-  const shape = broadcastShape(msg.dist.batchShape, msg.plate); // [...batch]
+  const shape = broadcastShape(msg.dist.batchShape, plateShape(msg.plates)); // [...batch]
   const useR = isPathwise(msg.estimator) && msg.dist.rsample !== undefined;
   msg.value = useR ? msg.dist.rsample!(msg.rng, shape) : msg.dist.sample(msg.rng, shape); // [...batch, ...event]
   if (msg.observation?.mask) msg.value = mergeObserved(msg.observation.value, msg.observation.mask, msg.value);

@@ -15,10 +15,11 @@ import type { SiteInfo } from '../dsl/checked';
 import { makeBatch } from '../inference/execute';
 import type { CompiledSite } from '../inference/compile';
 import { condition } from '../inference/handlers/condition';
-import { plate } from '../inference/handlers/plate';
+import { vectorizedPlates } from '../inference/handlers/plate';
+import { DimAllocator } from '../inference/dims';
 import { seed } from '../inference/handlers/seed';
 import { TraceHandler } from '../inference/handlers/trace';
-import type { Handler, Message } from '../inference/messages';
+import { sampleMessage, type Handler, type Message } from '../inference/messages';
 import type { Rng } from '../core/rng';
 import { Runtime } from '../inference/runtime';
 import { UserError } from '../core/errors';
@@ -34,7 +35,7 @@ export interface PassOptions {
 
 
 function initMessage(site: CompiledSite, dist: Distribution): Message {
-  return { kind: 'sample', site: site.info, dist, value: null, observation: null, estimator: null, enumIndex: null, plate: [], rng: null, scale: 1, stop: false, done: false };
+  return sampleMessage(site.info, dist);
 }
 
 /** Every site named in `values` takes that value (observed or not). */
@@ -78,7 +79,7 @@ export function encode(prog: Program, data: ReadonlyMap<string, tf.Tensor>, opts
   const trace = new TraceHandler();
   const handlers: Handler[] = [trace, condition(partial)];
   if (opts.mode === 'mean') handlers.push(pointEstimates());
-  handlers.push(seed(opts.rng), plate([1, opts.n]));
+  handlers.push(seed(opts.rng), ...vectorizedPlates(new DimAllocator(), 1, opts.n));
   prog.compiled.guide.run(new Runtime(handlers), { store: prog.store, data: batch.data, locals: new Map(), detach: false }, initMessage);
   const out = new Map<string, tf.Tensor>();
   for (const [name, msg] of trace.sites) out.set(name, rowsOf(msg.value!, msg.site, opts.n)); // [n, ...event]
@@ -96,7 +97,7 @@ export function decode(prog: Program, image: SiteInfo, values: ReadonlyMap<strin
 /** As `decode`, for several observed sites of one pass (e.g. the steps x[0], ..., x[T-1] of a sequence): each [n, ...event]. */
 export function decodeSites(prog: Program, sites: readonly SiteInfo[], values: ReadonlyMap<string, tf.Tensor>, data: ReadonlyMap<string, tf.Tensor>, opts: PassOptions): tf.Tensor[] {
   const trace = new TraceHandler();
-  const handlers: Handler[] = [trace, fixValues(values), seed(opts.rng), plate([1, opts.n])];
+  const handlers: Handler[] = [trace, fixValues(values), seed(opts.rng), ...vectorizedPlates(new DimAllocator(), 1, opts.n)];
   prog.compiled.model.run(new Runtime(handlers), { store: prog.store, data, locals: new Map(), detach: false }, initMessage);
   return sites.map((image) => {
     const msg = trace.sites.get(image.name)!;

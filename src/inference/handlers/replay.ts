@@ -9,7 +9,7 @@ export function replay(guide: Trace): Handler {
       const g = guide.get(msg.site.name);
       if (!g || g.value === null) return;
       msg.value = g.value;
-      msg.enumIndex = g.enumIndex;
+      msg.enumDim = g.enumDim;
       msg.estimator = g.estimator;
       msg.done = true;
     },

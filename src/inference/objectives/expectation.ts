@@ -24,7 +24,7 @@ function guideTerms(traces: Traces, plan: Plan): SiteTerm[] {
     const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
     const lq = g.dist.logProb(g.value); // [...batch]
     out.push({
-      name: sp.name, model: g.site, latent: true, estimator: sp.estimator, enumIndex: g.enumIndex,
+      name: sp.name, model: g.site, latent: true, estimator: sp.estimator, enumDim: g.enumDim,
       lp: tf.zerosLike(lq), lq: latentMask ? tf.mul(lq, latentMask) : lq, kl: null, klElementwise: null,
       latentMask, observedMask: obsMask, q: g.dist, p: g.dist, value: g.value,
     });

@@ -21,7 +21,8 @@ export interface SiteTerm {
   readonly model: SiteInfo;
   readonly latent: boolean;
   readonly estimator: EstimatorKind | null;
-  readonly enumIndex: number | null;
+  /** The batch dim (negative) the site's enumerated support occupies; null when not enumerated. */
+  readonly enumDim: number | null;
   /** log p(value | parents), [...batch]. */
   readonly lp: tf.Tensor;
   /** log q(value | ...) where latent (0 where observed), [...batch]; null for observed sites. */
@@ -83,7 +84,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   if (!latent || !g || !sp) {
     const present = m.observation?.present ?? null; // [B, ...event] for a `?` site with missing entries
     const lp = present ? maskedLogProb(m.dist, value, present, m.site.shape.length) : m.dist.logProb(value); // [...batch]
-    out.push({ name, model: m.site, latent: false, estimator: null, enumIndex: null, lp: scaled(lp, m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    out.push({ name, model: m.site, latent: false, estimator: null, enumDim: null, lp: scaled(lp, m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
     return;
   }
   const obsMask = m.observation?.mask ?? null;
@@ -120,7 +121,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
     model: m.site,
     latent: true,
     estimator: sp.estimator,
-    enumIndex: g.enumIndex,
+    enumDim: g.enumDim,
     get lp() {
       if (!lpCache) {
         if (factorized) {
