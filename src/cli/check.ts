@@ -52,7 +52,8 @@ export function formatPlan(plan: Plan): string {
   const line = (r: string[]) => `  ${r.map((c, i) => (i < r.length - 1 ? c.padEnd(widths[i]!) : c)).join('  ')}`;
   const obj = formatObjective(plan.objective);
   if (rows.length === 0) return `estimator plan (objective: ${obj}): no latent sites`;
-  return [`estimator plan (objective: ${obj}):`, line(header), ...rows.map(line)].join('\n');
+  const note = plan.chainRefused ? [`  note: ${plan.chainRefused}`] : [];
+  return [`estimator plan (objective: ${obj}):`, line(header), ...rows.map(line), ...note].join('\n');
 }
 
 /** The layer shapes of every `sequential` net, one line per layer (nothing for mlp/linear nets). */

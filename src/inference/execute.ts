@@ -102,7 +102,7 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
   const dims = new DimAllocator();
   const plates = vectorizedPlates(dims, K, B);
   const layout = layoutOf(dims);
-  const enumerate = new EnumerateHandler(dims);
+  const enumerate = new EnumerateHandler(dims, plan.chain?.sites);
   const guideHandlers: Handler[] = [guideTrace];
   if (opts.dregHolder) {
     const holder = opts.dregHolder;

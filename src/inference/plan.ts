@@ -19,6 +19,7 @@ import { shortObjective } from '../dsl/objectives';
 import type { KlMode, Objective } from '../dsl/train-config';
 import { numel } from '../dsl/types';
 import { dependencyGraph, downstreamCosts, guideDescendants, guidePath, parentsDrawnFrom, type DependencyGraph } from './dependencies';
+import { chainLabel, markovChain, type MarkovChain } from './markov';
 import { AUTO_ENUMERATE_LIMIT, AUTO_ORDER, ESTIMATOR_NAMES, findRule, isPathwise, ruleOf, type EstimatorRule, type Refusal, type SiteFacts } from './estimators/index';
 
 /** The estimator names, from the registry (src/inference/estimators/). */
@@ -30,7 +31,8 @@ export { AUTO_ENUMERATE_LIMIT, MAX_ENUMERATE };
 /** The most joint configurations of all enumerated sites together (their supports multiply). */
 export const MAX_ENUMERATED_CONFIGURATIONS = 4096;
 /**
- * The most sites enumerated together. Each takes an axis left of [K, B] (src/inference/layout.ts);
+ * The most sites enumerated together, unless they form a Markov chain (src/inference/markov.ts:
+ * its steps share two axes, and the limit is on two adjacent steps' configurations). Each takes an axis left of [K, B] (src/inference/layout.ts);
  * with a fourth, values and log-densities reach 6-7 axes, past what the wasm backend's XNNPACK
  * kernels compute (measured: a 4-step HMM's exact log-likelihood came out wrong on wasm and
  * right on the cpu backend; XNNPACK's binary ops fail silently at 7 axes).
@@ -82,6 +84,10 @@ export interface Plan {
   readonly diagnostics: readonly Diagnostic[];
   /** The errors and warnings of `diagnostics` that the planner found, as data. */
   readonly problems: readonly PlanProblem[];
+  /** The enumerated steps of a sequence eliminated along a Markov chain (the forward algorithm), or null. */
+  readonly chain: MarkovChain | null;
+  /** Why a sequence with two or more enumerated steps is enumerated jointly instead (null otherwise). */
+  readonly chainRefused: string | null;
 }
 
 export interface PlanOptions {
@@ -239,14 +245,18 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
     const freeBits = freeBitsFor(g, m, rule, kl.kl, objective);
     sites.push({ name: g.name, guide: g, model: m, estimator: rule.name, source, reason, ...kl, supportSize: facts.supportSize, signal, detach: rule.detachQ, freeBits });
   }
-  for (const p of [...pathwiseDescendants(sites, graph), ...enumerationSize(sites), ...settingsWithoutEffect(checked, sites, objective, lambda)]) report(p);
+  const enumerated = sites.filter((s) => ruleOf(s.estimator).draw === 'enumerate');
+  const decision = markovChain({ model: checked.model.sites, guide: checked.guide.sites, enumerated, objective: objective.kind });
+  for (const p of [...pathwiseDescendants(sites, graph), ...enumerationSize(sites, decision), ...settingsWithoutEffect(checked, sites, objective, lambda)]) report(p);
   for (const [name, kind] of overrides) {
     if (usedOverrides.has(name)) continue;
     const span = checked.guide.decl?.keywordSpan ?? checked.model.decl?.keywordSpan ?? { file: checked.program.file, start: 0, end: 0 };
     const hint = (): string => `the guide's sites are: ${checked.guide.sites.map((s) => s.name).join(', ') || 'none'}`;
     report(problem(diag('VAE704', `--estimator ${name}=${kind}: the guide has no site \`${name}\``, { span }, { hint: hint() }), `the guide has no site \`${name}\``, hint));
   }
-  return { objective, freeBits: lambda, sites, diagnostics: problems.map((p) => p.diagnostic), problems };
+  const chain = decision.chain;
+  const planned = chain ? sites.map((s) => (chain.slots.has(s.name) ? { ...s, reason: `${s.reason}; eliminated along the chain ${chainLabel(chain)} (forward algorithm)` } : s)) : sites;
+  return { objective, freeBits: lambda, sites: planned, diagnostics: problems.map((p) => p.diagnostic), problems, chain, chainRefused: decision.refused };
 }
 
 /** A plan problem from its diagnostic (message and hint as shown in a program unless given). */
@@ -275,13 +285,26 @@ function pathwiseDescendants(sites: readonly SitePlan[], graph: DependencyGraph)
   return out;
 }
 
-/** Enumerated sites multiply their supports: every configuration is evaluated at once. */
-function enumerationSize(sites: readonly SitePlan[]): PlanProblem[] {
+/**
+ * Enumerated sites multiply their supports: every configuration is evaluated at once. A Markov
+ * chain's steps share two axes: the limit is then on two adjacent steps' configurations.
+ */
+function enumerationSize(sites: readonly SitePlan[], decision: ReturnType<typeof markovChain>): PlanProblem[] {
   const enumerated = sites.filter((s) => ruleOf(s.estimator).draw === 'enumerate');
+  const chain = decision.chain;
+  if (chain) {
+    const i = chain.sizes.findIndex((n, j) => j > 0 && chain.sizes[j - 1]! * n > MAX_ENUMERATED_CONFIGURATIONS);
+    if (i < 0) return [];
+    const site = enumerated.find((s) => s.name === chain.sites[i])!;
+    const hint: Refusal['hint'] = (e) => `use fewer states per step, or ${e('score')} for \`${chain.base}\``;
+    const message = `two adjacent steps of the chain ${chainLabel(chain)} have ${chain.sizes[i - 1]! * chain.sizes[i]!} joint configurations, ${chain.sites[i - 1]} (${chain.sizes[i - 1]}) × ${chain.sites[i]} (${chain.sizes[i]}); the limit is ${MAX_ENUMERATED_CONFIGURATIONS}`;
+    return [problem(diag('VAE503', message, { span: site.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
+  }
+  const why = decision.refused ? ` (${decision.refused})` : '';
   if (enumerated.length > MAX_ENUMERATED_SITES) {
     const last = enumerated[enumerated.length - 1]!;
     const hint: Refusal['hint'] = (e) => `use ${e('score')} for \`${last.name}\` (or for every site after the ${MAX_ENUMERATED_SITES}rd)`;
-    const message = `${enumerated.length} sites are enumerated (${enumerated.map((s) => s.name).join(', ')}); at most ${MAX_ENUMERATED_SITES} can be, each on its own axis`;
+    const message = `${enumerated.length} sites are enumerated (${enumerated.map((s) => s.name).join(', ')}); at most ${MAX_ENUMERATED_SITES} can be, each on its own axis${why}`;
     return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
   }
   const total = enumerated.reduce((a, s) => a * (s.supportSize ?? 1), 1);
@@ -289,7 +312,7 @@ function enumerationSize(sites: readonly SitePlan[]): PlanProblem[] {
   const last = enumerated[enumerated.length - 1]!;
   const sizes = enumerated.map((s) => `${s.name} (${s.supportSize})`).join(' × ');
   const hint: Refusal['hint'] = (e) => `use ${e('score')} for one of them, e.g. \`${last.name}\``;
-  const message = `the enumerated sites have ${total} joint configurations, ${sizes}; the limit is ${MAX_ENUMERATED_CONFIGURATIONS}`;
+  const message = `the enumerated sites have ${total} joint configurations, ${sizes}; the limit is ${MAX_ENUMERATED_CONFIGURATIONS}${why}`;
   return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
 }
 

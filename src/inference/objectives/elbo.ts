@@ -9,7 +9,8 @@
  * β/free-bits objective and its gradient is the estimator's —
  *  - reparam: differentiate through the sample;
  *  - stl (Roeder et al. 2017): as reparam, with log q evaluated at detached parameters;
- *  - enumerate: exact, through the weights q(y);
+ *  - enumerate: exact, through the weights q(y); the steps of a Markov chain by the forward
+ *    recursion over q's pairwise marginals (chain.ts);
  *  - score (Williams 1992): log q(z) · stop(D_z − b_z) (score-parts.ts), where D_z sums only the
  *    costs the plan lists as z's signal: those that read z or a guide site drawn from z
  *    (Rao-Blackwellization, as Pyro's TraceGraph_ELBO; src/inference/dependencies.ts), and b_z is
@@ -29,12 +30,16 @@ import {
   type ObjectiveOutput,
 } from './common';
 import { addScoreParts } from './score-parts';
-import { siteCost, siteKl, siteTerms } from './terms';
+import { siteCost, siteKl, siteTerms, type SiteTerm } from './terms';
+import { ChainElimination } from './chain';
+import type { Traces } from '../execute';
 
 export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
-  const { prog, store, plan, batch, rng, settings, state } = inp;
+  const { prog, store, plan, batch, rng, settings } = inp;
   const traces = execute(prog, store, plan, batch, rng, { particles: settings.particles });
   const terms = siteTerms(traces, plan);
+  if (plan.chain) return chainElbo(inp, traces, terms, new ChainElimination(plan.chain, terms, traces.layout.plateRank));
+  const state = inp.state;
   const lw = enumLogWeight(terms); // [...E, K, B] or null
   const W = lw ? tf.exp(lw) : null; // q of each enumerated configuration
   const fullShape = traces.layout.plate;
@@ -78,6 +83,58 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const cls = classifyTerm(traces, settings.classify); // [B]
   if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
 
+  return {
+    surrogate,
+    bound: tf.mean(elboKB, 0) as tf.Tensor1D, // [B]
+    recon: tf.mean(recon, 0) as tf.Tensor1D, // [B]
+    kl: tf.mean(kl, 0) as tf.Tensor1D, // [B]
+    baselineUpdates,
+    traces,
+    terms,
+    keep: [...baselineUpdates.values()],
+  };
+}
+
+/**
+ * The ELBO of a plan with a Markov chain: every expectation over the chain's states is taken with
+ * q's pairwise marginals (chain.ts); the other sites read no state (src/inference/markov.ts), so
+ * their terms need no weighting.
+ */
+function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm[], chain: ChainElimination): ObjectiveOutput {
+  const { plan, settings, state } = inp;
+  const fullShape = traces.layout.plate;
+  const elboKB = toShape(chain.expect(terms, (t) => siteCost(t, 1)), fullShape); // [K, B]
+  const recon = toShape(chain.expect(terms.filter((t) => !t.latent), (t) => t.lp), fullShape); // [K, B]
+  const kl = toShape(chain.expect(terms, siteKl), fullShape); // [K, B]
+
+  const beta = settings.beta;
+  const lambda = settings.freeBits;
+  const planned = new Map(plan.sites.map((s) => [s.name, s]));
+  // Free bits act on sites that read no state (enumerated sites have none), so per dimension without weights.
+  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && planned.get(t.name)?.freeBits.applies && t.klElementwise) : [];
+  const fbNames = new Set(fbSites.map((t) => t.name));
+  const surrogateCost = chain.expect(terms, (t) => (fbNames.has(t.name) ? tf.add(siteCost(t, beta), tf.mul(beta, t.kl ?? siteKl(t)!)) : siteCost(t, beta))); // [K, B]
+  let surrogate = tf.mean(surrogateCost) as tf.Scalar; // []
+  for (const t of fbSites) {
+    const rank = t.model.shape.length;
+    const perDim = t.klElementwise!; // [K, B, ...event]
+    const meanDim = tf.mean(perDim, [0, 1].filter((a) => a < perDim.rank - rank)); // [...event]
+    surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
+  }
+
+  // Score parts: the sampled sites read no state, so log q has no enumeration axes and E_q of the signal is taken first.
+  let baselineUpdates: Map<string, tf.Tensor>;
+  ({ surrogate, baselineUpdates } = addScoreParts(surrogate, terms, {
+    signal(t) {
+      const down = new Set(planned.get(t.name)?.signal ?? terms.map((u) => u.name));
+      return { logq: t.lq!, signal: chain.expect(terms.filter((u) => down.has(u.name)), (u) => siteCost(u, beta)) }; // [K, B]
+    },
+    estimate: (x) => tf.mean(x), // []
+    level: (D) => tf.mean(stopGradient(D)), // []
+  }, state));
+
+  const cls = classifyTerm(traces, settings.classify); // [B]
+  if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
   return {
     surrogate,
     bound: tf.mean(elboKB, 0) as tf.Tensor1D, // [B]

@@ -2,7 +2,8 @@
  * The importance-weighted bound (Burda et al. 2015), per example, in the max-shift form:
  *   IWAE_K(x) = log (1/K) Σ_k w_k,  log w_k = log p(x, z_k) − log q(z_k | x),
  * computed per example and never summed over the batch before the log-sum-exp (the mistake of
- * Pyro tracker item 2220). Enumerated sites stratify the sum: Σ_k Σ_y p(x, y, z_ky)/q(z_ky | x, y).
+ * Pyro tracker item 2220). Enumerated sites stratify the sum: Σ_k Σ_y p(x, y, z_ky)/q(z_ky | x, y);
+ * the steps of a Markov chain are summed by the log-space forward algorithm (chain.ts).
  *
  * Gradients:
  *  - reparam: differentiate the bound (each particle weighted by its normalized weight w̃_k);
@@ -20,6 +21,7 @@ import { enumAxes, sumEnumAxes } from '../layout';
 import { addAll, classifyTerm, enumExpect, enumLogWeight, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { addScoreParts } from './score-parts';
 import { siteKl, siteTerms, type SiteTerm } from './terms';
+import { ChainElimination } from './chain';
 
 /** This site's contribution to log w, [...E, K, B]. */
 function logWeightPart(t: SiteTerm): tf.Tensor {
@@ -49,9 +51,14 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   const holder: GradScaleHolder = { value: null };
   const traces = execute(prog, store, plan, batch, rng, { particles: k, ...(hasDreg ? { dregHolder: holder } : {}) });
   const terms = siteTerms(traces, plan);
-  const logwFull = addAll(terms.map(logWeightPart)); // [...E, K, B]
-  const axes = enumAxes(logwFull, traces.layout);
-  const logw = axes.length > 0 ? tf.logSumExp(logwFull, axes) : logwFull; // [K, B]: enumeration summed exactly
+  const chain = plan.chain ? new ChainElimination(plan.chain, terms, traces.layout.plateRank) : null;
+  let logw: tf.Tensor; // [K, B]: enumeration summed exactly
+  if (chain) logw = chain.logSumExp(terms, logWeightPart);
+  else {
+    const logwFull = addAll(terms.map(logWeightPart)); // [...E, K, B]
+    const axes = enumAxes(logwFull, traces.layout);
+    logw = axes.length > 0 ? tf.logSumExp(logwFull, axes) : logwFull;
+  }
   const full = toShape(logw, traces.layout.plate); // [K, B]
   const bound = tf.sub(tf.logSumExp(full, 0), Math.log(k)) as tf.Tensor1D; // [B]
   let surrogate = tf.mean(bound) as tf.Scalar; // []
@@ -80,10 +87,17 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
 
   // ELBO parts of the particles, for reporting alongside the bound; enumerated configurations
   // are averaged under q (as the ELBO does), which also removes their [...E] axes.
-  const lwEnum = enumLogWeight(terms); // [...E, K, B]-broadcastable or null
-  const W = lwEnum ? stopGradient(tf.exp(lwEnum)) : null;
-  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), traces.layout.plate); // [K, B]
-  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), traces.layout.plate); // [K, B]
+  let recon: tf.Tensor; // [K, B]
+  let kl: tf.Tensor; // [K, B]
+  if (chain) {
+    recon = toShape(stopGradient(chain.expect(terms.filter((t) => !t.latent), (t) => t.lp)), traces.layout.plate);
+    kl = toShape(stopGradient(chain.expect(terms, siteKl)), traces.layout.plate);
+  } else {
+    const lwEnum = enumLogWeight(terms); // [...E, K, B]-broadcastable or null
+    const W = lwEnum ? stopGradient(tf.exp(lwEnum)) : null;
+    recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), traces.layout.plate);
+    kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), traces.layout.plate);
+  }
   return {
     surrogate,
     bound,
