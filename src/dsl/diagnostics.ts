@@ -92,6 +92,7 @@ export const CODES = {
   VAE608: { title: 'override outside a child file', severity: 'error', phase: 'check' },
   VAE609: { title: 'train setting without effect', severity: 'warning', phase: 'check' },
   VAE610: { title: 'extends in a --set fragment', severity: 'error', phase: 'check' },
+  VAE611: { title: 'ambiguous override of a stepped site', severity: 'error', phase: 'check' },
 
   VAE701: { title: 'file not found', severity: 'error', phase: 'runtime' },
   VAE702: { title: 'invalid data', severity: 'error', phase: 'runtime' },

@@ -7,7 +7,8 @@
  * Merge rules (documented in docs/language.md): a child's const/data/param/net replaces the
  * parent's declaration of the same name; a child's `model { }` or `guide { }` replaces the whole
  * block; `model.z ~ D` replaces one site (keeping its declared type unless the override gives
- * one); a child's `train { }` entries win over the parent's.
+ * one), and `model.z[t] ~ D` one statement of a stepped site, found inside its `for` loop by the
+ * index as written; a child's `train { }` entries win over the parent's.
  */
 import { produce, castDraft } from 'immer';
 import * as path from '../core/posix-path';
@@ -16,6 +17,7 @@ import { diag, type Diagnostic } from './diagnostics';
 import { parseSource } from './parse';
 import { makeSource, type Source } from './source';
 import { didYouMean } from './suggest';
+import { formatIndex } from './unroll';
 
 export interface LoadOptions {
   /** `--set` fragments, applied in order after the file itself. */
@@ -33,6 +35,37 @@ export interface LoadedProgram {
   readonly program: A.Program;
   readonly sources: Map<string, Source>;
   readonly diagnostics: Diagnostic[];
+}
+
+/** A site statement of a block, wherever it is (top level or inside `for` loops). */
+interface SiteRef {
+  /** The array that holds it (a draft: replacing `stmts[i]` replaces the statement). */
+  readonly stmts: A.Stmt[];
+  readonly i: number;
+  readonly site: A.SiteStmt;
+  /** The innermost loop around it, or null at the top level. */
+  readonly loop: A.ForStmt | null;
+}
+
+/** The site statements named `name` (every one for null), in source order. */
+function siteRefs(stmts: A.Stmt[], name: string | null, loop: A.ForStmt | null = null): SiteRef[] {
+  const out: SiteRef[] = [];
+  stmts.forEach((s, i) => {
+    if (s.kind === 'site' && (name === null || s.name.text === name)) out.push({ stmts, i, site: s, loop });
+    else if (s.kind === 'for') out.push(...siteRefs(s.body as A.Stmt[], name, s));
+  });
+  return out;
+}
+
+/** `z[0]`, or `z[t] (in for t in 1..T)`. */
+function describeRef(r: SiteRef): string {
+  const head = `\`${r.site.name.text}${r.site.index ? `[${formatIndex(r.site.index)}]` : ''}\``;
+  return r.loop ? `${head} (in \`for ${r.loop.variable.text} in ${formatIndex(r.loop.from)}..${formatIndex(r.loop.to)}\`)` : head;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
 function declName(d: A.Decl): string | undefined {
@@ -64,19 +97,43 @@ export function mergeChild(parent: A.Program, childDecls: readonly A.Decl[], dia
       if (d.kind === 'override') {
         const block = draft.decls.find((p) => p.kind === 'block' && p.block === d.block);
         const stmts = block?.kind === 'block' ? (block.stmts as A.Stmt[]) : undefined;
-        const i = stmts?.findIndex((s) => s.kind === 'site' && s.name.text === d.site.name.text) ?? -1;
-        if (!stmts || i < 0) {
-          const names = stmts?.filter((s) => s.kind === 'site').map((s) => s.name.text) ?? [];
+        const refs = stmts ? siteRefs(stmts, d.site.name.text) : [];
+        const written = `${d.block}.${d.site.name.text}${d.site.index ? `[${formatIndex(d.site.index)}]` : ''}`;
+        if (!stmts || refs.length === 0) {
+          const names = stmts ? [...new Set(siteRefs(stmts, null).map((r) => r.site.name.text))] : [];
           diagnostics.push(
-            diag('VAE604', `\`${d.block}.${d.site.name.text}\` does not exist in the program being extended`, { span: d.site.name.span }, {
+            diag('VAE604', `\`${written}\` does not exist in the program being extended`, { span: d.site.name.span }, {
               hint: didYouMean(d.site.name.text, names) ?? (names.length ? `the ${d.block}'s sites are: ${names.join(', ')}` : `the extended program has no ${d.block} block`),
             }),
           );
           continue;
         }
-        const old = stmts[i] as A.SiteStmt;
-        const site: A.SiteStmt = d.site.type === null && old.type !== null ? { ...d.site, type: old.type } : d.site;
-        stmts[i] = castDraft(site);
+        // A stepped site (`z[0] ~ ...` and `z[t] ~ ...` in a loop) has one statement per way its
+        // steps are written; the override names one of them by its index as written.
+        const matches = d.site.index ? refs.filter((r) => r.site.index && formatIndex(r.site.index) === formatIndex(d.site.index!)) : refs;
+        const shown = listed(refs.map(describeRef));
+        if (matches.length === 0) {
+          diagnostics.push(
+            diag('VAE604', `\`${written}\` does not match a statement of \`${d.site.name.text}\` in the program being extended`, { span: d.site.index?.span ?? d.site.name.span }, {
+              hint: `\`${d.site.name.text}\` is written ${shown}: override one of these by its index as written (one step inside a loop cannot be overridden alone)`,
+            }),
+          );
+          continue;
+        }
+        if (matches.length > 1) {
+          diagnostics.push(
+            diag('VAE611', `\`${written}\` is ambiguous: \`${d.site.name.text}\` is written in ${matches.length} statements: ${listed(matches.map(describeRef))}`, { span: d.site.name.span }, {
+              hint: d.site.index || !matches[0]!.site.index ? `replace the whole \`${d.block} { ... }\` block instead` : `name the statement by its index as written, e.g. \`${d.block}.${d.site.name.text}[${formatIndex(matches[0]!.site.index)}] ~ ...\``,
+            }),
+          );
+          continue;
+        }
+        const { stmts: home, i, site: old } = matches[0]!;
+        // The override takes the statement's place (inside its loop, so it reads the loop's
+        // variable and lets), keeping the declared type and the step index unless it gives them.
+        const index = d.site.index ?? old.index;
+        const site: A.SiteStmt = { ...d.site, type: d.site.type ?? old.type, ...(index ? { index } : {}) };
+        home[i] = castDraft(site);
       }
     }
   });

@@ -2,6 +2,7 @@
  * `extends`, site overrides and `--set`: the merge rules of load.ts, checked through the
  * public entry points with an in-memory file system.
  */
+import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../../src/check';
 import { loadProgram, mergeChild } from '../../src/dsl/load';
@@ -110,6 +111,74 @@ describe('extends', () => {
     expect(JSON.stringify(parent)).toBe(before);
     expect(merged).not.toBe(parent);
     expect(Object.isFrozen(merged.decls)).toBe(true);
+  });
+});
+
+describe('overrides of stepped sites (models/dmm.vae)', () => {
+  // The deep Markov model writes `z` twice (z[0] before the loop, z[t] inside it) and `x` once,
+  // as x[t] in a loop that binds `let e = emission(z[t])`.
+  const DMM = fs.readFileSync(new URL('../../models/dmm.vae', import.meta.url), 'utf8');
+  const seqFiles = memoryFiles({ 'dmm.vae': DMM });
+  const seq = (text: string, sets?: string[]) => checkText(text, 'child.vae', { readFile: seqFiles, ...(sets ? { sets } : {}) });
+  const args = (r: ReturnType<typeof seq>, block: 'model' | 'guide', name: string) => {
+    const site = r.checked![block].sites.find((s) => s.name === name)!;
+    const d = site.stmt.dist;
+    return { family: site.spec.name, file: d.span.file, args: d.kind === 'call' ? d.args.map((a) => (a.value.kind === 'number' ? a.value.value : a.value.kind)) : [] };
+  };
+
+  it('`model.z[0] ~ D` replaces the initial step only, keeping its declared type', () => {
+    const r = seq('extends "dmm.vae"\nmodel.z[0] ~ Normal(0, 2)\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(args(r, 'model', 'z[0]')).toEqual({ family: 'Normal', file: 'child.vae', args: [0, 2] });
+    expect(r.checked!.model.sites.find((s) => s.name === 'z[0]')!.shape).toEqual([2]);
+    for (const t of [1, 5, 9]) expect(args(r, 'model', `z[${t}]`)).toEqual({ family: 'Normal', file: 'dmm.vae', args: ['field', 'field'] });
+  });
+
+  it('`model.x[t] ~ D` replaces the statement inside its loop: every step, reading the loop\'s let', () => {
+    const r = seq('extends "dmm.vae"\nmodel.x[t] ~ Laplace(e.loc, e.scale)\n');
+    expect(r.diagnostics).toEqual([]);
+    const xs = r.checked!.model.sites.filter((s) => s.name.startsWith('x['));
+    expect(xs.map((s) => s.name)).toEqual(Array.from({ length: 10 }, (_, t) => `x[${t}]`));
+    expect(xs.every((s) => s.spec.name === 'Laplace' && s.observed === 'yes' && s.stmt.dist.span.file === 'child.vae')).toBe(true);
+    // A site written in one statement can be named without its index.
+    const byName = seq('extends "dmm.vae"\nmodel.x ~ StudentT(3, e.loc, e.scale)\n');
+    expect(byName.diagnostics).toEqual([]);
+    expect(new Set(byName.checked!.model.sites.filter((s) => s.name.startsWith('x[')).map((s) => s.spec.name))).toEqual(new Set(['StudentT']));
+  });
+
+  it('`guide.z[t] ~ D` replaces the loop\'s guide steps, and the plan follows (KL sampled for Laplace)', () => {
+    const r = seq('extends "dmm.vae"\nguide.z[t] ~ Laplace(q.loc, q.scale)\n');
+    expect(r.diagnostics).toEqual([]);
+    expect(r.checked!.guide.sites.map((s) => s.spec.name)).toEqual(['Normal', ...Array<string>(9).fill('Laplace')]);
+    const kl = new Map(r.plan!.sites.map((p) => [p.name, p.kl] as const));
+    expect([kl.get('z[0]'), kl.get('z[1]'), kl.get('z[9]')]).toEqual(['analytic', 'mc', 'mc']);
+  });
+
+  it('--set overrides a stepped site the same way', () => {
+    const r = checkText(DMM, 'dmm.vae', { readFile: seqFiles, sets: ['model.z[0] ~ Normal(0, 2)', 'model.x[t] ~ Laplace(e.loc, e.scale)'] });
+    expect(r.diagnostics).toEqual([]);
+    expect(args(r, 'model', 'z[0]')).toEqual({ family: 'Normal', file: '--set#1', args: [0, 2] });
+    expect(r.checked!.model.sites.find((s) => s.name === 'x[4]')!.spec.name).toBe('Laplace');
+  });
+
+  it('a name written in two statements, or an index that matches none, is an error at the override', () => {
+    expect(positions(seq('extends "dmm.vae"\nmodel.z ~ Laplace(0, 1)\n'))).toEqual([{ code: 'VAE611', line: 2, column: 7 }]);
+    expect(positions(seq('extends "dmm.vae"\nmodel.z[3] ~ Normal(0, 1)\n'))).toEqual([{ code: 'VAE604', line: 2, column: 9 }]);
+    expect(positions(seq('extends "dmm.vae"\nmodel.x[s] ~ Normal(e.loc, e.scale)\n'))).toEqual([{ code: 'VAE604', line: 2, column: 9 }]);
+    expect(positions(seq('extends "dmm.vae"\nguide.w[t] ~ Normal(0, 1)\n'))).toEqual([{ code: 'VAE604', line: 2, column: 7 }]);
+    const r = seq('extends "dmm.vae"\nmodel.z[3] ~ Normal(0, 1)\n');
+    expect(r.diagnostics[0]!.hint).toContain("`z[0]` and `z[t]` (in `for t in 1..T`)");
+  });
+
+  it('merging into a loop never mutates the parent program (immer)', () => {
+    const parent = parseSource(makeSource('dmm.vae', DMM)).program;
+    const before = JSON.stringify(parent);
+    const childProgram = parseSource(makeSource('child.vae', 'model.x[t] ~ Laplace(e.loc, e.scale)\nguide.z[0] ~ Normal(0, 1)\n')).program;
+    const diagnostics: Parameters<typeof mergeChild>[2] = [];
+    const merged = mergeChild(parent, childProgram.decls, diagnostics);
+    expect(diagnostics).toEqual([]);
+    expect(JSON.stringify(parent)).toBe(before);
+    expect(JSON.stringify(merged)).not.toBe(before);
   });
 });
 
