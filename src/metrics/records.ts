@@ -34,6 +34,11 @@ export interface EpochRecord {
   readonly examplesPerSec: number;
   /** Wall-clock seconds of the epoch's training steps (validation excluded). */
   readonly seconds: number;
+  /**
+   * Process CPU seconds (user + system, every thread) of the same steps: on a machine shared
+   * with other jobs the time the epoch itself cost. Absent in lines of older versions.
+   */
+  readonly cpuSeconds?: number;
 }
 
 /** One optimizer step, or the mean over `steps` consecutive steps. */
@@ -115,6 +120,9 @@ export function parseMetrics(text: string, file = 'metrics.jsonl'): MetricsRecor
         if (v !== undefined && v !== null && typeof v !== 'number') throw lineError(file, i + 1, `a wrong value for \`${f}\` in an epoch line (expected a number or null)`, line);
         values[f] = typeof v === 'number' ? v : null;
       }
+      const cpu = rec['cpuSeconds'];
+      if (cpu !== undefined && cpu !== null && typeof cpu !== 'number') throw lineError(file, i + 1, 'a wrong value for `cpuSeconds` in an epoch line (expected a number)', line);
+      if (typeof cpu === 'number') values['cpuSeconds'] = cpu;
     }
     out.push(values as unknown as MetricsRecord);
   }

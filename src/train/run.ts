@@ -324,6 +324,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       const first = epoch === startEpoch ? startStepInEpoch : 0;
       const stepsThisEpoch = Math.min(batches.length, first + (totalSteps - trainer.step));
       const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
       let examples = 0;
       report('start', { epoch: `${epoch + 1}/${totalEpochs}`, value: first, total: stepsThisEpoch, elbo: '...', rate: '...' });
       await trainer.takeSnapshot(epoch);
@@ -354,6 +355,8 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
       }
       report('stop');
       const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       const trainElbo = epochStats.n ? epochStats.sum / epochStats.n : NaN;
       const trainKl = epochStats.n ? epochStats.kl / epochStats.n : NaN;
       if (interrupted) {
@@ -376,6 +379,7 @@ export async function runTrain(cmd: TrainCommand, io: Printer): Promise<TrainRes
         validKl: valid ? valid.kl : null,
         examplesPerSec: examples / seconds,
         seconds,
+        cpuSeconds,
       };
       history.push(rec);
       appendMetrics(metricsFile, [rec]);

@@ -39,6 +39,13 @@ describe('parseMetrics', () => {
     expect(recs[3]).toMatchObject({ kind: 'epoch', epoch: 1, validElbo: null, validKl: null });
   });
 
+  it("keeps an epoch line's CPU seconds (absent in older lines) and refuses a non-number", () => {
+    const recs = parseMetrics([epochLine.replace('}', ',"cpuSeconds":0.9}'), epochLine].join('\n'));
+    expect(recs[0]).toMatchObject({ kind: 'epoch', seconds: 1.2, cpuSeconds: 0.9 });
+    expect(recs[1]).not.toHaveProperty('cpuSeconds');
+    expect(error(() => parseMetrics(epochLine.replace('}', ',"cpuSeconds":"1"}'))).message).toContain('a wrong value for `cpuSeconds` in an epoch line');
+  });
+
   it('names the file and the line of the first bad line', () => {
     const good = metricsLine(step(1));
     expect(error(() => parseMetrics(`${good}\n{"kind":"st`, 'runs/x/metrics.jsonl')).message).toBe('runs/x/metrics.jsonl:2: not a JSON object (cut off or corrupt): {"kind":"st');
