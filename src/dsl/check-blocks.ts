@@ -83,7 +83,7 @@ function collectNames(ctx: CheckContext, stmts: readonly A.FlatStmt[]): Map<stri
   for (const s of stmts) {
     const prev = out.get(s.name.text);
     if (prev) {
-      ctx.accept('VAE207', `\`${s.name.text}\` is defined twice in this block`, { span: s.name.span }, { secondary: [{ span: prev, message: 'first defined here' }], hint: 'each site and let needs its own name' });
+      ctx.report('VAE207', { kind: 'defined-twice-in-block', name: s.name.text }, { span: s.name.span }, { secondary: [{ span: prev, message: 'first defined here' }] });
       continue;
     }
     out.set(s.name.text, s.name.span);
@@ -164,7 +164,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
     defined.add(name);
     const clash = ctx.consts.get(name)?.decl.name.span ?? ctx.params.get(name)?.decl.name.span ?? ctx.nets.get(name)?.decl.name.span ?? (stmt.kind === 'let' ? ctx.data.get(name)?.decl.name.span : undefined);
     if (clash && !reportedClash(ctx, name)) {
-      ctx.accept('VAE207', `\`${name}\` is already declared`, { span: stmt.name.span }, { secondary: [{ span: clash, message: 'declared here' }], hint: 'choose another name' });
+      ctx.report('VAE207', { kind: 'already-declared', name }, { span: stmt.name.span }, { secondary: [{ span: clash, message: 'declared here' }] });
     }
     if (stmt.kind === 'let') {
       const t = checkExpr(env, stmt.value);

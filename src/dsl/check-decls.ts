@@ -17,15 +17,15 @@ import { formatNumber, formatTensorType, tensor, type TensorType } from './types
 function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
   // A declaration named like a distribution or built-in would hide it everywhere: calls of
   // `Normal(...)` would become calls of this declaration, with confusing errors at each one.
-  const taken = FAMILIES.has(name.text) ? 'a distribution' : BUILTINS.has(name.text) ? 'a built-in function' : NET_BODIES.has(name.text) ? 'a net body' : undefined;
+  const taken = FAMILIES.has(name.text) ? 'distribution' : BUILTINS.has(name.text) ? 'builtin' : NET_BODIES.has(name.text) ? 'net-body' : undefined;
   if (taken) {
-    ctx.accept('VAE207', `\`${name.text}\` is already the name of ${taken}`, { span: name.span, message: `this ${what}` }, { hint: 'choose another name' });
+    ctx.report('VAE207', { kind: 'reserved-name', name: name.text, taken }, { span: name.span, message: `this ${what}` });
     return false;
   }
   ctx.broken.add(name.text);
   const prev = ctx.globalSpan(name.text);
   if (prev) {
-    ctx.accept('VAE207', `\`${name.text}\` is declared twice`, { span: name.span, message: `this ${what}` }, { secondary: [{ span: prev, message: 'first declared here' }], hint: 'rename one of them' });
+    ctx.report('VAE207', { kind: 'declared-twice', name: name.text }, { span: name.span, message: `this ${what}` }, { secondary: [{ span: prev, message: 'first declared here' }] });
     return false;
   }
   return true;
@@ -176,7 +176,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
     if (o.name) {
       const prev = seen.get(o.name.text);
       if (prev) {
-        ctx.accept('VAE207', `output \`${o.name.text}\` is declared twice`, { span: o.name.span }, { secondary: [{ span: prev.span, message: 'first declared here' }], hint: 'give each output its own name' });
+        ctx.report('VAE207', { kind: 'output-declared-twice', name: o.name.text }, { span: o.name.span }, { secondary: [{ span: prev.span, message: 'first declared here' }] });
         ok = false;
       }
       seen.set(o.name.text, o.name);

@@ -12,7 +12,6 @@ import { checkDistCall } from './check-dist';
 import { checkMetaDist, isLearnableMixture, META_DISTS } from './check-meta';
 import { NET_BODIES } from './net-bodies';
 import { broadcast as broadcastShapes } from '../core/shapes';
-import { didYouMean } from './suggest';
 import { formatIndex } from './unroll';
 import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, formatType, sameShape, tensor, type ExprType, type TensorType } from './types';
 
@@ -76,15 +75,15 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
   const data = ctx.data.get(name);
   const steps = scope?.sequences?.get(name);
   if (steps && steps.length > 0 && !(data && scope?.block === 'guide')) {
-    return ctx.fail('VAE201', `\`${name}\` is a sequence of sites, one per step; read one step`, e.span, `index it with a step, e.g. \`${name}[t - 1]\` inside \`for t in ...\`, or \`${name}[${steps[0]}]\``);
+    return ctx.reject('VAE201', { kind: 'sequence-without-step', name, firstStep: steps[0]! }, e.span);
   }
   if (data) {
     ctx.usedData.add(name);
     if (scope?.block === 'model' && ctx.modelledData.has(name)) {
-      return ctx.fail('VAE208', `\`${name}\` is observed by a site in the model and is used before that site`, e.span, `a model can use \`${name}\` only after \`${name} ~ ...\``);
+      return ctx.reject('VAE208', { kind: 'observed-before-site', name }, e.span);
     }
     if (scope?.block === 'guide' && data.partial) {
-      return ctx.fail('VAE208', `\`${name}\` is only partly observed; the guide must sample it before using it`, e.span, `add \`${name} ~ Categorical(...)\` to the guide above this line`);
+      return ctx.reject('VAE208', { kind: 'partial-data-in-guide', name }, e.span);
     }
     ctx.refs.set(e, { kind: 'data', name });
     return data.type;
@@ -92,7 +91,7 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
   if (ctx.broken.has(name)) return ERROR_TYPE;
   const laterSpan = scope?.later.get(name);
   if (scope && laterSpan && laterSpan.start > e.span.start) {
-    return ctx.fail('VAE208', `\`${name}\` is used before it is defined`, e.span, `move this line below the definition of \`${name}\``, [{ span: laterSpan, message: `\`${name}\` is defined here` }]);
+    return ctx.reject('VAE208', { kind: 'used-before-definition', name }, e.span, [{ span: laterSpan, message: `\`${name}\` is defined here` }]);
   }
   const c = ctx.consts.get(name);
   if (c) {
@@ -110,11 +109,10 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
   // An unknown name is reported at its first use only; later uses are quiet.
   if (firstReport(ctx, name)) return ERROR_TYPE;
   if (scope?.block === 'guide' && env.modelLatents.has(name)) {
-    return ctx.fail('VAE201', `\`${name}\` is a model site that the guide has not sampled`, e.span, `the guide cannot read model values; sample \`${name} ~ ...\` in the guide above this line`);
+    return ctx.reject('VAE201', { kind: 'model-latent-in-guide', name }, e.span);
   }
   const visible = [...(scope?.locals.keys() ?? []), ...ctx.data.keys(), ...ctx.consts.keys(), ...ctx.params.keys()];
-  const where = scope ? 'declare it (`data`, `const`, `param`) or define it above this line with a site or `let`' : 'declare it with `const` above this line';
-  return ctx.fail('VAE201', `unknown name \`${name}\``, e.span, didYouMean(name, visible) ?? where);
+  return ctx.reject('VAE201', { kind: 'unknown-name', found: name, expected: visible, scope: scope ? 'block' : 'global' }, e.span);
 }
 
 const unknownNames = new WeakMap<CheckContext, Set<string>>();
@@ -245,16 +243,13 @@ function checkField(env: ExprEnv, e: A.FieldExpr): ExprType {
   if (t.kind === 'record') {
     const f = t.fields.get(e.field.text);
     if (f) return f;
-    return ctx.fail('VAE206', `\`${t.net}\` has no output \`${e.field.text}\``, e.field.span, didYouMean(e.field.text, t.fields.keys()) ?? `its outputs are: ${[...t.fields.keys()].join(', ')}`);
+    return ctx.reject('VAE206', { kind: 'unknown-output', net: t.net, found: e.field.text, expected: [...t.fields.keys()] }, e.field.span);
   }
   if (t.kind === 'dist') {
     // Pyro's `.to_event(1)`, torch's `.expand(...)`: shapes come from the site's declared type.
-    const hint = ['to_event', 'expand', 'expand_by', 'independent', 'mask'].includes(e.field.text)
-      ? 'the event shape comes from the site\'s type: write e.g. `z: Real[50] ~ Normal(0, 1)`'
-      : 'a distribution has no fields; it can only appear right after `~`';
-    return ctx.fail('VAE206', `${formatType(t)} has no field \`${e.field.text}\``, e.field.span, hint);
+    return ctx.reject('VAE206', { kind: 'field-of-distribution', type: formatType(t), found: e.field.text }, e.field.span);
   }
-  return ctx.fail('VAE206', `${formatType(t)} has no field \`${e.field.text}\``, e.field.span, 'only the outputs of a net with named outputs have fields');
+  return ctx.reject('VAE206', { kind: 'field-of-value', type: formatType(t), found: e.field.text }, e.field.span);
 }
 
 function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
@@ -264,10 +259,7 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
     const base = callee.target.kind === 'name' ? callee.target.name : undefined;
     const fn = callee.field.text;
     if (base !== undefined && PYRO_PREFIXES.includes(base) && !env.scope?.locals.has(base) && !ctx.data.has(base)) {
-      const hint = ['sample', 'observe', 'factor', 'param', 'plate', 'deterministic'].includes(fn)
-        ? 'vaelang has no modules or effect calls: declare sites with `~`, e.g. `z ~ Normal(0, 1)`; a site named like a data declaration is observed'
-        : `vaelang has no modules: write \`${fn}(...)\``;
-      return ctx.fail('VAE210', `\`${base}.${fn}\` is a Python-style qualified name`, callee.span, hint);
+      return ctx.reject('VAE210', { kind: 'qualified-name', module: base, name: fn }, callee.span);
     }
     const t = checkExpr(env, callee);
     return t.kind === 'error' ? t : ctx.fail('VAE312', `${formatType(t)} is not a function`, callee.span, 'only nets, distributions and built-ins can be called');
@@ -292,16 +284,14 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
   }
   for (const a of e.args) checkExpr(env, a.value);
   if (firstReport(ctx, `${name}(`)) return ERROR_TYPE;
-  if (NET_BODIES.has(name)) return ctx.fail('VAE203', `\`${name}\` is a net body, not a function`, callee.span, `use it in a net declaration: \`net f: Real[784] -> Real[50] = ${name}(...)\``);
-  if (name === 'sample' || name === 'observe' || name === 'factor') {
-    return ctx.fail('VAE203', `there is no \`${name}\` function`, callee.span, 'declare sites with `~`: `z ~ Normal(0, 1)`; a site named like a data declaration is observed');
-  }
+  if (NET_BODIES.has(name)) return ctx.reject('VAE203', { kind: 'net-body-as-function', name }, callee.span);
+  if (name === 'sample' || name === 'observe' || name === 'factor') return ctx.reject('VAE203', { kind: 'effect-call', name }, callee.span);
   const isUpper = name[0] !== undefined && name[0] === name[0].toUpperCase();
-  const alias = DIST_ALIASES.get(name);
-  const distHint = alias !== undefined && FAMILIES.has(alias) ? `the family is called \`${alias}\`` : didYouMean(name, FAMILIES.keys());
-  if (isUpper) return ctx.fail('VAE202', `unknown distribution \`${name}\``, callee.span, distHint ?? `the distributions are: ${[...FAMILIES.keys()].join(', ')}`);
-  const fnHint = didYouMean(name, [...ctx.nets.keys(), ...BUILTINS.keys(), ...FAMILIES.keys()]) ?? `declare a net with \`net ${name}: ... = mlp(...)\`; the built-ins are: ${[...BUILTINS.keys()].join(', ')}`;
-  return ctx.fail('VAE203', `unknown function or net \`${name}\``, callee.span, fnHint);
+  if (isUpper) {
+    const alias = DIST_ALIASES.get(name);
+    return ctx.reject('VAE202', { kind: 'unknown-distribution', found: name, expected: [...FAMILIES.keys()], ...(alias !== undefined && FAMILIES.has(alias) ? { alias } : {}) }, callee.span);
+  }
+  return ctx.reject('VAE203', { kind: 'unknown-function', found: name, nets: [...ctx.nets.keys()], builtins: [...BUILTINS.keys()], distributions: [...FAMILIES.keys()] }, callee.span);
 }
 
 function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {

@@ -15,7 +15,6 @@ import type * as A from './ast';
 import type { FlowLayerDecl } from './checked';
 import { valueOf, type ExprEnv, type SubCheck } from './check-context';
 import { constValue } from './check-types';
-import { didYouMean } from './suggest';
 import { ERROR_TYPE, formatTensorType, sameShape, type ExprType } from './types';
 
 export const META_DISTS = new Set(['Flow', 'VampPrior']);
@@ -62,7 +61,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubChec
   const { ctx } = env;
   const name = item.kind === 'call' && item.callee.kind === 'name' ? item.callee.name : item.kind === 'name' ? item.name : undefined;
   if (name === undefined || !(FLOW_LAYERS as readonly string[]).includes(name)) {
-    ctx.accept('VAE203', name ? `unknown flow layer \`${name}\`` : 'expected a flow layer', { span: item.span }, { hint: (name && didYouMean(name, FLOW_LAYERS)) ?? `the layers are: ${FLOW_LAYERS.map((l) => `${l}()`).join(', ')}` });
+    ctx.report('VAE203', { kind: 'unknown-flow-layer', found: name ?? null, expected: FLOW_LAYERS }, { span: item.span });
     return undefined;
   }
   const kind = name as FlowLayerDecl['kind'];
@@ -141,7 +140,7 @@ export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: 
     const netName = netArg?.value.kind === 'name' ? netArg.value.name : undefined;
     const net = netName ? ctx.nets.get(netName) : undefined;
     if (!netArg || !kArg || e.args.length !== 2) return ctx.fail('VAE305', '`VampPrior` takes the guide\'s encoder net and the number of pseudo-inputs', e.span, 'for example `VampPrior(encoder, k: 500)`');
-    if (!net) return ctx.fail('VAE203', `\`${netName ?? '?'}\` is not a net`, netArg.value.span, didYouMean(netName ?? '', ctx.nets.keys()) ?? 'pass the name of the encoder net, without calling it');
+    if (!net) return ctx.reject('VAE203', { kind: 'not-a-net', found: netName ?? null, expected: [...ctx.nets.keys()] }, netArg.value.span);
     const loc = net.outputs.find((o) => o.name === 'loc');
     const scale = net.outputs.find((o) => o.name === 'scale');
     if (net.inputs.length !== 1 || !loc || !scale || loc.type.vk !== 'Real' || scale.type.vk !== 'Positive' || !sameShape(loc.type.shape, scale.type.shape) || loc.type.shape.length !== 1) {

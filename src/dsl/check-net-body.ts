@@ -23,7 +23,6 @@ import {
 import { ACTIVATIONS, type Activation } from './activations';
 import { NET_BODIES, type NetBody, type NetBodySpec } from './net-bodies';
 import type { Span } from './source';
-import { didYouMean } from './suggest';
 import { formatShape, formatTensorType, numel, type Shape, type TensorType } from './types';
 
 interface Output {
@@ -39,12 +38,11 @@ function bindArgs(ctx: CheckContext, call: A.CallExpr, what: string, params: rea
   for (const a of call.args) {
     const name = a.name?.text ?? params[position++] ?? rest;
     if (name === undefined || !(params.includes(name) || name === rest)) {
-      const hint = (a.name && didYouMean(a.name.text, params)) ?? (params.length ? `its arguments are: ${params.join(', ')}` : `\`${what}()\` takes no arguments`);
-      ctx.accept('VAE205', `\`${what}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint });
+      ctx.report('VAE205', { kind: 'unknown-argument', callee: what, found: a.name?.text ?? null, ...(a.name ? {} : { position }), expected: params }, { span: a.span });
       return undefined;
     }
     if (out.has(name) && name !== rest) {
-      ctx.accept('VAE205', `\`${name}\` is given twice`, { span: a.span }, { hint: `remove one of them` });
+      ctx.report('VAE205', { kind: 'duplicate-argument', name }, { span: a.span });
       return undefined;
     }
     out.set(name, [...(out.get(name) ?? []), a.value]);
@@ -81,7 +79,7 @@ function pair(ctx: CheckContext, e: A.Expr, what: string, allowZero = false): Pa
 function activationOf(ctx: CheckContext, e: A.Expr): Activation | undefined {
   const act = e.kind === 'name' ? e.name : undefined;
   if (act === undefined || !(ACTIVATIONS as readonly string[]).includes(act)) {
-    ctx.accept('VAE205', `unknown activation${act ? ` \`${act}\`` : ''}`, { span: e.span }, { hint: (act && didYouMean(act, ACTIVATIONS)) ?? `the activations are: ${ACTIVATIONS.join(', ')}` });
+    ctx.report('VAE205', { kind: 'unknown-activation', found: act ?? null, expected: ACTIVATIONS }, { span: e.span });
     return undefined;
   }
   return act as Activation;
@@ -124,11 +122,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
   const name = call ? (call.callee as A.NameExpr).name : e.kind === 'name' ? e.name : undefined;
   const kinds = [...LAYER_SIGNATURES.keys()];
   if (name === undefined || !(kinds as string[]).includes(name)) {
-    const hint =
-      name !== undefined && (ACTIVATIONS as readonly string[]).includes(name)
-        ? `an activation is an argument, not a layer: \`sequential(..., activation: ${name})\` or \`conv2d(32, kernel: 3, activation: ${name})\``
-        : (name && didYouMean(name, kinds)) ?? `the layers are: ${kinds.join(', ')}`;
-    ctx.accept('VAE205', name ? `unknown layer \`${name}\`` : 'expected a layer such as `conv2d(32, kernel: 3)`', { span: e.span }, { hint });
+    ctx.report('VAE205', { kind: 'unknown-layer', found: name ?? null, expected: kinds }, { span: e.span });
     return undefined;
   }
   const kind = name as LayerKind;
@@ -322,7 +316,7 @@ function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec
       continue;
     }
     if (a.name.text !== 'activation') {
-      ctx.accept('VAE205', `\`sequential\` has no argument \`${a.name.text}\``, { span: a.name.span }, { hint: 'give the layers positionally, then `activation: relu`' });
+      ctx.report('VAE205', { kind: 'sequential-keyword', found: a.name.text }, { span: a.name.span });
       return undefined;
     }
     const act = activationOf(ctx, a.value);
@@ -382,7 +376,7 @@ function checkRecurrent(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr | unde
   if (!a) return undefined;
   const h = one(a, 'hidden');
   if (!h) {
-    ctx.accept('VAE205', `\`${kind}\` needs the size of its hidden state`, { span: call?.span ?? d.body.span }, { hint: `write \`${kind}(hidden: 64)\`` });
+    ctx.report('VAE205', { kind: 'recurrent-without-hidden', body: kind }, { span: call?.span ?? d.body.span });
     return undefined;
   }
   const hidden = positiveInt(ctx, h, 'the hidden size');
@@ -418,13 +412,7 @@ export function checkNetBody(ctx: CheckContext, d: A.NetDecl, inputs: readonly T
   const b = d.body;
   const name = b.kind === 'call' && b.callee.kind === 'name' ? b.callee.name : b.kind === 'name' ? b.name : undefined;
   if (name === undefined || !NET_BODIES.has(name)) {
-    const hint =
-      name === 'conv' || name === 'cnn' || name === 'conv2d'
-        ? 'a convolutional net is a `sequential(...)` of layers, e.g. `sequential(conv2d(32, kernel: 4, stride: 2, padding: 1), conv2d(64, kernel: 4, stride: 2, padding: 1), flatten())`'
-        : name === 'rnn' || name === 'GRU' || name === 'LSTM'
-          ? 'the recurrent bodies are `gru(hidden: 64)` and `lstm(hidden: 64)`'
-          : ((name && didYouMean(name, NET_BODIES.keys())) ?? `the net bodies are: ${[...NET_BODIES.keys()].map((k) => `\`${k}(...)\``).join(', ')}`);
-    ctx.accept('VAE205', name ? `unknown net body \`${name}\`` : 'a net body must be a call such as `mlp(...)` or `sequential(...)`', { span: b.span }, { hint });
+    ctx.report('VAE205', { kind: 'unknown-net-body', found: name ?? null, expected: [...NET_BODIES.keys()] }, { span: b.span });
     return undefined;
   }
   const spec = NET_BODIES.get(name)!;
@@ -438,7 +426,7 @@ export function checkNetBody(ctx: CheckContext, d: A.NetDecl, inputs: readonly T
     const argName = a.name?.text ?? spec.args[position++]?.name;
     const argSpec = spec.args.find((s) => s.name === argName);
     if (!argSpec) {
-      ctx.accept('VAE205', `\`${name}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${position}`}`, { span: a.span }, { hint: (a.name && didYouMean(a.name.text, spec.args.map((s) => s.name))) ?? (spec.args.length ? `its arguments are: ${spec.args.map((s) => s.name).join(', ')}` : `\`${name}()\` takes no arguments`) });
+      ctx.report('VAE205', { kind: 'unknown-argument', callee: name, found: a.name?.text ?? null, ...(a.name ? {} : { position }), expected: spec.args.map((s) => s.name) }, { span: a.span });
       return undefined;
     }
     if (argSpec.kind === 'int-list') {

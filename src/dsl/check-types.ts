@@ -2,7 +2,6 @@
 import { VALUE_KINDS, type ValueKind } from '../distributions/constraints';
 import type * as A from './ast';
 import type { CheckContext } from './check-context';
-import { didYouMean } from './suggest';
 import { formatNumber, tensor, type TensorType } from './types';
 
 /** Consts already reported as bad dimensions, per check: each is reported at its first use only. */
@@ -35,7 +34,7 @@ export function constDim(ctx: CheckContext, e: A.Expr): number | undefined {
     if (declared) {
       ctx.accept('VAE308', `\`${other.name}\` is not a compile-time number, so it cannot be a size`, { span: other.span }, { secondary: [{ span: declared, message: `\`${other.name}\` is declared here` }], hint: 'sizes are numbers or `const`s, e.g. `const Z = 50` then `Real[Z]`' });
     } else {
-      ctx.accept('VAE201', `unknown name \`${other.name}\``, { span: other.span }, { hint: didYouMean(other.name, ctx.consts.keys()) ?? `declare it, e.g. \`const ${other.name} = 50\`` });
+      ctx.report('VAE201', { kind: 'unknown-name', found: other.name, expected: [...ctx.consts.keys()], scope: 'size' }, { span: other.span });
     }
     return undefined;
   }
@@ -102,8 +101,7 @@ export function constValue(ctx: CheckContext, e: A.Expr): number | undefined {
 export function resolveType(ctx: CheckContext, t: A.TypeExpr): TensorType | undefined {
   const name = t.name.text;
   if (!(VALUE_KINDS as readonly string[]).includes(name)) {
-    const hint = name === 'Int' || name === 'Integer' || name === 'Label' ? 'class labels are `Category[k]`' : name === 'Float' || name === 'Tensor' ? 'real values are `Real[...]`' : didYouMean(name, VALUE_KINDS);
-    ctx.accept('VAE204', `unknown type \`${name}\``, { span: t.name.span }, { hint: hint ?? `the types are: ${VALUE_KINDS.join(', ')}` });
+    ctx.report('VAE204', { kind: 'unknown-type', found: name, expected: VALUE_KINDS }, { span: t.name.span });
     return undefined;
   }
   const vk = name as ValueKind;

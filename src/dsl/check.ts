@@ -29,7 +29,7 @@ export interface CheckResult {
 function pickBlock(ctx: CheckContext, decls: readonly A.Decl[], which: A.BlockName): A.BlockDecl | null {
   const blocks = decls.filter((d): d is A.BlockDecl => d.kind === 'block' && d.block === which);
   for (const extra of blocks.slice(1)) {
-    ctx.accept('VAE207', `a second \`${which}\` block`, { span: extra.keywordSpan }, { secondary: [{ span: blocks[0]!.keywordSpan, message: 'the first one' }], hint: `put all ${which} sites in one block` });
+    ctx.report('VAE207', { kind: 'second-block', block: which }, { span: extra.keywordSpan }, { secondary: [{ span: blocks[0]!.keywordSpan, message: 'the first one' }] });
   }
   return blocks[0] ?? null;
 }

@@ -200,7 +200,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
     const v = f.variable.text;
     const clash = ctx.globalSpan(v);
     if (clash || s.vars.has(v) || sequences.has(v)) {
-      ctx.accept('VAE207', `the loop variable \`${v}\` is already declared`, { span: f.variable.span }, { ...(clash ? { secondary: [{ span: clash, message: 'declared here' }] } : {}), hint: 'choose another name for the loop variable, e.g. `t`' });
+      ctx.report('VAE207', { kind: 'loop-variable-declared', name: v }, { span: f.variable.span }, clash ? { secondary: [{ span: clash, message: 'declared here' }] } : {});
       return;
     }
     const bound = (e: A.Expr): number | undefined => {
@@ -236,7 +236,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
     once(r.expr.index.span, () => {
       const shown = `\`${r.base}[${formatIndex(r.expr.index)}]\``;
       if (at !== undefined) {
-        ctx.accept('VAE208', `${shown} reads step ${r.index}${r.where ? ` at ${r.where}` : ''}, which is drawn later`, { span: r.expr.span }, { hint: 'a step can read earlier steps only, e.g. `z[t - 1]`' });
+        ctx.report('VAE208', { kind: 'future-step', read: `${r.base}[${formatIndex(r.expr.index)}]`, step: r.index, ...(r.where ? { where: r.where } : {}) }, { span: r.expr.span });
       } else {
         ctx.accept('VAE334', `${shown} reads step ${r.index}${r.where ? ` at ${r.where}` : ''}, but \`${r.base}\` has ${describeSteps(steps)}`, { span: r.expr.span }, { hint: steps.length > 0 && r.index > Math.max(...steps) ? 'end the loop one step earlier, or read an earlier step' : `draw \`${r.base}[${r.index}]\` before this line` });
       }

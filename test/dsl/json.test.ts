@@ -21,6 +21,7 @@ describe('diagnosticToJson', () => {
       endLine: 3,
       endColumn: 22,
       hint: expect.stringContaining('declare it'),
+      data: { kind: 'unknown-name', found: 'sigma', expected: ['x'], scope: 'block' },
     });
     // Plain data: survives a JSON round trip unchanged.
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
@@ -54,7 +55,7 @@ describe('diagnosticToJson', () => {
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
 
     const ann = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @rsample\n}\n');
-    expect(ann.diagnostics.find((d) => d.code === 'VAE209')?.data).toEqual({ kind: 'unknown-annotation', found: 'rsample', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] });
+    expect(ann.diagnostics.find((d) => d.code === 'VAE209')?.data).toEqual({ kind: 'unknown-annotation', found: 'rsample', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'], suggestion: 'reparam' });
 
     const stl = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @stl\n}\ntrain { objective: iwae(k: 3) }\n');
     expect(stl.diagnostics.map((d) => [d.code, d.data])).toEqual([['VAE505', { kind: 'estimator-refused', site: 'z', estimator: 'stl', via: 'annotation', objective: 'iwae:3' }]]);

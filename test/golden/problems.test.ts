@@ -2,9 +2,9 @@
  * Golden tests of diagnostics as data: for every golden case (`diagnostics/*.vae`), the `data`
  * of each diagnostic that carries it, with its code, message and hint, must equal
  * `problems/NAME.json` (update with `npx vitest run test/golden/problems -u`, then read the
- * changes). Every diagnostic's message and hint must be what the range renderer makes of its
- * data, so the text and the data cannot drift apart. Codes in a converted range (CONVERTED)
- * must always carry data.
+ * changes). In a converted range (CONVERTED) every diagnostic carries data and its message and
+ * hint are what the range's renderer makes of that data, so text and data cannot drift apart;
+ * every kind of a covered range (COVERED) shows up in some golden case.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,14 +12,22 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkFile } from '../../src/check';
 import { RANGE_KINDS, renderProblem } from '../../src/dsl/problems/index';
-import { caseSets, goldenCases } from './cases';
+import { caseSets, goldenCases, goldenDir } from './cases';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
-const dir = path.join(here, 'diagnostics');
 
 /** Codes (or code prefixes) whose every diagnostic is built from its data by the range renderer. */
-const CONVERTED = ['VAE209'];
+const CONVERTED = ['VAE2'];
+/** Ranges (problems/<range>.ts) whose every kind has a golden case. */
+const COVERED = ['names'];
+
+/** JSON with two-space indents, arrays of plain values on one line. */
+function formatJson(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/\[\s*([^[\]{}]*?)\s*\]/g, (_, items: string) => `[${items.split(/,\s*\n\s*/).join(', ')}]`);
+}
+
+const kindsSeen = new Set<string>();
 
 describe('problems as data', () => {
   it('no kind is in two ranges', () => {
@@ -30,18 +38,25 @@ describe('problems as data', () => {
   for (const file of goldenCases()) {
     const name = file.replace(/\.vae$/, '');
     it(name, async () => {
-      const rel = path.relative(root, path.join(dir, file));
-      const sets = caseSets(file);
-      const r = checkFile(rel, { cwd: root, sets });
+      const rel = path.relative(root, path.join(goldenDir, file));
+      const r = checkFile(rel, { cwd: root, sets: caseSets(file) });
       for (const d of r.diagnostics) {
         if (!CONVERTED.some((c) => d.code.startsWith(c))) continue;
         expect(d.data, `${d.code} ${d.message}`).toBeDefined();
         if (d.data) expect({ message: d.message, ...(d.hint !== undefined ? { hint: d.hint } : {}) }).toEqual(renderProblem(d.data));
       }
       const shown = r.diagnostics.filter((d) => d.data).map((d) => ({ code: d.code, data: d.data, message: d.message, hint: d.hint ?? null }));
+      for (const d of shown) kindsSeen.add(d.data!.kind);
       const golden = `./problems/${name}.json`;
-      if (shown.length > 0) await expect(`${JSON.stringify(shown, null, 2)}\n`).toMatchFileSnapshot(golden);
+      if (shown.length > 0) await expect(`${formatJson(shown)}\n`).toMatchFileSnapshot(golden);
       else expect(fs.existsSync(path.join(here, golden)), `${golden} is stale: the case carries no data`).toBe(false);
+    });
+  }
+
+  // After the cases above: a file's tests run in order.
+  for (const range of COVERED) {
+    it(`every kind of ${range} has a golden case`, () => {
+      expect(Object.keys(RANGE_KINDS[range]!).filter((k) => !kindsSeen.has(k))).toEqual([]);
     });
   }
 });
