@@ -9,6 +9,8 @@
  *   two-moons        synthetic; x: Real[2], y: Category[2]
  *   linear-gaussian  synthetic PPCA data; x: Real[10]
  *   state-space      synthetic linear-Gaussian sequences; x: Real[10, 3] (state-space.ts)
+ *   state-space-ragged  the same sequences cut at lengths drawn from 1..10, NaN after the end;
+ *                    x: Real[..T, 3] with T = 10
  *   zinb-counts      synthetic scVI-like counts; x: Count[50]           (synthetic-counts.ts)
  *   topics           synthetic LDA documents; x: Count[100]
  *   binarized-mnist-missing  binarized-mnist with 30% of the pixels missing (NaN) at random;
@@ -29,14 +31,14 @@ import { DataError } from './errors';
 import { type MnistOptions, loadMnistLike } from './mnist';
 import type { NdArray } from './ndarray';
 import { dropAtRandom, linearGaussianData, ringData, twoMoonsData } from './synthetic';
-import { stateSpaceData } from './state-space';
+import { stateSpaceData, stateSpaceRaggedData } from './state-space';
 import { topicsData, zinbCountsData } from './synthetic-counts';
 
 /** The fraction of pixels binarized-mnist-missing leaves out. */
 export const MISSING_FRACTION = 0.3;
 
 /** The names `data:` accepts. */
-export const DATASET_NAMES = ['binarized-mnist', 'binarized-mnist-missing', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space', 'zinb-counts', 'topics'] as const;
+export const DATASET_NAMES = ['binarized-mnist', 'binarized-mnist-missing', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space', 'state-space-ragged', 'zinb-counts', 'topics'] as const;
 /** A named data set. */
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -112,6 +114,12 @@ export const DATASET_INFO: Readonly<Record<DatasetName, DatasetInfo>> = {
     columns: [{ name: 'x', kind: 'Real', shape: [10, 3] }],
     sizes: SYNTHETIC_SIZES,
   },
+  'state-space-ragged': {
+    name: 'state-space-ragged',
+    doc: 'the state-space sequences cut at lengths drawn uniformly from 1..10, NaN after each end (declare `x: Real[..T, 3]` with `const T = 10`; exact log-likelihood per sequence by a Kalman filter)',
+    columns: [{ name: 'x', kind: 'Real', shape: [10, 3] }],
+    sizes: SYNTHETIC_SIZES,
+  },
   'zinb-counts': {
     name: 'zinb-counts',
     doc: 'scVI-like counts of 50 genes: zero-inflated negative binomials with log-means linear in z ~ N(0, I_2)',
@@ -176,6 +184,9 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
       break;
     case 'state-space':
       splits = synthetic(name, opts, (n, rng) => ({ x: stateSpaceData(n, rng).x }));
+      break;
+    case 'state-space-ragged':
+      splits = synthetic(name, opts, (n, rng) => ({ x: stateSpaceRaggedData(n, rng).x }));
       break;
     case 'zinb-counts':
       splits = synthetic(name, opts, (n, rng) => ({ x: zinbCountsData(n, rng).x }));

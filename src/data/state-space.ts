@@ -8,6 +8,10 @@
  * with eps_t ~ N(0, I_k), nu_t ~ N(0, I_d), k = 2, d = 3, T = 10, A = 0.9·R(π/8) (a damped
  * rotation), q = 0.3, r = 0.2 and the fixed C of {@link stateSpaceParams}.
  *
+ * `state-space-ragged` cuts each sequence at a length drawn uniformly from 1..T and pads the rest
+ * with NaN ({@link stateSpaceRaggedData}); its exact log-likelihood is the filter run over the
+ * steps before the padding ({@link kalmanRaggedLogLikelihood}).
+ *
  * The filter runs in float64 on the host: log p(x_{0:T-1}) = Σ_t log N(x_t; C m_t⁻, C P_t⁻ Cᵀ + r²I)
  * with the predicted moments m_t⁻, P_t⁻ (Kalman 1960; the prediction-error decomposition).
  */
@@ -63,6 +67,38 @@ export function stateSpaceData(n: number, seed: number | Rng, p = stateSpacePara
     }
   }
   return { x: { shape: [n, T, d], data: x }, z: { shape: [n, T, k], data: z } };
+}
+
+/**
+ * Variable-length sequences (the `state-space-ragged` data set): the sequences of
+ * {@link stateSpaceData}, each cut at its own length, drawn uniformly from 1..T; the steps after
+ * the length are padding (NaN), as a `data x: Real[..T, D]` declaration reads them. `lengths`
+ * [n] holds the lengths; a cut sequence is distributed as the model run for `length` steps.
+ */
+export function stateSpaceRaggedData(n: number, seed: number | Rng, p = stateSpaceParams()): { x: NdArray; z: NdArray; lengths: Int32Array } {
+  const root = typeof seed === 'number' ? Rng.fromSeed(seed) : seed;
+  const { x, z } = stateSpaceData(n, root, p);
+  const u = root.foldName('lengths').uniforms();
+  const lengths = Int32Array.from({ length: n }, () => 1 + Math.min(p.T - 1, Math.floor(u() * p.T)));
+  const xs = x.data as Float32Array;
+  const zs = z.data as Float32Array;
+  for (let s = 0; s < n; s++) {
+    xs.fill(NaN, (s * p.T + lengths[s]!) * p.d, (s + 1) * p.T * p.d);
+    zs.fill(NaN, (s * p.T + lengths[s]!) * p.k, (s + 1) * p.T * p.k);
+  }
+  return { x, z, lengths };
+}
+
+/** The length of a padded sequence `x` [T·d]: one past its last step with a value. */
+export function sequenceLength(x: ArrayLike<number>, p = stateSpaceParams()): number {
+  let len = 0;
+  for (let t = 0; t < p.T; t++) for (let i = 0; i < p.d; i++) if (!Number.isNaN(x[t * p.d + i]!)) len = t + 1;
+  return len;
+}
+
+/** Exact log p(x_{0:L-1}) of a padded sequence `x` [T·d] of length L (its steps before the NaN padding). */
+export function kalmanRaggedLogLikelihood(x: ArrayLike<number>, p = stateSpaceParams()): number {
+  return kalmanLogLikelihood(x, { ...p, T: sequenceLength(x, p) });
 }
 
 // Small dense float64 matrices, row-major.

@@ -48,6 +48,11 @@ export interface SiteSpec {
    * left out of it.
    */
   readonly wholeExamples?: string;
+  /**
+   * `Real[..T, D]`: sequences of up to `max` steps (`shape[0]`), each example as long as its last
+   * step with a value; the steps after it are padding, all NaN.
+   */
+  readonly upTo?: { readonly bound: string; readonly max: number };
 }
 
 /** Where the array came from, for messages. */
@@ -69,6 +74,7 @@ export interface ValidatedSite {
 /** The site's type as written in a program: `Binary[784]`, `Category[10]`, `Real`. */
 export function declaredType(spec: SiteSpec): string {
   if (spec.kind === 'Category') return `Category[${spec.classes ?? '?'}]`;
+  if (spec.upTo) return `${spec.kind}[..${spec.shape.join(', ')}]`;
   return spec.shape.length === 0 ? spec.kind : `${spec.kind}[${spec.shape.join(', ')}]`;
 }
 
@@ -152,10 +158,13 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
     }
   };
 
+  // Sequences of up to T steps: the padding after each example's last step, checked first.
+  const padding = spec.upTo ? sequencePadding(data, spec, n, per, decl, (row) => `${rowName(row)} of ${file}`, fail) : null;
+
   // Missing values (NaN) first: they are legal only in a site declared with `?`.
   let lastRow = -1;
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isNaN(data[i] as number)) continue;
+    if (!Number.isNaN(data[i] as number) || padding?.[i]) continue;
     const row = Math.floor(i / per);
     if (!spec.allowMissing) {
       fail(
@@ -226,6 +235,51 @@ export function validateSite(arr: NdArray, spec: SiteSpec, source: ValidateSourc
   }
   const out: TypedData = data instanceof Int32Array ? Float32Array.from(data) : data;
   return { array: { shape, data: out }, missing };
+}
+
+/**
+ * The padding of a sequence site (1 where an entry is padding): each example is as long as its
+ * last step with a value, and must have at least one step; without `?`, no step before the end
+ * may hold a NaN (an all-NaN step there would be padding inside the sequence).
+ */
+function sequencePadding(
+  data: TypedData,
+  spec: SiteSpec,
+  n: number,
+  per: number,
+  decl: string,
+  where: (row: number) => string,
+  fail: (message: string, hint?: string, row?: number) => never,
+): Uint8Array {
+  const T = spec.shape[0]!;
+  const step = per / T;
+  const padding = new Uint8Array(data.length);
+  const nans = (row: number, t: number): number => {
+    let k = 0;
+    for (let j = (row * T + t) * step; j < (row * T + t + 1) * step; j++) if (Number.isNaN(data[j] as number)) k++;
+    return k;
+  };
+  for (let row = 0; row < n; row++) {
+    let len = 0;
+    for (let t = 0; t < T; t++) if (nans(row, t) < step) len = t + 1;
+    if (len === 0) {
+      fail(`${where(row)} has no steps (every value is NaN); ${spec.name} is declared ${decl}, sequences of 1 to ${T} steps`, 'drop the row, or give the sequence its first step; NaN after the last step is padding', row);
+    }
+    padding.fill(1, (row * T + len) * step, (row + 1) * T * step);
+    if (spec.allowMissing) continue;
+    for (let t = 0; t < len; t++) {
+      const k = nans(row, t);
+      if (k === 0) continue;
+      fail(
+        k === step
+          ? `${where(row)} has step t = ${t} all NaN but values at step t = ${len - 1}; padding (NaN) may only end a sequence, and ${spec.name} is declared ${decl} without missing values`
+          : `${where(row)} has a missing value (NaN) at step t = ${t}, before its last step t = ${len - 1}; ${spec.name} is declared ${decl} and fully observed`,
+        `fill in the step, or end the sequence before it; or declare \`data ${spec.name}: ${decl}?\` to leave missing entries inside a sequence out of the likelihood`,
+        row,
+      );
+    }
+  }
+  return padding;
 }
 
 /** Calls `bad(nanCount)` when row `row` is missing only in part. */

@@ -93,6 +93,8 @@ export interface TypeExpr {
   readonly kind: 'type';
   readonly name: Name;
   readonly dims: readonly Expr[];
+  /** `Real[..T, D]`: the span of the `..` before the first dimension (a sequence of up to T steps); absent otherwise. */
+  readonly upTo?: Span;
   readonly span: Span;
 }
 
@@ -128,6 +130,11 @@ export interface SiteStep {
   readonly index: number;
   /** The span of the index expression as written (`t - 1`), for diagnostics. */
   readonly indexSpan: Span;
+  /**
+   * The bound `T` of a data axis declared `[..T, ...]` when the step lies on that axis (a `for`
+   * loop up to `T` writes it): the step counts for an example only before its length.
+   */
+  readonly upTo?: string;
 }
 /** `for t in 0..T { ... }`: the body repeated for t = from, ..., to - 1 (unrolled by the checker). */
 export interface ForStmt {

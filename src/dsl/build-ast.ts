@@ -246,7 +246,8 @@ export class AstBuilder {
     const name = this.name(this.tok(n, 'Identifier'));
     if (!name) return undefined;
     const span = this.nodeSpan(n);
-    return { kind: 'type', name, dims: this.subs(n, 'expr').map((e) => this.expr(e, span)), span };
+    const upTo = this.tok(n, 'DotDot');
+    return { kind: 'type', name, dims: this.subs(n, 'expr').map((e) => this.expr(e, span)), ...(upTo ? { upTo: this.tokSpan(upTo) } : {}), span };
   }
 
   // ------------------------------------------------------------ expressions

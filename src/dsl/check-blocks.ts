@@ -230,7 +230,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
     sites.push({
       id: firstId + sites.length,
       name,
-      ...(stmt.step ? { step: { base: stmt.step.base, index: stmt.step.index } } : {}),
+      ...(stmt.step ? { step: { base: stmt.step.base, index: stmt.step.index, ...(stmt.step.upTo !== undefined ? { upTo: stmt.step.upTo } : {}) } } : {}),
       block,
       stmt,
       call: stmt.dist as A.CallExpr,

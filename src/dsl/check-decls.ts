@@ -8,10 +8,10 @@ import { BUILTINS } from './builtins';
 import type * as A from './ast';
 import type { Span } from './source';
 import type { CheckContext } from './check-context';
-import type { ParamInfo } from './checked';
+import type { DataInfo, ParamInfo } from './checked';
 import { constValue, mentionsBroken, resolveType } from './check-types';
 import { checkNetBody } from './check-net-body';
-import { NET_BODIES } from './net-bodies';
+import { NET_BODIES, type NetBody } from './net-bodies';
 import { formatNumber, formatTensorType, tensor, type TensorType } from './types';
 
 function claim(ctx: CheckContext, name: A.Name, what: string): boolean {
@@ -49,8 +49,10 @@ export function checkConst(ctx: CheckContext, d: A.ConstDecl): void {
 
 export function checkData(ctx: CheckContext, d: A.DataDecl): void {
   if (!claim(ctx, d.name, 'data declaration')) return;
-  const type = resolveType(ctx, d.type);
+  const type = resolveType(ctx, d.type, { upTo: true });
   if (!type) return;
+  const upTo = d.type.upTo ? sequenceBound(ctx, d, type) : null;
+  if (upTo === undefined) return;
   if (d.partial && type.vk === 'LowerCholesky') {
     ctx.accept('VAE309', `\`${d.name.text}\` is ${formatTensorType(type)}, which cannot have missing entries`, { span: d.type.span }, { hint: 'drop the `?`: a Cholesky factor is observed whole' });
     return;
@@ -58,8 +60,27 @@ export function checkData(ctx: CheckContext, d: A.DataDecl): void {
   // `?` on a label: latent where missing. `?` on any other kind: missing entries (NaN) are left
   // out of the likelihood (docs/language.md, "Missing data").
   const label = type.vk === 'Category';
-  ctx.data.set(d.name.text, { name: d.name.text, decl: d, type, partial: d.partial && label, masked: d.partial && !label });
+  ctx.data.set(d.name.text, { name: d.name.text, decl: d, type, partial: d.partial && label, masked: d.partial && !label, upTo });
   ctx.broken.delete(d.name.text);
+}
+
+/**
+ * `data x: Real[..T, D]`: sequences of up to T steps, each example with its own length. The
+ * bound must be a const by name (loops `for t in a..T` and recurrent nets over `[T, ...]` follow
+ * the lengths through that name) and the kind must have a time axis.
+ */
+function sequenceBound(ctx: CheckContext, d: A.DataDecl, type: TensorType): DataInfo['upTo'] | undefined {
+  const first = d.type.dims[0];
+  const span = first ? { file: d.type.upTo!.file, start: d.type.upTo!.start, end: first.span.end } : d.type.upTo!;
+  if (type.vk === 'Category' || type.shape.length === 0 || !first) {
+    ctx.accept('VAE309', `\`${d.name.text}\` is declared ${formatTensorType(type)}, which has no time axis for \`..\``, { span }, { hint: 'a sequence puts its steps first, e.g. `data x: Real[..T, D]`; labels per step are not supported' });
+    return undefined;
+  }
+  if (first.kind !== 'name' || !ctx.consts.has(first.name)) {
+    ctx.accept('VAE309', 'the most steps of a sequence (`..T`) must be the name of a const', { span }, { hint: 'declare `const T = 20` and write `data x: Real[..T, D]`; loops `for t in 0..T` then follow each example\'s length' });
+    return undefined;
+  }
+  return { bound: first.name, max: type.shape[0]! };
 }
 
 /**
@@ -188,6 +209,27 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
   if (!ok && ['sequential', 'gru', 'lstm'].includes(bodyName)) return;
   const body = checkNetBody(ctx, d, inputs, outputs);
   if (!ok || !body) return;
-  ctx.nets.set(d.name.text, { name: d.name.text, decl: d, inputs, outputs: outputs.map((o) => ({ name: o.name, type: o.type, transform: o.transform })), body });
+  const upTo = sequenceInput(ctx, d, body);
+  if (upTo === null) return;
+  ctx.nets.set(d.name.text, { name: d.name.text, decl: d, inputs, outputs: outputs.map((o) => ({ name: o.name, type: o.type, transform: o.transform })), body, ...(upTo !== undefined ? { upTo } : {}) });
   ctx.broken.delete(d.name.text);
+}
+
+/**
+ * A net whose inputs have the time axis `[T, ...]` of a sequence declared `[..T, ...]` reads each
+ * example up to its length: a `gru` or `lstm` then holds its state past the length (so a reversed
+ * one starts at the last step); any other body would read the padding, which is an error.
+ * Returns the bound, undefined for a net over no sequence axis, null after an error.
+ */
+function sequenceInput(ctx: CheckContext, d: A.NetDecl, body: NetBody): string | undefined | null {
+  const bounds = new Set([...ctx.data.values()].flatMap((x) => (x.upTo ? [x.upTo.bound] : [])));
+  const over = d.inputs.find((t) => t.dims[0]?.kind === 'name' && bounds.has(t.dims[0].name));
+  if (!over) return undefined;
+  const bound = (over.dims[0] as A.NameExpr).name;
+  if (body.kind === 'gru' || body.kind === 'lstm') return bound;
+  ctx.accept('VAE309', `\`${d.name.text}\` reads sequences of up to ${bound} steps, but only \`gru\` and \`lstm\` stop at each example's length; this net would read the padding`, { span: over.span }, {
+    secondary: [{ span: [...ctx.data.values()].find((x) => x.upTo?.bound === bound)!.decl.type.span, message: `sequences of up to ${bound} steps` }],
+    hint: `read the sequence with \`gru(hidden: H)\` or \`lstm(hidden: H)\`, or declare the data with a fixed length \`[${bound}, ...]\``,
+  });
+  return null;
 }

@@ -98,8 +98,12 @@ export function constValue(ctx: CheckContext, e: A.Expr): number | undefined {
   }
 }
 
-export function resolveType(ctx: CheckContext, t: A.TypeExpr): TensorType | undefined {
+export function resolveType(ctx: CheckContext, t: A.TypeExpr, opts: { readonly upTo?: boolean } = {}): TensorType | undefined {
   const name = t.name.text;
+  if (t.upTo && !opts.upTo) {
+    ctx.accept('VAE309', '`..` (a sequence of up to T steps) is for data declarations only', { span: t.upTo }, { hint: 'declare the data `data x: Real[..T, D]`; loops and nets over `T` follow its lengths' });
+    return undefined;
+  }
   if (!(VALUE_KINDS as readonly string[]).includes(name)) {
     ctx.report('VAE204', { kind: 'unknown-type', found: name, expected: VALUE_KINDS }, { span: t.name.span });
     return undefined;

@@ -19,7 +19,7 @@ export interface SiteInfo {
   /** The site's address: its name, or for one step of a sequence the name and step, `z[3]`. */
   readonly name: string;
   /** One step of a sequence (`z[t] ~ ...` in a `for` loop): the site identity `z` and the step. */
-  readonly step?: { readonly base: string; readonly index: number };
+  readonly step?: { readonly base: string; readonly index: number; readonly upTo?: string };
   readonly block: A.BlockName;
   readonly stmt: A.SiteStmt;
   readonly call: A.CallExpr;
@@ -54,6 +54,8 @@ export interface NetInfo {
   /** Outputs with the transform from the net's unconstrained head onto their type. */
   readonly outputs: readonly { readonly name: string | null; readonly type: TensorType; readonly transform: Transform }[];
   readonly body: NetBody;
+  /** A recurrent net over the time axis of a sequence declared `[..T, ...]`: the bound T (it stops at each example's length). */
+  readonly upTo?: string;
 }
 
 export interface ParamInfo {
@@ -75,6 +77,11 @@ export interface DataInfo {
   readonly partial: boolean;
   /** `?` on any other kind: NaN marks a missing entry, left out of the likelihood elementwise. */
   readonly masked: boolean;
+  /**
+   * `Real[..T, D]`: sequences of up to `max` steps (the const `bound`, T), each example with its
+   * own length (trailing steps all NaN are padding); null for data of fixed shape.
+   */
+  readonly upTo: { readonly bound: string; readonly max: number } | null;
 }
 
 /** One layer of `Flow(base, [...])`. */

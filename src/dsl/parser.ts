@@ -190,6 +190,7 @@ export class VaeParser extends CstParser {
     this.CONSUME(T.Identifier);
     this.OPTION(() => {
       this.CONSUME(T.LBracket);
+      this.OPTION2(() => this.CONSUME(T.DotDot));
       this.SUBRULE(this.expr);
       this.MANY(() => {
         this.CONSUME(T.Comma);

@@ -11,6 +11,10 @@
  * from z[t] (src/inference/dependencies.ts). Steps run in program order: a step reads earlier
  * steps only.
  *
+ * A loop up to the bound of a sequence axis (`for t in 1..T` with `data x: Real[..T, D]`) marks
+ * the steps it writes with that bound (`SiteStep.upTo`): at run time a step t counts for example
+ * b only where t < length_b (src/inference/handlers/mask.ts).
+ *
  * Diagnostics: a loop bound that is not a whole number known at compile time (VAE308), a step
  * index before 0 or past the last step (VAE334), a read of a step drawn later (VAE208), a site
  * inside a loop without a step index (VAE335).
@@ -35,6 +39,8 @@ interface Subst {
   readonly lets: Map<string, string>;
   /** `t = 3`: the steps, for messages. */
   readonly where: string;
+  /** The bound T of an enclosing loop `for t in a..T` over a data axis declared `[..T, ...]`. */
+  readonly upTo?: string;
 }
 
 interface PendingRead {
@@ -84,6 +90,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
   collect(stmts);
   if (sequences.size === 0 && !stmts.some((s) => s.kind === 'for')) return { stmts: stmts as A.FlatStmt[], sequences };
 
+  const raggedBounds = new Set([...ctx.data.values()].flatMap((d) => (d.upTo ? [d.upTo.bound] : [])));
   const out: A.FlatStmt[] = [];
   const defined = new Map<string, number>();
   const reads: PendingRead[] = [];
@@ -192,7 +199,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
       const address = `${base}[${i}]`;
       defined.set(address, out.length);
       sequences.get(base)!.push(i);
-      out.push({ ...stmt, name: { ...stmt.name, text: address }, dist, type, step: { base, index: i, indexSpan: stmt.index.span } });
+      out.push({ ...stmt, name: { ...stmt.name, text: address }, dist, type, step: { base, index: i, indexSpan: stmt.index.span, ...(s.upTo !== undefined ? { upTo: s.upTo } : {}) } });
     }
   };
 
@@ -218,14 +225,28 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
       ctx.accept('VAE334', from < 0 ? `the loop starts at ${from}: a time index before 0` : `the loop \`${from}..${to}\` has no steps`, { span: from < 0 ? f.from.span : f.to.span }, { hint: '`for t in a..b` runs t = a, a + 1, ..., b - 1 with 0 <= a < b' });
       return;
     }
+    // A loop up to the bound of a sequence axis (`for t in 1..T` with `data x: Real[..T, D]`) runs
+    // over that axis: its steps count for an example only before the example's length.
+    const upTo = f.to.kind === 'name' && raggedBounds.has(f.to.name) ? f.to.name : s.upTo;
     for (let t = from; t < to; t++) {
       const vars = new Map(s.vars).set(v, t);
       const where = [...vars].map(([k, x]) => `${k} = ${x}`).join(', ');
-      expand(f.body, { vars, lets: new Map(s.lets), where }, true);
+      expand(f.body, { vars, lets: new Map(s.lets), where, ...(upTo !== undefined ? { upTo } : {}) }, true);
     }
   };
 
   expand(stmts, { vars: new Map(), lets: new Map(), where: '' }, false);
+  // Every step of a sequence with a step on a sequence axis follows that axis's lengths (e.g.
+  // `z[0]`, drawn before the loop `for t in 1..T`).
+  const ragged = new Map<string, string>();
+  for (const st of out) if (st.kind === 'site' && st.step?.upTo !== undefined) ragged.set(st.step.base, st.step.upTo);
+  if (ragged.size > 0) {
+    for (let k = 0; k < out.length; k++) {
+      const st = out[k]!;
+      const upTo = st.kind === 'site' && st.step && st.step.upTo === undefined ? ragged.get(st.step.base) : undefined;
+      if (st.kind === 'site' && st.step && upTo !== undefined) out[k] = { ...st, step: { ...st.step, upTo } };
+    }
+  }
 
   for (const r of reads) {
     const at = defined.get(r.address);

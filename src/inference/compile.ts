@@ -145,7 +145,8 @@ class Compiler {
       const net = this.nets.get(target.net)!;
       const outputs = net.info.outputs;
       return (env) => {
-        const outs = net.apply(args.map((a) => a.fn(env) as tf.Tensor), env.store, env.detach);
+        const lengths = net.info.upTo !== undefined ? env.lengths?.get(net.info.upTo) : undefined; // [B]: a recurrent net stops at each length
+        const outs = net.apply(args.map((a) => a.fn(env) as tf.Tensor), env.store, env.detach, lengths);
         if (outputs.length === 1 && outputs[0]!.name === null) return outs[0]!;
         return new Map(outputs.map((o, i) => [o.name!, outs[i]!]));
       };
@@ -271,7 +272,7 @@ export function compileProgram(cp: CheckedProgram): CompiledProgram {
     let compiled: CompiledNet | undefined;
     const proxy: CompiledNet = {
       info: n,
-      apply: (inputs, store, detach) => compiled!.apply(inputs, store, detach),
+      apply: (inputs, store, detach, lengths) => compiled!.apply(inputs, store, detach, lengths),
     };
     nets.set(n.name, proxy);
     pending.push((store, rng) => {

@@ -14,4 +14,6 @@ export interface EvalEnv {
   readonly locals: Map<string, RtValue>;
   /** Evaluate nets and params with stopped gradients (STL/DReG use detached guide parameters). */
   readonly detach: boolean;
+  /** The lengths [B] of the batch's sequences by the bound of their axis (`T` of `data x: Real[..T, D]`). */
+  readonly lengths?: ReadonlyMap<string, tf.Tensor>;
 }

@@ -14,6 +14,7 @@ import { EnumerateHandler } from './handlers/enumerate';
 import { vectorizedPlates } from './handlers/plate';
 import { replay } from './handlers/replay';
 import { seed } from './handlers/seed';
+import { stepMask } from './handlers/mask';
 import { TraceHandler, type Trace } from './handlers/trace';
 import { sampleMessage, type Handler, type Message, type Observation } from './messages';
 import type { ParamStore } from './params';
@@ -31,6 +32,8 @@ export interface Batch {
   readonly size: number;
   readonly data: ReadonlyMap<string, tf.Tensor>;
   readonly observations: ReadonlyMap<string, Observation>;
+  /** Sequences declared `[..T, ...]`: each example's length, float [B], by the bound `T` (absent without such data). */
+  readonly lengths?: ReadonlyMap<string, tf.Tensor>;
 }
 
 /**
@@ -44,11 +47,18 @@ export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Te
   const data = new Map<string, tf.Tensor>();
   const observations = new Map<string, Observation>();
   let size = 0;
+  const lengths = new Map<string, tf.Tensor>();
   for (const d of cp.data) {
     const col = columns.get(d.name);
     if (!col) continue;
     size = col.shape[0] ?? 0;
-    if (d.masked) {
+    if (d.upTo) {
+      // Sequences of up to T steps: trailing steps all NaN are padding (src/data/validate.ts).
+      const { value, present } = fillMissing(col, d.type.vk, d.type.shape); // [B, T, ...step] each
+      if (!lengths.has(d.upTo.bound)) lengths.set(d.upTo.bound, sequenceLengths(present)); // [B]
+      data.set(d.name, value);
+      observations.set(d.name, { value, mask: null, ...(d.masked ? { present } : {}) });
+    } else if (d.masked) {
       const { value, present } = fillMissing(col, d.type.vk, d.type.shape); // [B, ...event] each
       data.set(d.name, value);
       observations.set(d.name, { value, mask: null, present });
@@ -63,7 +73,17 @@ export function makeBatch(cp: CheckedProgram, columns: ReadonlyMap<string, tf.Te
     }
   }
   // A program without data (e.g. an expectation objective) runs on one pseudo-example.
-  return { size: cp.data.length === 0 ? 1 : size, data, observations };
+  return { size: cp.data.length === 0 ? 1 : size, data, observations, ...(lengths.size > 0 ? { lengths } : {}) };
+}
+
+/** The length of each sequence, float [B]: one past its last step with an observed entry. `present` is [B, T, ...step]. */
+export function sequenceLengths(present: tf.Tensor): tf.Tensor {
+  return tf.tidy(() => {
+    const T = present.shape[1]!;
+    const any = present.rank > 2 ? tf.max(present, Array.from({ length: present.rank - 2 }, (_, i) => i + 2)) : present; // [B, T]
+    const upTo = tf.range(1, T + 1, 1, 'float32'); // [T]: t + 1
+    return tf.max(tf.mul(any, upTo), 1); // [B]
+  });
 }
 
 export interface Traces {
@@ -112,12 +132,14 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
       },
     });
   }
-  guideHandlers.push(condition(partial), seed(rng.fold(0)), ...plates, enumerate);
-  const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false });
+  // Steps past an example's length count 0 (one handler for guide and model: the same masks).
+  const steps = batch.lengths ? [stepMask(batch.lengths)] : [];
+  guideHandlers.push(...steps, condition(partial), seed(rng.fold(0)), ...plates, enumerate);
+  const env = (): EvalEnv => ({ store, data: batch.data, locals: new Map(), detach: false, ...(batch.lengths ? { lengths: batch.lengths } : {}) });
   const guideEnv = prog.guide.run(new Runtime(guideHandlers), env(), init);
 
   const modelTrace = new TraceHandler();
-  const modelHandlers: Handler[] = [modelTrace, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), ...plates];
+  const modelHandlers: Handler[] = [modelTrace, ...steps, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), ...plates];
   prog.model.run(new Runtime(modelHandlers), env(), init);
   return { guide: guideTrace.sites, model: modelTrace.sites, K, B, layout, dims, enumCount: enumerate.count, guideEnv };
 }

@@ -39,8 +39,13 @@ export interface SampleMsg {
    */
   plates: readonly CondIndepFrame[];
   rng: Rng | null;
-  /** A log-density multiplier (minibatch scaling, masking); 1 by default. */
+  /** A log-density multiplier (minibatch scaling); 1 by default. */
   scale: number;
+  /**
+   * Set by `stepMask`: a float mask [B] multiplying the site's log-densities per example (a step
+   * past an example's length counts 0); null when the site counts for every example.
+   */
+  mask: tf.Tensor | null;
   /** Stop the walk outward after this handler (as Pyro's `stop`). */
   stop: boolean;
   /** The value is final: the default action does nothing. */
@@ -51,7 +56,7 @@ export type Message = SampleMsg;
 
 /** A fresh sample message for `site`: no value, no plates, scale 1. */
 export function sampleMessage(site: SiteInfo, dist: Distribution, estimator: EstimatorKind | null = null): SampleMsg {
-  return { kind: 'sample', site, dist, value: null, observation: null, estimator, enumDim: null, plates: [], rng: null, scale: 1, stop: false, done: false };
+  return { kind: 'sample', site, dist, value: null, observation: null, estimator, enumDim: null, plates: [], rng: null, scale: 1, mask: null, stop: false, done: false };
 }
 
 /** An effect handler: either hook may be omitted. `process` runs innermost first. */

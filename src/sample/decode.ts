@@ -80,7 +80,7 @@ export function encode(prog: Program, data: ReadonlyMap<string, tf.Tensor>, opts
   const handlers: Handler[] = [trace, condition(partial)];
   if (opts.mode === 'mean') handlers.push(pointEstimates());
   handlers.push(seed(opts.rng), ...vectorizedPlates(new DimAllocator(), 1, opts.n));
-  prog.compiled.guide.run(new Runtime(handlers), { store: prog.store, data: batch.data, locals: new Map(), detach: false }, initMessage);
+  prog.compiled.guide.run(new Runtime(handlers), { store: prog.store, data: batch.data, locals: new Map(), detach: false, ...(batch.lengths ? { lengths: batch.lengths } : {}) }, initMessage);
   const out = new Map<string, tf.Tensor>();
   for (const [name, msg] of trace.sites) out.set(name, rowsOf(msg.value!, msg.site, opts.n)); // [n, ...event]
   return out;

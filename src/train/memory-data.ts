@@ -34,7 +34,7 @@ export function siteSpec(cp: CheckedProgram, d: DataInfo, binarizeDynamic: boole
   const kind = d.type.vk === 'Binary' && binarizeDynamic ? 'Unit' : d.type.vk;
   const site = d.masked ? siteByName(cp.model, d.name) : undefined;
   const whole = site && !site.spec.factorized ? { wholeExamples: site.spec.name } : {};
-  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial || d.masked, ...whole };
+  return { name: d.name, kind, shape: d.type.shape, ...(d.type.classes !== undefined ? { classes: d.type.classes } : {}), allowMissing: d.partial || d.masked, ...whole, ...(d.upTo ? { upTo: d.upTo } : {}) };
 }
 
 /** The program's columns of one split, binarized and validated (DataError naming the source and row). */

@@ -2,7 +2,8 @@
 // data bound with --data (so the test needs neither network access nor optional data sets).
 // Synthetic columns follow each data declaration: Binary -> 0/1, Unit -> k/255, Real -> N(0, 1),
 // Count -> geometric counts with mean 3, Category[k] -> random classes (with some -1 where the
-// site is partly observed); a `?` site of another kind gets NaN (missing) in a fifth of its entries.
+// site is partly observed); a `?` site of another kind gets NaN (missing) in a fifth of its entries;
+// a sequence of up to T steps (`Real[..T, D]`) is cut at lengths 1..T (NaN after).
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -42,6 +43,8 @@ function dataFor(file: string): string | undefined {
         if (d.type.vk === 'Unit') return Math.floor(u() * 256) / 255;
         return Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
       });
+      // Sequences of up to T steps (`..T`): example i ends after 1 + (i mod T) steps, NaN after.
+      if (d.upTo) for (let i = 0; i < N; i++) data.fill(NaN, i * per + (1 + (i % d.upTo.max)) * (per / d.upTo.max), (i + 1) * per);
       writeNpy(f, { shape: [N, ...d.type.shape], data });
     }
     parts.push(`${d.name}=${f}`);

@@ -17,7 +17,8 @@ export function condition(observations: ReadonlyMap<string, Observation>): Handl
     if (!step || !whole || whole.mask !== null) return undefined;
     let obs = steps.get(site.name);
     if (!obs) {
-      obs = { value: entryAt(whole.value, site.shape.length + 1, step.index), mask: null }; // [B, ...step]
+      const present = whole.present ? entryAt(whole.present, site.shape.length + 1, step.index) : null; // [B, ...step]: a `?` sequence's observed entries
+      obs = { value: entryAt(whole.value, site.shape.length + 1, step.index), mask: null, present }; // [B, ...step]
       steps.set(site.name, obs);
     }
     return obs;

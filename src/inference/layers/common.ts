@@ -17,8 +17,11 @@ import { stopGradient } from '../stop-gradient';
 /** A compiled net. */
 export interface CompiledNet {
   readonly info: NetInfo;
-  /** inputs[i] is [...batch_i, ...inShape_i]; returns one tensor per output, [...batch, ...outShape]. */
-  apply(inputs: readonly tf.Tensor[], store: ParamStore, detach?: boolean): tf.Tensor[];
+  /**
+   * inputs[i] is [...batch_i, ...inShape_i]; returns one tensor per output, [...batch, ...outShape].
+   * `lengths` [B] (recurrent nets over a sequence axis declared `[..T, ...]`): each example's length.
+   */
+  apply(inputs: readonly tf.Tensor[], store: ParamStore, detach?: boolean, lengths?: tf.Tensor): tf.Tensor[];
 }
 
 export function activate(x: tf.Tensor, a: Activation): tf.Tensor {

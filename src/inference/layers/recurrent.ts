@@ -11,6 +11,9 @@
  *                            n = tanh(x W_in + b_in + r ⊙ (h W_hn + b_hn)), h' = (1 − z) ⊙ n + z ⊙ h
  *   LSTM (Hochreiter & Schmidhuber 1997): [i, f, g, o] = x W_i + h W_h + b,
  *                            c' = σ(f) ⊙ c + σ(i) ⊙ tanh(g), h' = σ(o) ⊙ tanh(c')
+ * Over a sequence axis declared `[..T, ...]` the net gets each example's length and holds its
+ * state (h and c) past it: a forward net's final state is the state after the last step, a
+ * reversed one starts at the last step, exactly as over the unpadded sequence.
  * The initial state is zero. Parameters: `${net}.wi` [D, G·H], `${net}.wh` [H, G·H], `${net}.bi`,
  * `${net}.bh` [G·H] (G = 3 for GRU, 4 for LSTM; gate order as above), initialized U(−1/√H, 1/√H)
  * as PyTorch does, except the LSTM forget-gate bias, which starts at 1 (Jozefowicz et al. 2015);
@@ -65,10 +68,13 @@ export function compileRecurrent(info: NetInfo, body: RecurrentBody, store: Para
 
   return {
     info,
-    apply(inputs, s, detach = false) {
+    apply(inputs, s, detach = false, lengths) {
       const p = reader(s, detach);
       const { x, batch } = joinSteps(inputs, T); // [N, T, D]
       const N = x.shape[0];
+      // Sequences of up to T steps: the state holds past each example's length, so the state at
+      // t < length (and the final state) is the one a net over exactly `length` steps computes.
+      const len = lengths ? tf.broadcastTo(lengths, batch).reshape([N, 1]) : null; // [N, 1]
       const xp = tf.add(matMulND(x, p(`${name}.wi`)), p(`${name}.bi`)); // [N, T, G·H]
       const xs = tf.unstack(xp, 1); // T x [N, G·H]
       const wh = p(`${name}.wh`); // [H, G·H]
@@ -78,6 +84,8 @@ export function compileRecurrent(info: NetInfo, body: RecurrentBody, store: Para
       const states: tf.Tensor[] = new Array<tf.Tensor>(T);
       for (let i = 0; i < T; i++) {
         const t = body.reverse ? T - 1 - i : i;
+        const hPrev = h;
+        const cPrev = c;
         const hp = tf.add(matMul(h, wh), bh); // [N, G·H]
         if (body.kind === 'gru') {
           const [xr, xz, xn] = tf.split(xs[t]!, 3, 1); // each [N, H]
@@ -90,6 +98,11 @@ export function compileRecurrent(info: NetInfo, body: RecurrentBody, store: Para
           const [ig, fg, gg, og] = tf.split(tf.add(xs[t]!, hp), 4, 1); // each [N, H]
           c = tf.add(tf.mul(tf.sigmoid(fg!), c), tf.mul(tf.sigmoid(ig!), tf.tanh(gg!))); // [N, H]
           h = tf.mul(tf.sigmoid(og!), tf.tanh(c)); // [N, H]
+        }
+        if (len) {
+          const live = tf.greater(len, t); // [N, 1] bool: step t is before the length
+          h = tf.where(tf.broadcastTo(live, [N, H]), h, hPrev); // [N, H]
+          if (body.kind === 'lstm') c = tf.where(tf.broadcastTo(live, [N, H]), c, cPrev); // [N, H]
         }
         states[t] = h;
       }

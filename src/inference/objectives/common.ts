@@ -98,6 +98,7 @@ export function enumLogWeight(terms: readonly SiteTerm[]): tf.Tensor | null {
     const n = t.q?.enumerateSupport ? t.value.shape[0]! : 1;
     let w = t.lq; // q(y) where latent; 0 where observed
     if (t.observedMask) w = tf.add(w, tf.mul(t.observedMask, -Math.log(n))); // labelled rows: uniform 1/n over copies of y_obs
+    if (t.stepMask) w = tf.add(w, tf.mul(tf.sub(1, t.stepMask), -Math.log(n))); // steps past the length (log q masked to 0): uniform 1/n, the weights still sum to 1
     lw = lw === null ? w : tf.add(lw, w);
   }
   return lw;

@@ -10,7 +10,7 @@ import { execute } from '../execute';
 import { stopGradient } from '../stop-gradient';
 import { enumExpect, enumLogWeight, once, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { addScoreParts } from './score-parts';
-import type { SiteTerm } from './terms';
+import { masked, type SiteTerm } from './terms';
 import type { Traces } from '../execute';
 import type { Plan } from '../plan';
 
@@ -25,8 +25,8 @@ function guideTerms(traces: Traces, plan: Plan): SiteTerm[] {
     const lq = g.dist.logProb(g.value); // [...batch]
     out.push({
       name: sp.name, model: g.site, latent: true, estimator: sp.estimator, enumDim: g.enumDim,
-      lp: tf.zerosLike(lq), lq: latentMask ? tf.mul(lq, latentMask) : lq, kl: null, klElementwise: null,
-      latentMask, observedMask: obsMask, q: g.dist, p: g.dist, value: g.value,
+      lp: tf.zerosLike(lq), lq: masked(latentMask ? tf.mul(lq, latentMask) : lq, g.mask), kl: null, klElementwise: null,
+      latentMask, observedMask: obsMask, stepMask: g.mask, q: g.dist, p: g.dist, value: g.value,
     });
   }
   return out;

@@ -3,7 +3,8 @@
  * the guide (for latent sites), the analytic KL where the plan chose it, and per-dimension KL
  * where both densities factorize (for free bits and the eval report). Partly observed sites
  * contribute their latent terms only where the label is missing; a `?` data site's log-likelihood
- * covers its observed entries only (src/inference/missing.ts).
+ * covers its observed entries only (src/inference/missing.ts); a step past an example's length
+ * (handlers/mask.ts) counts 0 in every term of that example.
  */
 import * as tf from '@tensorflow/tfjs';
 import { klDivergence } from '../../distributions/kl';
@@ -35,6 +36,8 @@ export interface SiteTerm {
   readonly latentMask: tf.Tensor | null;
   /** 1 where a partly observed site is observed, [B]; null otherwise. */
   readonly observedMask: tf.Tensor | null;
+  /** A step of a sequence declared `[..T, ...]`: 1 where the step is before the example's length, [B]; null otherwise (every term above is already multiplied by it). */
+  readonly stepMask: tf.Tensor | null;
   readonly q: Distribution | null;
   readonly p: Distribution;
   readonly value: tf.Tensor;
@@ -46,9 +49,10 @@ function detachParams(d: Distribution): Distribution {
   return d.withParams(params);
 }
 
-/** Applies a `scale` handler's factor to a log-density term. */
-function scaled(t: tf.Tensor, factor: number): tf.Tensor {
-  return factor === 1 ? t : tf.mul(t, factor); // [...batch]
+/** Applies a site's weights to a log-density term [...batch]: the `scale` handler's factor and the `stepMask` handler's mask [B]. */
+function scaled(t: tf.Tensor, msg: Pick<SampleMsg, 'scale' | 'mask'>): tf.Tensor {
+  const m = masked(t, msg.mask); // [...batch]
+  return msg.scale === 1 ? m : tf.mul(m, msg.scale); // [...batch]
 }
 
 /** Multiplies a [...batch] tensor by a [B] mask (aligned on the last axis). */
@@ -84,14 +88,15 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   if (!latent || !g || !sp) {
     const present = m.observation?.present ?? null; // [B, ...event] for a `?` site with missing entries
     const lp = present ? maskedLogProb(m.dist, value, present, m.site.shape.length) : m.dist.logProb(value); // [...batch]
-    out.push({ name, model: m.site, latent: false, estimator: null, enumDim: null, lp: scaled(lp, m.scale), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, q: null, p: m.dist, value });
+    out.push({ name, model: m.site, latent: false, estimator: null, enumDim: null, lp: scaled(lp, m), lq: null, kl: null, klElementwise: null, latentMask: null, observedMask: null, stepMask: m.mask, q: null, p: m.dist, value });
     return;
   }
   const obsMask = m.observation?.mask ?? null;
   const latentMask = obsMask ? tf.sub(1, obsMask) : null; // [B]
   const q = sp.detach ? detachParams(g.dist) : g.dist;
   const rank = m.site.shape.length;
-  const maskEvent = (t: tf.Tensor): tf.Tensor => (latentMask ? tf.mul(t, latentMask.reshape([...latentMask.shape, ...new Array<number>(rank).fill(1)])) : t); // [...batch, ...event]
+  const eventMask = latentMask && m.mask ? tf.mul(latentMask, m.mask) : (latentMask ?? m.mask); // [B]: latent and before the length
+  const maskEvent = (t: tf.Tensor): tf.Tensor => (eventMask ? tf.mul(t, eventMask.reshape([...eventMask.shape, ...new Array<number>(rank).fill(1)])) : t); // [...batch, ...event]
   let kl: tf.Tensor | null = null;
   let klElAnalytic: tf.Tensor | null = null;
   if (sp.kl === 'analytic') {
@@ -100,7 +105,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
       if (r.elementwise) {
         klElAnalytic = maskEvent(r.value); // [...batch, ...event]
         kl = sumEvent(klElAnalytic, rank); // [...batch]
-      } else kl = masked(r.value, latentMask); // [...batch]
+      } else kl = masked(masked(r.value, latentMask), m.mask); // [...batch]
     }
   }
   // log p, log q and the per-dimension KL are computed on first use only: with an analytic KL and
@@ -128,7 +133,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
           elementwise();
           lpCache = sumEvent(lpEl!, rank); // [...batch]
         } else lpCache = m.dist.logProb(value); // [...batch]
-        lpCache = scaled(lpCache, m.scale);
+        lpCache = scaled(lpCache, m);
       }
       return lpCache;
     },
@@ -138,11 +143,11 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
           elementwise();
           lqCache = masked(sumEvent(lqEl!, rank), latentMask); // [...batch]
         } else lqCache = masked(q.logProb(value), latentMask); // [...batch]
-        lqCache = scaled(lqCache, g.scale);
+        lqCache = scaled(lqCache, g);
       }
       return lqCache;
     },
-    kl: kl ? scaled(kl, m.scale) : null,
+    kl: kl ? (m.scale === 1 ? kl : tf.mul(kl, m.scale)) : null, // [...batch] (masked above)
     get klElementwise() {
       if (klElCache === undefined) {
         if (factorized) {
@@ -154,6 +159,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
     },
     latentMask,
     observedMask: obsMask,
+    stepMask: m.mask,
     q: g.dist,
     p: m.dist,
     value,
