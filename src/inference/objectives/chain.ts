@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { MarkovChain } from '../markov';
 import type { SiteTerm } from './terms';
+import { paddedStepWeight } from './common';
 
 /**
  * The canonical form of a factor at position `at`: [...E, ...plate] with at most two slots, to
@@ -99,7 +100,13 @@ export class ChainElimination {
   private pairs(): tf.Tensor[] {
     if (!this.marginals) {
       const byName = new Map(this.terms.map((t) => [t.name, t]));
-      this.marginals = pairMarginals(this.chain.sites.map((s, i) => canonical(byName.get(s)!.lq!, i, this.plateRank)));
+      this.marginals = pairMarginals(
+        this.chain.sites.map((s, i) => {
+          const t = byName.get(s)!;
+          const pad = paddedStepWeight(t, this.chain.sizes[i]!); // [B]: a step past the length is uniform
+          return canonical(pad ? tf.add(t.lq!, pad) : t.lq!, i, this.plateRank);
+        }),
+      );
     }
     return this.marginals;
   }
@@ -115,7 +122,13 @@ export class ChainElimination {
   /** log Σ_y exp Σ_t f(t): the chain's terms summed over its states, the others added, [...plate]. */
   logSumExp(ts: readonly SiteTerm[], f: (t: SiteTerm) => tf.Tensor | null): tf.Tensor {
     const { byPos, rest } = this.group(ts, f);
-    const psi = byPos.map((c, i) => c ?? tf.zeros([i === 0 ? 1 : this.chain.sizes[i - 1]!, this.chain.sizes[i]!, ...new Array<number>(this.plateRank).fill(1)])); // canonical
+    const byName = new Map(this.terms.map((t) => [t.name, t]));
+    const psi = byPos.map((c, i) => {
+      const z = c ?? tf.zeros([i === 0 ? 1 : this.chain.sizes[i - 1]!, this.chain.sizes[i]!, ...new Array<number>(this.plateRank).fill(1)]); // canonical
+      // A step past the length sums its n values with weight 1/n: the log-sum is unchanged by it.
+      const pad = paddedStepWeight(byName.get(this.chain.sites[i]!)!, this.chain.sizes[i]!); // [B]
+      return pad ? tf.add(z, canonical(pad, i, this.plateRank)) : z; // canonical
+    });
     const e = chainLogSumExp(psi); // [...plate]
     return rest === null ? e : tf.add(e, rest);
   }

@@ -98,10 +98,21 @@ export function enumLogWeight(terms: readonly SiteTerm[]): tf.Tensor | null {
     const n = t.q?.enumerateSupport ? t.value.shape[0]! : 1;
     let w = t.lq; // q(y) where latent; 0 where observed
     if (t.observedMask) w = tf.add(w, tf.mul(t.observedMask, -Math.log(n))); // labelled rows: uniform 1/n over copies of y_obs
-    if (t.stepMask) w = tf.add(w, tf.mul(tf.sub(1, t.stepMask), -Math.log(n))); // steps past the length (log q masked to 0): uniform 1/n, the weights still sum to 1
+    const pad = paddedStepWeight(t, n);
+    if (pad) w = tf.add(w, pad);
     lw = lw === null ? w : tf.add(lw, w);
   }
   return lw;
+}
+
+/**
+ * An enumerated step past an example's length has log q = 0 for each of its n values (masked,
+ * handlers/mask.ts): its log-weight there is log(1/n) instead, so its weights still sum to 1 and
+ * the sum over its values leaves the rest unchanged. (1 − mask) · (−log n), [B]; null for a site
+ * that is not a step of a sequence of up to T steps.
+ */
+export function paddedStepWeight(t: SiteTerm, n: number): tf.Tensor | null {
+  return t.stepMask ? tf.mul(tf.sub(1, t.stepMask), -Math.log(n)) : null; // [B]
 }
 
 /** Sums a [...E, K, B] tensor over its enumeration axes (rank - 2 leading axes) -> [K, B]. */
