@@ -67,7 +67,12 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
     ctx.accept('VAE301', `shape mismatch for \`${name}\`: \`${spec.name}(...)\` has shape ${formatShape(dist.shape)} but \`${name}\` is ${formatTensorType(d)}`, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, {
       data: { kind: 'shape-mismatch', site: name, expected: [...d.shape], found: [...dist.shape] },
       secondary: [note],
-      hint: dist.shape.length > 0 ? `make the parameters ${formatShape(d.shape)}, e.g. change the net's output size` : undefined,
+      hint:
+        dist.shape.length >= 2 && observed && ctx.data.has(name) && dist.shape.reduce((x, y) => x * y, 1) === d.shape.reduce((x, y) => x * y, 1)
+          ? `declare the data with the image shape the net gives, \`data ${name}: ${d.vk}${formatShape(dist.shape.length === 3 && dist.shape[0] === 1 ? dist.shape.slice(1) : dist.shape)}\` (the same values: data files may hold them flat)`
+          : dist.shape.length > 0
+            ? `make the parameters ${formatShape(d.shape)}, e.g. change the net's output size`
+            : undefined,
     });
     return undefined;
   }

@@ -334,7 +334,10 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
         recurrent && sameShape(t.shape, want.shape.slice(1))
           ? `\`${name}\` is a recurrent net: it reads a whole sequence [T, d] and runs over its steps itself; pass the sequence (e.g. \`${name}(x)\`), not one step, and index its output per step (\`h[t]\`)`
           : t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1)
-          ? `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs`
+          ? want.shape.length >= 2 && a.value.kind === 'name' && ctx.data.has(a.value.name)
+            ? // An image net on data declared flat: the data's declaration is what to change.
+              `declare the data with its image shape, \`data ${a.value.name}: ${ctx.data.get(a.value.name)!.type.vk}${formatShape(want.shape)}\` (the same ${t.shape.reduce((x, y) => x * y, 1)} values: data files may hold them flat)`
+            : `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs`
           : other
             ? `\`${other.name}\` takes ${formatTensorType(other.inputs[i]!)}: did you mean \`${other.name}(...)\`?`
             : t.shape.length === 0 && a.value.kind === 'name' && env.scope?.locals.get(a.value.name)?.kind === 'site'
