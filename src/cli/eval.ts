@@ -10,6 +10,7 @@ import { storedData } from '../train/data-record';
 import { loadChecked, loadWeights, restoreRun } from '../train/session';
 import { CliError, type Printer } from './errors';
 import { parseNonNegInt, parsePositiveInt, parsePositiveNumber } from './flags';
+import { latentLines } from './eval-latents';
 
 export interface EvalFlags {
   checkpoint?: string;
@@ -21,6 +22,8 @@ export interface EvalFlags {
   dataDir?: string;
   seed?: string;
   miSamples?: string;
+  /** One group of latent lines per step of a sequence site, not one summary per site. */
+  perStep?: boolean;
   json?: boolean;
 }
 
@@ -96,19 +99,7 @@ export async function runEvalCommand(target: string, f: EvalFlags, io: Printer):
       io.out(JSON.stringify({ split, n: ds.size, elbo: elbo.elbo, recon: elbo.recon, kl: elbo.kl, iwae, latents, accuracy, epsilon: eps }));
       return 0;
     }
-    for (const l of latents) {
-      io.out(`  ${`active units (${l.site})`.padEnd(22)}${l.activeUnits} / ${l.dims}  (Cov_x E_q[u] > 0.01)`);
-      if (l.klPerDim && l.collapsed !== null) {
-        io.out(`  ${`collapsed (${l.site})`.padEnd(22)}${(100 * l.collapsed).toFixed(0)}% of dimensions (KL < ${eps} for 99% of examples)`);
-        const top = l.klPerDim.map((v, i) => [i, v] as const).sort((a, b) => b[1] - a[1]).slice(0, 8);
-        io.out(`  ${`KL per dim (${l.site})`.padEnd(22)}${top.map(([i, v]) => `${l.site}[${i}] ${v.toFixed(2)}`).join(', ')}${l.dims > 8 ? ', ...' : ''}`);
-      } else {
-        io.out(`  ${`KL (${l.site})`.padEnd(22)}${l.klTotal.toFixed(2)} nats (${l.site}'s densities do not factorize over dimensions: no per-dimension KL)`);
-      }
-      if (l.mutualInformation !== null) {
-        io.out(`  ${'ELBO decomposition'.padEnd(22)}reconstruction ${elbo.recon.toFixed(2)} − I(x;${l.site}) ${l.mutualInformation.toFixed(2)} − KL(q(${l.site})‖p) ${l.marginalKl!.toFixed(2)}`);
-      }
-    }
+    for (const line of latentLines(latents, elbo.recon, eps, f.perStep === true)) io.out(line);
     for (const a of accuracy) io.out(`  ${`accuracy (${a.site})`.padEnd(22)}${(100 * a.accuracy).toFixed(2)}% of ${a.n} labelled examples`);
     return 0;
   } finally {
