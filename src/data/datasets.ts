@@ -11,6 +11,7 @@
  *   state-space      synthetic linear-Gaussian sequences; x: Real[10, 3] (state-space.ts)
  *   state-space-ragged  the same sequences cut at lengths drawn from 1..10, NaN after the end;
  *                    x: Real[..T, 3] with T = 10
+ *   hmm-sequences    synthetic discrete-HMM sequences; x: Real[20, 2]     (hmm-sequences.ts)
  *   zinb-counts      synthetic scVI-like counts; x: Count[50]           (synthetic-counts.ts)
  *   topics           synthetic LDA documents; x: Count[100]
  *   binarized-mnist-missing  binarized-mnist with 30% of the pixels missing (NaN) at random;
@@ -32,13 +33,14 @@ import { type MnistOptions, loadMnistLike } from './mnist';
 import type { NdArray } from './ndarray';
 import { dropAtRandom, linearGaussianData, ringData, twoMoonsData } from './synthetic';
 import { stateSpaceData, stateSpaceRaggedData } from './state-space';
+import { hmmData } from './hmm-sequences';
 import { topicsData, zinbCountsData } from './synthetic-counts';
 
 /** The fraction of pixels binarized-mnist-missing leaves out. */
 export const MISSING_FRACTION = 0.3;
 
 /** The names `data:` accepts. */
-export const DATASET_NAMES = ['binarized-mnist', 'binarized-mnist-missing', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space', 'state-space-ragged', 'zinb-counts', 'topics'] as const;
+export const DATASET_NAMES = ['binarized-mnist', 'binarized-mnist-missing', 'mnist', 'fashion-mnist', 'ring', 'two-moons', 'linear-gaussian', 'state-space', 'state-space-ragged', 'hmm-sequences', 'zinb-counts', 'topics'] as const;
 /** A named data set. */
 export type DatasetName = (typeof DATASET_NAMES)[number];
 
@@ -120,6 +122,12 @@ export const DATASET_INFO: Readonly<Record<DatasetName, DatasetInfo>> = {
     columns: [{ name: 'x', kind: 'Real', shape: [10, 3] }],
     sizes: SYNTHETIC_SIZES,
   },
+  'hmm-sequences': {
+    name: 'hmm-sequences',
+    doc: 'discrete hidden Markov sequences: K = 3 sticky states (0.8 to stay), x_t ~ N(mu_{y_t}, 0.8^2 I_2) with the means 120 degrees apart on a circle of radius 2; T = 20, d = 2 (exact log-likelihood by the forward algorithm)',
+    columns: [{ name: 'x', kind: 'Real', shape: [20, 2] }],
+    sizes: SYNTHETIC_SIZES,
+  },
   'zinb-counts': {
     name: 'zinb-counts',
     doc: 'scVI-like counts of 50 genes: zero-inflated negative binomials with log-means linear in z ~ N(0, I_2)',
@@ -187,6 +195,9 @@ export async function loadDataset(name: string, opts: LoadDatasetOptions = {}): 
       break;
     case 'state-space-ragged':
       splits = synthetic(name, opts, (n, rng) => ({ x: stateSpaceRaggedData(n, rng).x }));
+      break;
+    case 'hmm-sequences':
+      splits = synthetic(name, opts, (n, rng) => ({ x: hmmData(n, rng).x }));
       break;
     case 'zinb-counts':
       splits = synthetic(name, opts, (n, rng) => ({ x: zinbCountsData(n, rng).x }));

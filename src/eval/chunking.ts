@@ -18,8 +18,14 @@ import type { Plan } from '../inference/plan';
 
 export const CELL_FLOAT_BUDGET = 8.4e7;
 
-/** The joint configurations of the enumerated sites (1 without enumeration). */
+/**
+ * The enumerated configurations a value holds at once (1 without enumeration): the joint
+ * configurations of the enumerated sites, or for a Markov chain (src/inference/markov.ts) those of
+ * two adjacent steps, the two axes its steps share.
+ */
 export function enumeratedConfigurations(plan: Plan): number {
+  const chain = plan.chain;
+  if (chain) return chain.sizes.reduce((m, n, i) => Math.max(m, i === 0 ? n : chain.sizes[i - 1]! * n), 1);
   return plan.sites.filter((s) => s.estimator === 'enumerate').reduce((n, s) => n * (s.supportSize ?? 1), 1);
 }
 

@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compile, evaluate, gradients, Program } from '../../src/api';
 import { checkText } from '../../src/check';
+import { enumeratedConfigurations } from '../../src/eval/chunking';
 import { logNormal } from './helpers';
 
 const hmm = (T: number, K = 3): string => `
@@ -97,6 +98,8 @@ describe('a chain of enumerated steps (T = 5, K = 3: 243 configurations)', () =>
     expect([...prog.plan.chain!.slots.values()]).toEqual([0, 1, 0, 1, 0]);
     expect(prog.plan.sites[2]!.reason).toContain('eliminated along the chain y[0..4] (forward algorithm)');
     expect(prog.plan.diagnostics).toEqual([]);
+    // Evaluation chunks are sized by the configurations a value holds: two adjacent steps' 3 × 3, not 3^5.
+    expect(enumeratedConfigurations(prog.plan)).toBe(9);
   });
 
   it('the ELBO and the IWAE equal the float64 sums over all configurations, per example', () => {
