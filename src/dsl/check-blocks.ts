@@ -106,11 +106,11 @@ function checkAnnotations(ctx: CheckContext, block: A.BlockName, stmt: A.SiteStm
       continue;
     }
     if (block === 'model') {
-      ctx.accept('VAE506', `\`@${n}\` belongs on the guide's site`, { span: a.span }, { hint: 'estimators describe how the guide samples; move the annotation to the guide' });
+      ctx.report('VAE506', { kind: 'estimator-on-model-site', estimator: n }, { span: a.span });
       continue;
     }
     if (estimator) {
-      ctx.accept('VAE507', `\`${stmt.name.text}\` has two estimator annotations`, { span: a.span }, { secondary: [{ span: estimator.span, message: 'the first one' }], hint: 'keep one of them' });
+      ctx.report('VAE507', { kind: 'two-estimator-annotations', site: stmt.name.text }, { span: a.span }, { secondary: [{ span: estimator.span, message: 'the first one' }] });
       continue;
     }
     estimator = a;

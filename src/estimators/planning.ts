@@ -14,6 +14,8 @@
  */
 import { UserError } from '../core/errors';
 import type { CheckedProgram } from '../dsl/checked';
+import { renderProblem } from '../dsl/problems/index';
+import { isEstimatorRefusal, refusalNamesSite } from '../dsl/problems/estimators';
 import type { Objective } from '../dsl/train-config';
 import { ruleOf } from '../inference/estimators/index';
 import { planEstimators, type EstimatorKind, type Plan, type PlanProblem } from '../inference/plan';
@@ -37,11 +39,19 @@ function errors(p: Plan): PlanProblem[] {
   return p.problems.filter((d) => d.diagnostic.severity === 'error');
 }
 
-/** Here estimators are named as in `--estimators` (`score`), not as annotations (`@score`). */
-const specName = (e: string): string => `\`${e}\``;
+/**
+ * A plan problem as a spec shows it: estimators named as in `--estimators` (`score`, not
+ * `@score`), without the `--estimator site=kind: ` prefix of a command-line override.
+ */
+function asSpec(p: PlanProblem): { message: string; hint?: string } {
+  const data = p.diagnostic.data;
+  if (data && 'via' in data) return renderProblem({ ...data, via: 'spec' });
+  return { message: p.diagnostic.message, ...(p.diagnostic.hint !== undefined ? { hint: p.diagnostic.hint } : {}) };
+}
 
 function reject(label: string, p: PlanProblem, prefix = '', suffix = ''): never {
-  throw new UserError(`--estimators ${label}: ${prefix}${p.message}${suffix}`, p.hint?.(specName), p.diagnostic.code);
+  const r = asSpec(p);
+  throw new UserError(`--estimators ${label}: ${prefix}${r.message}${suffix}`, r.hint, p.diagnostic.code);
 }
 
 /** The plan of one spec at a concrete K (for `iwae:K`); throws a UserError when it does not apply. */
@@ -86,8 +96,9 @@ export function planSpec(checked: CheckedProgram, spec: EstimatorSpec, file: str
     // Every site refused. The most telling reason is one that is not about the site's family
     // (a discrete site refusing reparam is expected; DReG refused beside an enumerated site is not).
     const main = refusals.find((r) => r.d.diagnostic.code !== 'VAE501' && r.d.diagnostic.code !== 'VAE502') ?? refusals[0]!;
-    const others = refusals.filter((r) => r !== main).map((r) => r.d.message);
-    const mainText = main.d.message.includes(`\`${main.site}\``) ? '' : `for \`${main.site}\`, `;
+    const others = refusals.filter((r) => r !== main).map((r) => asSpec(r.d).message);
+    const data = main.d.diagnostic.data;
+    const mainText = data && isEstimatorRefusal(data) && refusalNamesSite(data) ? '' : `for \`${main.site}\`, `;
     reject(label, main.d, `it applies to no latent site of ${file}: ${mainText}`, others.length ? ` (and ${others.join('; ')})` : '');
   }
   const plan = planEstimators(checked, { objective, overrides: applied });

@@ -13,14 +13,13 @@ import { isDiscreteKind } from '../distributions/constraints';
 import { findKlPair } from '../distributions/kl-pairs';
 import { MAX_ENUMERATE } from '../distributions/schema';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
-import { diag, type Diagnostic } from '../dsl/diagnostics';
+import { diag, problem as diagnosticOf, type Diagnostic, type ProblemData } from '../dsl/diagnostics';
 import type { Span } from '../dsl/source';
-import { shortObjective } from '../dsl/objectives';
 import type { KlMode, Objective } from '../dsl/train-config';
 import { numel } from '../dsl/types';
 import { dependencyGraph, downstreamCosts, guideDescendants, guidePath, parentsDrawnFrom, type DependencyGraph } from './dependencies';
 import { chainLabel, markovChain, type MarkovChain } from './markov';
-import { AUTO_ENUMERATE_LIMIT, AUTO_ORDER, ESTIMATOR_NAMES, findRule, isPathwise, ruleOf, type EstimatorRule, type Refusal, type SiteFacts } from './estimators/index';
+import { AUTO_ENUMERATE_LIMIT, AUTO_ORDER, ESTIMATOR_NAMES, findRule, isPathwise, ruleOf, type EstimatorRule, type SiteFacts } from './estimators/index';
 
 /** The estimator names, from the registry (src/inference/estimators/). */
 export const ESTIMATORS = ESTIMATOR_NAMES;
@@ -40,19 +39,12 @@ export const MAX_ENUMERATED_CONFIGURATIONS = 4096;
 export const MAX_ENUMERATED_SITES = 3;
 
 /**
- * A problem of the plan as data: the diagnostic `vae check` shows, and its parts for other front
- * ends (`vae estimators` names estimators without `@`, and has no `--estimator` flag prefix).
+ * A problem of the plan: the diagnostic `vae check` shows, whose `data` other front ends render
+ * their own way (`vae estimators` names estimators without `@`: `via: 'spec'`).
  */
 export interface PlanProblem {
   readonly diagnostic: Diagnostic;
-  /** The message without the `--estimator site=kind: ` prefix of a command-line override. */
-  readonly message: string;
-  /** The hint, given how an estimator's name is written where it is shown. */
-  readonly hint: Refusal['hint'] | undefined;
 }
-
-/** How a program names an estimator: `@score`. */
-export const annotationName = (e: string): string => `\`@${e}\``;
 
 export interface SitePlan {
   readonly name: string;
@@ -213,8 +205,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
     if (requested !== undefined) {
       const found = findRule(requested);
       if (!found) {
-        const hint = (): string => `the estimators are: ${ESTIMATORS.join(', ')}`;
-        report(problem(diag('VAE704', `unknown estimator \`${requested}\` for \`${g.name}\``, { span: g.stmt.name.span }, { hint: hint(), data: { kind: 'unknown-estimator', site: g.name, found: requested, expected: ESTIMATORS } }), undefined, hint));
+        report(problem(diagnosticOf('VAE704', { kind: 'unknown-estimator', site: g.name, found: requested, expected: ESTIMATORS }, { span: g.stmt.name.span })));
         continue;
       }
       rule = found;
@@ -222,8 +213,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
       const bad = rule.refuse(facts);
       if (bad) {
         const span = cli === undefined && annotation ? annotation.span : g.stmt.name.span;
-        const message = cli !== undefined ? `--estimator ${g.name}=${cli}: ${bad.message}` : bad.message;
-        report(problem(diag(bad.code, message, { span }, { hint: bad.hint(annotationName), data: { kind: 'estimator-refused', site: g.name, estimator: rule.name, via: source === 'cli' ? 'cli' : 'annotation', objective: shortObjective(objective) } }), bad.message, bad.hint));
+        report(problem(diagnosticOf(bad.code, { ...bad.problem, via: source === 'cli' ? 'cli' : 'annotation' } as ProblemData, { span })));
         continue;
       }
       const n = facts.supportSize;
@@ -251,18 +241,15 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
   for (const [name, kind] of overrides) {
     if (usedOverrides.has(name)) continue;
     const span = checked.guide.decl?.keywordSpan ?? checked.model.decl?.keywordSpan ?? { file: checked.program.file, start: 0, end: 0 };
-    const hint = (): string => `the guide's sites are: ${checked.guide.sites.map((s) => s.name).join(', ') || 'none'}`;
-    report(problem(diag('VAE704', `--estimator ${name}=${kind}: the guide has no site \`${name}\``, { span }, { hint: hint() }), `the guide has no site \`${name}\``, hint));
+    report(problem(diagnosticOf('VAE704', { kind: 'unknown-override-site', site: name, estimator: kind, sites: checked.guide.sites.map((s) => s.name) }, { span })));
   }
   const chain = decision.chain;
   const planned = chain ? sites.map((s) => (chain.slots.has(s.name) ? { ...s, reason: `${s.reason}; eliminated along the chain ${chainLabel(chain)} (forward algorithm)` } : s)) : sites;
   return { objective, freeBits: lambda, sites: planned, diagnostics: problems.map((p) => p.diagnostic), problems, chain, chainRefused: decision.refused };
 }
 
-/** A plan problem from its diagnostic (message and hint as shown in a program unless given). */
-function problem(d: Diagnostic, message?: string, hint?: Refusal['hint']): PlanProblem {
-  const fixed = d.hint;
-  return { diagnostic: d, message: message ?? d.message, hint: hint ?? (fixed === undefined ? undefined : () => fixed) };
+function problem(d: Diagnostic): PlanProblem {
+  return { diagnostic: d };
 }
 
 /**
@@ -278,9 +265,7 @@ function pathwiseDescendants(sites: readonly SitePlan[], graph: DependencyGraph)
     const bad = sites.find((d) => guideDescendants(graph, s.name).has(d.name) && !isPathwise(d.estimator));
     if (!bad) continue;
     const span = s.guide.stmt.annotations.find((a) => a.name.text === rule.name)?.span ?? s.guide.stmt.name.span;
-    const hint: Refusal['hint'] = (e) => `use ${e('reparam')} for \`${s.name}\`, or reparameterize \`${bad.name}\``;
-    const message = `\`${rule.name}\` for \`${s.name}\` needs every guide site drawn from it to be reparameterized, but \`${bad.name}\` (${bad.estimator}) is drawn from \`${s.name}\``;
-    out.push(problem(diag('VAE505', message, { span }, { hint: hint(annotationName) }), message, hint));
+    out.push(problem(diagnosticOf('VAE505', { kind: 'descendant-not-reparameterized', via: 'annotation', site: s.name, estimator: rule.name, descendant: bad.name, descendantEstimator: bad.estimator }, { span })));
   }
   return out;
 }
@@ -296,24 +281,19 @@ function enumerationSize(sites: readonly SitePlan[], decision: ReturnType<typeof
     const i = chain.sizes.findIndex((n, j) => j > 0 && chain.sizes[j - 1]! * n > MAX_ENUMERATED_CONFIGURATIONS);
     if (i < 0) return [];
     const site = enumerated.find((s) => s.name === chain.sites[i])!;
-    const hint: Refusal['hint'] = (e) => `use fewer states per step, or ${e('score')} for \`${chain.base}\``;
-    const message = `two adjacent steps of the chain ${chainLabel(chain)} have ${chain.sizes[i - 1]! * chain.sizes[i]!} joint configurations, ${chain.sites[i - 1]} (${chain.sizes[i - 1]}) × ${chain.sites[i]} (${chain.sizes[i]}); the limit is ${MAX_ENUMERATED_CONFIGURATIONS}`;
-    return [problem(diag('VAE503', message, { span: site.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
+    const steps = [i - 1, i].map((j) => ({ name: chain.sites[j]!, size: chain.sizes[j]! }));
+    return [problem(diagnosticOf('VAE503', { kind: 'chain-steps-too-large', via: 'annotation', chain: chainLabel(chain), base: chain.base, steps, limit: MAX_ENUMERATED_CONFIGURATIONS }, { span: site.guide.stmt.name.span }))];
   }
-  const why = decision.refused ? ` (${decision.refused})` : '';
+  const why = decision.refused ? { chainRefused: decision.refused } : {};
   if (enumerated.length > MAX_ENUMERATED_SITES) {
     const last = enumerated[enumerated.length - 1]!;
-    const hint: Refusal['hint'] = (e) => `use ${e('score')} for \`${last.name}\` (or for every site after the ${MAX_ENUMERATED_SITES}rd)`;
-    const message = `${enumerated.length} sites are enumerated (${enumerated.map((s) => s.name).join(', ')}); at most ${MAX_ENUMERATED_SITES} can be, each on its own axis${why}`;
-    return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
+    return [problem(diagnosticOf('VAE503', { kind: 'too-many-enumerated', via: 'annotation', sites: enumerated.map((s) => s.name), limit: MAX_ENUMERATED_SITES, ...why }, { span: last.guide.stmt.name.span }))];
   }
   const total = enumerated.reduce((a, s) => a * (s.supportSize ?? 1), 1);
   if (enumerated.length < 2 || total <= MAX_ENUMERATED_CONFIGURATIONS) return [];
   const last = enumerated[enumerated.length - 1]!;
-  const sizes = enumerated.map((s) => `${s.name} (${s.supportSize})`).join(' × ');
-  const hint: Refusal['hint'] = (e) => `use ${e('score')} for one of them, e.g. \`${last.name}\``;
-  const message = `the enumerated sites have ${total} joint configurations, ${sizes}; the limit is ${MAX_ENUMERATED_CONFIGURATIONS}${why}`;
-  return [problem(diag('VAE503', message, { span: last.guide.stmt.name.span }, { hint: hint(annotationName) }), message, hint)];
+  const sizes = enumerated.map((s) => ({ name: s.name, size: s.supportSize ?? 1 }));
+  return [problem(diagnosticOf('VAE503', { kind: 'too-many-configurations', via: 'annotation', sites: sizes, total, limit: MAX_ENUMERATED_CONFIGURATIONS, ...why }, { span: last.guide.stmt.name.span }))];
 }
 
 /** The span of the last `key:` entry of the train block(s), or the model/guide keyword. */

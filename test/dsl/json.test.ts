@@ -58,7 +58,7 @@ describe('diagnosticToJson', () => {
     expect(ann.diagnostics.find((d) => d.code === 'VAE209')?.data).toEqual({ kind: 'unknown-annotation', found: 'rsample', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'], suggestion: 'reparam' });
 
     const stl = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @stl\n}\ntrain { objective: iwae(k: 3) }\n');
-    expect(stl.diagnostics.map((d) => [d.code, d.data])).toEqual([['VAE505', { kind: 'estimator-refused', site: 'z', estimator: 'stl', via: 'annotation', objective: 'iwae:3' }]]);
+    expect(stl.diagnostics.map((d) => [d.code, d.data])).toEqual([['VAE505', { kind: 'elbo-estimator-under-iwae', site: 'z', estimator: 'stl', via: 'annotation', objective: 'iwae:3', counterpart: 'dreg' }]]);
 
     const cli = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1)\n}\n', 'input.vae', { overrides: new Map([['z', 'magic']]) });
     expect(cli.diagnostics[0]?.data).toEqual({ kind: 'unknown-estimator', site: 'z', found: 'magic', expected: ['reparam', 'score', 'enumerate', 'stl', 'dreg', 'vimco'] });

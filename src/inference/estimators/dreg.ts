@@ -5,7 +5,7 @@
  * The identity behind it differentiates w̃ through the descendants' draws, so every guide site
  * drawn from a `dreg` site must be drawn with a path derivative too.
  */
-import { besideEnumeration, pathwiseRefusal } from './pathwise';
+import { besideEnumeration, pathwiseRefusal, refused } from './pathwise';
 import type { EstimatorRule } from './rule';
 
 export const dreg: EstimatorRule = {
@@ -26,6 +26,6 @@ export const dreg: EstimatorRule = {
   refuse: (f) =>
     besideEnumeration('dreg', f) ??
     pathwiseRefusal('dreg', true, f, () =>
-      f.objective.kind !== 'iwae' || f.objective.k < 2 ? { code: 'VAE505', message: '`dreg` needs the iwae objective with k >= 2', hint: (e) => `set \`objective: iwae(k: 5)\`, or use ${e('stl')} under elbo` } : undefined,
+      f.objective.kind !== 'iwae' || f.objective.k < 2 ? { code: 'VAE505', problem: { kind: 'needs-iwae', ...refused('dreg', f), minK: 2, alternative: 'stl' } } : undefined,
     ),
 };

@@ -4,6 +4,7 @@
  * the configuration (ELBO) or summed inside the log-weight (IWAE); the gradient is exact.
  */
 import { MAX_ENUMERATE } from '../../distributions/schema';
+import { refused } from './pathwise';
 import type { EstimatorRule } from './rule';
 
 /** The largest support chosen for enumeration automatically (an explicit `@enumerate` allows MAX_ENUMERATE). */
@@ -26,9 +27,9 @@ export const enumerate: EstimatorRule = {
     const g = f.site;
     const n = f.supportSize;
     if (!f.discrete || n === undefined) {
-      return { code: 'VAE502', message: `\`${g.name}\` is continuous (${g.spec.name}); only finite discrete sites can be enumerated`, hint: (e) => (g.spec.reparam ? `use ${e('reparam')}` : `use ${e('score')}`) };
+      return { code: 'VAE502', problem: { kind: 'continuous-not-enumerable', ...refused('enumerate', f), family: g.spec.name, reparameterizable: g.spec.reparam } };
     }
-    if (n > MAX_ENUMERATE) return { code: 'VAE503', message: `\`${g.name}\` has ${n} possible values; enumeration is limited to ${MAX_ENUMERATE}`, hint: (e) => `use ${e('score')} (or ${e('vimco')} under iwae)` };
+    if (n > MAX_ENUMERATE) return { code: 'VAE503', problem: { kind: 'support-too-large', ...refused('enumerate', f), size: n, limit: MAX_ENUMERATE } };
     return undefined;
   },
   auto: (f) => (f.site.spec.discrete && f.supportSize !== undefined && f.supportSize <= AUTO_ENUMERATE_LIMIT ? `finite support of ${f.supportSize}, summed exactly` : undefined),

@@ -5,33 +5,35 @@
  * guide distribution that reads no other reparameterized site.
  */
 import { MAX_ENUMERATE } from '../../distributions/schema';
+import { shortObjective } from '../../dsl/objectives';
 import type { Refusal, SiteFacts } from './rule';
+
+/** The fields every refusal of `estimator` for the site carries. */
+export function refused(estimator: string, f: SiteFacts): { site: string; estimator: string; objective: string } {
+  return { site: f.site.name, estimator, objective: shortObjective(f.objective) };
+}
 
 export function pathwiseRefusal(name: string, detaches: boolean, f: SiteFacts, objectiveRefusal: () => Refusal | undefined): Refusal | undefined {
   const g = f.site;
   const n = f.supportSize;
   if (detaches && f.objective.kind === 'expectation') {
-    return { code: 'VAE505', message: `\`${name}\` is an estimator of a variational bound; the objective is an expectation`, hint: (e) => `use ${e('reparam')} or ${e('score')}` };
+    return { code: 'VAE505', problem: { kind: 'bound-estimator-on-expectation', ...refused(name, f), bound: 'variational' } };
   }
   if (f.discrete) {
-    return {
-      code: 'VAE501',
-      message: `\`${g.name}\` is discrete (${g.spec.name}); it cannot be reparameterized`,
-      hint: (e) => (n !== undefined && n <= MAX_ENUMERATE ? `use ${e('enumerate')} (exact) or ${e('score')}; or a relaxation such as \`RelaxedOneHotCategorical\`` : `use ${e('score')}; or a relaxation such as \`RelaxedOneHotCategorical\``),
-    };
+    return { code: 'VAE501', problem: { kind: 'discrete-not-reparameterizable', ...refused(name, f), family: g.spec.name, enumerable: n !== undefined && n <= MAX_ENUMERATE } };
   }
   if (detaches && g.spec.name === 'Flow') {
-    return { code: 'VAE504', message: `\`${name}\` needs the guide density at detached parameters, which a Flow does not have`, hint: (e) => `use ${e('reparam')} for flow guides` };
+    return { code: 'VAE504', problem: { kind: 'flow-without-detached-density', ...refused(name, f) } };
   }
   if (!g.spec.reparam) {
-    return { code: 'VAE504', message: `\`${g.spec.name}\` has no reparameterized sampler`, hint: (e) => `use ${e('score')}, or a family with a reparameterized sampler such as \`LogNormal\`` };
+    return { code: 'VAE504', problem: { kind: 'no-reparameterized-sampler', ...refused(name, f), family: g.spec.name } };
   }
   const byObjective = objectiveRefusal();
   if (byObjective) return byObjective;
   if (detaches) {
     const parent = [...g.deps].find((d) => f.pathwiseSites.has(d));
     if (parent) {
-      return { code: 'VAE505', message: `\`${name}\` for \`${g.name}\` needs its guide distribution to be free of other reparameterized sites, but it depends on \`${parent}\``, hint: (e) => `use ${e('reparam')} for this site` };
+      return { code: 'VAE505', problem: { kind: 'reads-reparameterized-site', ...refused(name, f), parent } };
     }
   }
   return undefined;
@@ -46,5 +48,5 @@ export function noSampler(f: SiteFacts): string {
 /** Refused beside an enumerated site (dreg, vimco). */
 export function besideEnumeration(name: string, f: SiteFacts): Refusal | undefined {
   if (!f.enumerated) return undefined;
-  return { code: 'VAE505', message: `\`${name}\` is not available when another site is enumerated`, hint: (e) => `use ${e('reparam')} (or ${e('score')}) for this site, or sample the enumerated site` };
+  return { code: 'VAE505', problem: { kind: 'beside-enumeration', ...refused(name, f) } };
 }

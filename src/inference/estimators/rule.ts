@@ -15,6 +15,7 @@
  */
 import type { SiteInfo } from '../../dsl/checked';
 import type { DiagCode } from '../../dsl/diagnostics';
+import type { RuleRefusal } from '../../dsl/problems/estimators';
 import type { Objective } from '../../dsl/train-config';
 
 /** What the planner knows about one guide site when it asks a rule. */
@@ -33,13 +34,12 @@ export interface SiteFacts {
 }
 
 /**
- * Why a rule cannot be used for a site. `hint` receives how estimator names are written where
- * the refusal is shown (`@score` in a program, `score` in `vae estimators --estimators`).
+ * Why a rule cannot be used for a site, as data (src/dsl/problems/estimators.ts renders it, naming
+ * estimators as `@score` in a program and `score` in `vae estimators --estimators`).
  */
 export interface Refusal {
   readonly code: DiagCode;
-  readonly message: string;
-  readonly hint: (name: (estimator: string) => string) => string;
+  readonly problem: RuleRefusal;
 }
 
 /** The baseline subtracted from a score rule's learning signal. */

@@ -3,7 +3,7 @@
  * evaluated at detached guide parameters, which drops the score term (zero in expectation) and
  * so the variance it adds near the optimum. Its KL is sampled: the point is log q at the sample.
  */
-import { pathwiseRefusal } from './pathwise';
+import { pathwiseRefusal, refused } from './pathwise';
 import type { EstimatorRule } from './rule';
 
 export const stl: EstimatorRule = {
@@ -23,6 +23,6 @@ export const stl: EstimatorRule = {
   conditions: 'reparameterizable sites under `elbo` (VAE505 under `iwae`) whose guide distribution reads no other reparameterized site',
   refuse: (f) =>
     pathwiseRefusal('stl', true, f, () =>
-      f.objective.kind === 'iwae' ? { code: 'VAE505', message: '`stl` is the ELBO path-derivative estimator; the objective is iwae', hint: (e) => `use ${e('dreg')}, its IWAE counterpart (Tucker et al. 2018)` } : undefined,
+      f.objective.kind === 'iwae' ? { code: 'VAE505', problem: { kind: 'elbo-estimator-under-iwae', ...refused('stl', f), counterpart: 'dreg' } } : undefined,
     ),
 };

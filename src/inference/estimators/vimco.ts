@@ -4,7 +4,7 @@
  * log w_k by the mean of the other K − 1 log-weights. The automatic choice for sites without a
  * reparameterized sampler under iwae(k ≥ 2), unless another site is enumerated.
  */
-import { besideEnumeration, noSampler } from './pathwise';
+import { besideEnumeration, noSampler, refused } from './pathwise';
 import type { EstimatorRule } from './rule';
 
 export const vimco: EstimatorRule = {
@@ -24,8 +24,8 @@ export const vimco: EstimatorRule = {
   refuse(f) {
     const beside = besideEnumeration('vimco', f);
     if (beside) return beside;
-    if (f.objective.kind === 'expectation') return { code: 'VAE505', message: '`vimco` is an estimator of the iwae bound; the objective is an expectation', hint: (e) => `use ${e('score')}` };
-    if (f.objective.kind !== 'iwae' || f.objective.k < 2) return { code: 'VAE505', message: '`vimco` needs the iwae objective with k >= 2', hint: (e) => `set \`objective: iwae(k: 5)\`, or use ${e('score')} under elbo` };
+    if (f.objective.kind === 'expectation') return { code: 'VAE505', problem: { kind: 'bound-estimator-on-expectation', ...refused('vimco', f), bound: 'iwae' } };
+    if (f.objective.kind !== 'iwae' || f.objective.k < 2) return { code: 'VAE505', problem: { kind: 'needs-iwae', ...refused('vimco', f), minK: 2, alternative: 'score' } };
     return undefined;
   },
   auto: (f) => (f.objective.kind === 'iwae' && f.objective.k > 1 && !f.enumerated ? `${noSampler(f)}; VIMCO leave-one-out baselines under iwae` : undefined),
