@@ -12,24 +12,12 @@ import { resolveType } from './check-types';
 import type { DataInfo, Observed, SiteInfo } from './checked';
 import type { Unrolled } from './unroll';
 import { broadcastsTo } from '../core/shapes';
+import { typeData } from './problems/shapes';
 import type { Span } from './source';
 import { formatShape, formatTensorType, sameShape, tensor, type DistType, type TensorType } from './types';
 
 /** The estimator annotations: the names of the estimator registry (src/inference/estimators/). */
 export const ESTIMATOR_ANNOTATIONS: readonly string[] = ESTIMATOR_NAMES;
-
-function supportHint(support: string, spec: string, found: TensorType, observed: boolean): string | undefined {
-  if (spec === 'Bernoulli' && observed) return 'for values in [0, 1] use `ContinuousBernoulli`; or binarize the data (`binarize: dynamic` in the train block) and declare it Binary';
-  if (support === 'Category') return 'a Categorical site holds a class index: declare it `Category[k]`';
-  if (found.vk === 'Category') return 'class labels need a discrete distribution: `Categorical(logits: ...)` or `Categorical(probs: ...)`';
-  if (support === 'Positive' && observed) return `${spec} needs positive values; use \`Normal\` or \`Laplace\` for real-valued data`;
-  if (support === 'Unit' && observed) return `${spec} needs values in [0, 1]; rescale the data or use a distribution on the reals`;
-  if (support === 'Count' && observed) return `${spec} models counts: declare the data \`Count${found.shape.length ? formatShape(found.shape) : ''}\` (whole numbers >= 0), or use a distribution on the reals`;
-  if (support === 'Simplex' && observed) return `${spec} models probability vectors: declare the data \`Simplex${found.shape.length ? formatShape(found.shape) : ''}\` (rows >= 0 that sum to 1)`;
-  if (!observed && found.vk === 'Positive') return `${spec} puts mass on values that are not positive; use \`LogNormal\` or \`Gamma\`, or declare the site Real`;
-  if (!observed) return `declare the site as ${support}${found.shape.length ? formatShape(found.shape) : ''}, or choose a distribution whose support fits ${formatTensorType(found)}`;
-  return undefined;
-}
 
 function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared: { type: TensorType; span: Span } | undefined, observed: boolean): TensorType | undefined {
   const spec = dist.spec;
@@ -41,43 +29,33 @@ function siteType(ctx: CheckContext, stmt: A.SiteStmt, dist: DistType, declared:
   const note = { span: declared.span, message: `\`${name}\` is declared ${formatTensorType(d)} here` };
   const fits = observed ? isSubKind(d.vk, spec.support) : isSubKind(spec.support, d.vk);
   if (!fits) {
-    const msg = observed
-      ? `\`${name}\` is ${formatTensorType(d)} but \`${spec.name}\` is a distribution over ${spec.support} values`
-      : `\`${spec.name}\` draws ${spec.support} values but \`${name}\` is declared ${formatTensorType(d)}`;
-    ctx.accept('VAE307', msg, { span: stmt.dist.span }, { hint: supportHint(spec.support, spec.name, d, observed), secondary: [note] });
+    ctx.report('VAE307', { kind: 'support-mismatch', site: name, family: spec.name, support: spec.support, declared: typeData(d), observed }, { span: stmt.dist.span }, { secondary: [note] });
     return undefined;
   }
   if (spec.support === 'Category') {
     if (dist.shape.length > 0) {
-      ctx.accept('VAE301', `\`${spec.name}\` here draws labels of shape ${formatShape(dist.shape)}, but \`${name}\` is one label`, { span: stmt.dist.span }, { secondary: [note], hint: 'give the class probabilities exactly one axis, e.g. a net output `Simplex[k]`' });
+      ctx.report('VAE301', { kind: 'labels-not-one', site: name, family: spec.name, found: [...dist.shape] }, { span: stmt.dist.span }, { secondary: [note] });
       return undefined;
     }
     if (dist.classes !== d.classes) {
-      ctx.accept('VAE314', `\`${spec.name}\` here has ${dist.classes} classes but \`${name}\` is declared with ${d.classes}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${d.classes}` });
+      ctx.report('VAE314', { kind: 'class-count-mismatch', site: name, family: spec.name, expected: d.classes!, found: dist.classes!, where: 'declared-with' }, { span: stmt.dist.span }, { secondary: [note] });
       return undefined;
     }
     return d;
   }
   const declaredClasses = d.shape[d.shape.length - 1];
   if (spec.shapeRule === 'onehot' && dist.classes !== undefined && declaredClasses !== undefined && declaredClasses !== dist.classes) {
-    ctx.accept('VAE314', `\`${spec.name}\` here has ${dist.classes} classes but \`${name}\` is declared with ${declaredClasses}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${declaredClasses}` });
+    ctx.report('VAE314', { kind: 'class-count-mismatch', site: name, family: spec.name, expected: declaredClasses, found: dist.classes, where: 'declared-axis' }, { span: stmt.dist.span }, { secondary: [note] });
     return undefined;
   }
   if (!broadcastsTo(dist.shape, d.shape)) {
-    ctx.accept('VAE301', `shape mismatch for \`${name}\`: \`${spec.name}(...)\` has shape ${formatShape(dist.shape)} but \`${name}\` is ${formatTensorType(d)}`, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, {
-      data: { kind: 'shape-mismatch', site: name, expected: [...d.shape], found: [...dist.shape] },
-      secondary: [note],
-      hint:
-        dist.shape.length >= 2 && observed && ctx.data.has(name) && dist.shape.reduce((x, y) => x * y, 1) === d.shape.reduce((x, y) => x * y, 1)
-          ? `declare the data with the image shape the net gives, \`data ${name}: ${d.vk}${formatShape(dist.shape.length === 3 && dist.shape[0] === 1 ? dist.shape.slice(1) : dist.shape)}\` (the same values: data files may hold them flat)`
-          : dist.shape.length > 0
-            ? `make the parameters ${formatShape(d.shape)}, e.g. change the net's output size`
-            : undefined,
-    });
+    // Data declared flat that a net gives as an image: the data declaration should take the image shape.
+    const image = dist.shape.length >= 2 && observed && ctx.data.has(name) && dist.shape.reduce((x, y) => x * y, 1) === d.shape.reduce((x, y) => x * y, 1) ? (dist.shape.length === 3 && dist.shape[0] === 1 ? dist.shape.slice(1) : [...dist.shape]) : undefined;
+    ctx.report('VAE301', { kind: 'shape-mismatch', site: name, family: spec.name, expected: [...d.shape], found: [...dist.shape], declared: typeData(d), ...(image ? { image } : {}) }, { span: stmt.dist.span, message: `this has shape ${formatShape(dist.shape)}` }, { secondary: [note] });
     return undefined;
   }
   if ((spec.shapeRule === 'onehot') && dist.classes !== undefined && d.shape[d.shape.length - 1] !== dist.classes) {
-    ctx.accept('VAE314', `\`${spec.name}\` has ${dist.classes} classes but \`${name}\` has ${d.shape[d.shape.length - 1]}`, { span: stmt.dist.span }, { secondary: [note], hint: `make the probabilities a vector of ${d.shape[d.shape.length - 1]}` });
+    ctx.report('VAE314', { kind: 'class-count-mismatch', site: name, family: spec.name, expected: d.shape[d.shape.length - 1]!, found: dist.classes, where: 'axis' }, { span: stmt.dist.span }, { secondary: [note] });
     return undefined;
   }
   return d;
@@ -142,14 +120,13 @@ function stepOfData(ctx: CheckContext, stmt: A.SiteStmt, data: DataInfo): Tensor
   const step = stmt.step!;
   const t = data.type;
   if (t.shape.length === 0 || t.vk === 'Category') {
-    ctx.accept('VAE333', `\`${step.base}\` is observed step by step, but the data is ${formatTensorType(t)}, which has no time axis`, { span: step.indexSpan }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: `declare the steps first: \`data ${step.base}: ${t.vk}[T, ...]\`` });
+    ctx.report('VAE333', { kind: 'data-without-time-axis', data: step.base, found: typeData(t) }, { span: step.indexSpan }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }] });
     return undefined;
   }
   const n = t.shape[0]!;
   if (step.index >= n) {
-    ctx.accept('VAE334', `\`${stmt.name.text}\` observes step ${step.index}, but the data \`${step.base}\` has ${n} steps (0 to ${n - 1}): the sequence is longer than the data`, { span: step.indexSpan }, {
+    ctx.report('VAE334', { kind: 'observed-step-out-of-range', site: stmt.name.text, step: step.index, data: step.base, steps: n }, { span: step.indexSpan }, {
       secondary: [{ span: data.decl.type.span, message: `${formatTensorType(t)}: ${n} steps` }],
-      hint: `end the loop at the data's length, e.g. \`for t in 0..${n}\``,
     });
     return undefined;
   }
@@ -173,7 +150,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
     }
     if (stmt.kind === 'let') {
       const t = checkExpr(env, stmt.value);
-      if (t.kind === 'dist') ctx.accept('VAE311', 'a distribution cannot be bound with `let`', { span: stmt.value.span }, { hint: `sample it instead: \`${name} ~ ${t.spec.name}(...)\`` });
+      if (t.kind === 'dist') ctx.report('VAE311', { kind: 'let-binds-distribution', name, family: t.spec.name }, { span: stmt.value.span });
       scope.locals.set(name, { kind: 'let', stmt, type: t, deps: depsOf(ctx, scope, stmt.value) });
       continue;
     }
@@ -185,7 +162,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
       continue;
     }
     if (data && stmt.step && data.partial) {
-      ctx.accept('VAE333', `\`${stmt.step.base}\` is partly observed; it cannot be observed step by step`, { span: stmt.step.indexSpan }, { hint: 'declare the data without `?`' });
+      ctx.report('VAE333', { kind: 'partial-data-stepped', data: stmt.step.base }, { span: stmt.step.indexSpan });
       ctx.broken.add(name);
       continue;
     }
@@ -204,7 +181,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
       }
       declared = { type: r, span: stmt.type.span };
       if (data && dataType && !(sameShape(r.shape, dataType.shape) && r.vk === dataType.vk && r.classes === dataType.classes)) {
-        ctx.accept('VAE301', `\`${name}\` is declared ${formatTensorType(r)} here but ${formatTensorType(dataType)} as data${stmt.step ? ' (one step)' : ''}`, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }], hint: 'drop the type here: a data site takes its type from the data declaration' });
+        ctx.report('VAE301', { kind: 'site-type-differs-from-data', site: name, declared: typeData(r), data: typeData(dataType), step: stmt.step !== undefined }, { span: stmt.type.span }, { secondary: [{ span: data.decl.type.span, message: 'the data declaration' }] });
       }
     } else if (data && dataType) {
       declared = { type: dataType, span: data.decl.type.span };
@@ -219,11 +196,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
       continue;
     }
     if (t.kind !== 'dist') {
-      const likelihood = data?.type.vk === 'Binary' ? 'Bernoulli(logits: ...)' : data?.type.vk === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
-      const hint = data && block === 'model'
-        ? `an observed site needs a likelihood around the value, e.g. \`${name} ~ ${likelihood}\``
-        : `for a deterministic value write \`let ${name} = ...\`; for a random one \`${name} ~ Normal(...)\``;
-      ctx.accept('VAE315', `expected a distribution after \`~\`, found ${t.kind === 'tensor' ? formatTensorType(t) : 'a value'}`, { span: stmt.dist.span }, { hint });
+      ctx.report('VAE315', { kind: 'site-not-distribution', site: name, found: t.kind === 'tensor' ? typeData(t) : null, ...(data && block === 'model' ? { data: data.type.vk } : {}) }, { span: stmt.dist.span });
       continue;
     }
     const vt = siteType(ctx, stmt, t, declared, observed === 'yes' || (observed === 'partial'));

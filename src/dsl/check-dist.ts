@@ -8,30 +8,9 @@ import { paramRank, type FamilySchema, type ParamSchema } from '../distributions
 import type * as A from './ast';
 import { valueOf, type ExprEnv, type SubCheck } from './check-context';
 import { broadcast as broadcastShapes } from '../core/shapes';
-import { didYouMean } from './suggest';
+import { suggest } from './suggest';
+import { typeData } from './problems/shapes';
 import { ERROR_TYPE, formatNumber, formatShape, formatTensorType, type ExprType, type TensorType } from './types';
-
-function constraintHint(p: ParamSchema, spec: FamilySchema): string | undefined {
-  switch (p.kind) {
-    case 'Positive':
-      return `\`${p.name}\` must be positive: use a \`Positive\` net output, or wrap the expression in \`softplus(...)\` or \`exp(...)\``;
-    case 'Unit': {
-      // The logits-form sibling of this parameter in its one-of group (probs -> logits, gate -> gate_logits).
-      const sibling = spec.oneOf?.find((g) => g.includes(p.name))?.find((n) => n !== p.name && n.endsWith('logits'));
-      return sibling !== undefined
-        ? `pass \`${sibling}:\` instead (any real values), or squash with \`sigmoid(...)\``
-        : `\`${p.name}\` must lie in [0, 1]: use a \`Unit\` net output or \`sigmoid(...)\``;
-    }
-    case 'Simplex':
-      return 'pass `logits:` instead (any real values), or normalize with `softmax(...)` or a `Simplex` net output';
-    case 'LowerCholesky':
-      return `\`${p.name}\` must be lower-triangular with a positive diagonal: wrap a square matrix in \`lower_cholesky(...)\`, or use \`diag(s)\` or \`eye(d)\``;
-    case 'Count':
-      return `\`${p.name}\` counts draws: use a whole number or a \`Count\` data site`;
-    default:
-      return undefined;
-  }
-}
 
 function satisfies(t: TensorType, kind: ValueKind): boolean {
   if (isSubKind(t.vk, kind)) return true;
@@ -58,9 +37,14 @@ const PARAM_ALIASES: ReadonlyMap<string, readonly string[]> = new Map([
   ['b', ['high']],
 ]);
 
-function paramHint(key: string, names: readonly string[]): string | undefined {
-  const alias = PARAM_ALIASES.get(key)?.find((n) => names.includes(n));
-  return alias !== undefined ? `did you mean \`${alias}\`?` : didYouMean(key, names);
+/** The parameter a misspelt or foreign name probably means. */
+function paramSuggestion(key: string, names: readonly string[]): string | undefined {
+  return PARAM_ALIASES.get(key)?.find((n) => names.includes(n)) ?? suggest(key, names);
+}
+
+/** The logits-form sibling of a parameter in its one-of group (probs -> logits, gate -> gate_logits). */
+function logitsSibling(p: ParamSchema, spec: FamilySchema): string | undefined {
+  return spec.oneOf?.find((g) => g.includes(p.name))?.find((n) => n !== p.name && n.endsWith('logits'));
 }
 
 function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, A.Arg> | undefined {
@@ -77,13 +61,13 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
     if (a.name === null) {
       const p = spec.params[position++];
       if (!p) {
-        ctx.accept('VAE305', `\`${spec.name}\` takes at most ${spec.params.length} argument${spec.params.length === 1 ? '' : 's'}, found ${e.args.length}`, { span: a.span }, { hint: `its parameters are: ${names.join(', ')}` });
+        ctx.report('VAE305', { kind: 'too-many-arguments', family: spec.name, max: spec.params.length, found: e.args.length, params: names }, { span: a.span });
         ok = false;
         break;
       }
       if (grouped.has(p.name)) {
         const group = spec.oneOf!.find((g) => g.includes(p.name))!;
-        ctx.accept('VAE305', `this argument of \`${spec.name}\` needs a name`, { span: a.span }, { hint: `\`${spec.name}\` takes ${group.map((g) => `\`${g}:\``).join(' or ')}; write e.g. \`${spec.name}(${group[0]}: ...)\`` });
+        ctx.report('VAE305', { kind: 'argument-needs-name', family: spec.name, group }, { span: a.span });
         ok = false;
         unbound = true;
         continue;
@@ -93,14 +77,14 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
     }
     const key = a.name.text;
     if (!names.includes(key)) {
-      const dm = paramHint(key, names);
-      ctx.accept('VAE305', `\`${spec.name}\` has no parameter \`${key}\``, { span: a.name.span }, { hint: dm ?? `\`${spec.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')}` });
+      const suggestion = paramSuggestion(key, names);
+      ctx.report('VAE305', { kind: 'unknown-parameter', family: spec.name, found: key, params: names, ...(suggestion !== undefined ? { suggestion } : {}) }, { span: a.name.span });
       ok = false;
       unbound = true;
       continue;
     }
     if (bound.has(key)) {
-      ctx.accept('VAE305', `\`${key}\` is given twice`, { span: a.span }, { hint: `remove one of them; \`${spec.name}\` takes ${names.map((n) => `\`${n}\``).join(', ')}` });
+      ctx.report('VAE305', { kind: 'parameter-given-twice', family: spec.name, param: key, params: names }, { span: a.span });
       ok = false;
       unbound = true;
       continue;
@@ -111,10 +95,10 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
   for (const g of spec.oneOf ?? []) {
     const given = g.filter((n) => bound.has(n));
     if (given.length === 0) {
-      ctx.accept('VAE305', `\`${spec.name}\` needs ${g.map((n) => `\`${n}\``).join(' or ')}`, { span: e.span }, { hint: `for example \`${spec.name}(${g[0]}: ...)\`` });
+      ctx.report('VAE305', { kind: 'parameter-choice-missing', family: spec.name, group: g }, { span: e.span });
       ok = false;
     } else if (given.length > 1) {
-      ctx.accept('VAE305', `\`${spec.name}\` takes only one of ${g.map((n) => `\`${n}\``).join(', ')}`, { span: bound.get(given[1]!)!.span }, { hint: `remove \`${given[1]}:\`` });
+      ctx.report('VAE305', { kind: 'parameter-choice-twice', family: spec.name, group: g, extra: given[1]! }, { span: bound.get(given[1]!)!.span });
       ok = false;
     }
   }
@@ -124,8 +108,8 @@ function bindArgs(env: ExprEnv, e: A.CallExpr, spec: FamilySchema): Map<string, 
       // With a choice of parametrizations (mean or logits, ...) the hint names every argument by keyword.
       const required = spec.params.filter((q) => !inGroup.has(q.name) && q.optional !== true).map((q) => q.name);
       const chosen = (spec.oneOf ?? []).map((g) => g.find((n) => bound.has(n)) ?? g[0]!);
-      const example = spec.oneOf ? [...chosen, ...required].map((n) => `${n}: ...`).join(', ') : required.join(', ');
-      ctx.accept('VAE305', `\`${spec.name}\` needs \`${p.name}\``, { span: e.span }, { hint: `write \`${spec.name}(${example})\`` });
+      const example = spec.oneOf ? [...chosen, ...required] : required;
+      ctx.report('VAE305', { kind: 'missing-parameter', family: spec.name, param: p.name, example, keywords: spec.oneOf !== undefined }, { span: e.span });
       ok = false;
     }
   }
@@ -149,10 +133,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
         // A matrix parameter of a vector family ([..., d, r]) also needs the vector axis d.
         const least = extra > 0 ? extra + spec.eventRank : 0;
         if (full.shape.length < least) {
-          const hint = spec.eventRank > 0
-            ? `\`${name}\` is one matrix per vector: [d, ${name === 'scale_tril' ? 'd' : 'r'}] for vectors of length d, e.g. \`zeros(d, 2)\` or a \`param\` Real[d, 2]`
-            : `its last ${extra === 1 ? 'axis is' : `${extra} axes are`} the parameter's own; the axes before broadcast to the site shape`;
-          ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` needs at least ${least} ax${least === 1 ? 'is' : 'es'}, found shape ${formatShape(full.shape)}`, { span: arg.value.span }, { hint });
+          ctx.report('VAE301', { kind: 'parameter-too-few-axes', family: spec.name, param: name, least, found: [...full.shape], own: extra, vectorFamily: spec.eventRank > 0 }, { span: arg.value.span });
           return undefined;
         }
         const type = extra > 0 ? { ...full, shape: full.shape.slice(0, full.shape.length - extra) } : declaredExtra < 0 && full.shape.length > 0 ? { ...full, shape: [...full.shape, ...new Array<number>(-declaredExtra).fill(1)] } : full;
@@ -160,7 +141,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
         if (!b) {
           const other = seen.find((s) => !broadcastShapes(s.type.shape, type.shape)) ?? seen[seen.length - 1];
           const secondary = other ? [{ span: other.arg.value.span, message: `\`${other.name}\` has shape ${formatShape(other.type.shape)}` }] : [];
-          ctx.accept('VAE302', `\`${name}\` has shape ${formatShape(type.shape)}, which does not broadcast with ${formatShape(shape)}`, { span: arg.value.span }, { secondary, hint: spec.eventRank > 0 ? `the parameters of \`${spec.name}\` must fit one vector length: a matrix parameter's last axis is its own, the axes before it broadcast with the others` : 'the parameters of an elementwise distribution must broadcast to one shape: sizes are compared from the right and must be equal or 1' });
+          ctx.report('VAE302', { kind: 'parameters-do-not-broadcast', family: spec.name, param: name, found: [...type.shape], with: [...shape], vectorFamily: spec.eventRank > 0 }, { span: arg.value.span }, { secondary });
           return undefined;
         }
         shape = b;
@@ -171,7 +152,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
       for (const { name, arg } of seen) {
         const full = args.get(name)!.type;
         if (full.vk === 'LowerCholesky' && shape.length > 0 && full.shape[full.shape.length - 1] !== shape[shape.length - 1]) {
-          ctx.accept('VAE302', `\`${name}\` of \`${spec.name}\` is ${formatTensorType(full)}, which does not fit vectors of length ${shape[shape.length - 1]}`, { span: arg.value.span }, { hint: `make it [${shape[shape.length - 1]}, ${shape[shape.length - 1]}], one row and one column per entry of the vector` });
+          ctx.report('VAE302', { kind: 'cholesky-does-not-fit', family: spec.name, param: name, found: typeData(full), length: shape[shape.length - 1]! }, { span: arg.value.span });
           return undefined;
         }
       }
@@ -182,8 +163,7 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
       if (!classParam) return undefined;
       const [name, { arg, type }] = classParam;
       if (type.shape.length === 0) {
-        const hint = name === 'logits' ? 'use a vector with one entry per class, e.g. a net output `Real[10]` or `zeros(10)`' : 'use a vector with one entry per class, e.g. a net output `Simplex[10]` or `uniform(10)`';
-        ctx.accept('VAE301', `\`${name}\` of \`${spec.name}\` must be a vector over the classes, found a scalar`, { span: arg.value.span }, { hint });
+        ctx.report('VAE301', { kind: 'class-parameter-scalar', family: spec.name, param: name }, { span: arg.value.span });
         return undefined;
       }
       const k = type.shape[type.shape.length - 1]!;
@@ -196,18 +176,18 @@ function shapeOf(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, args: Map<stri
       if (!w || !locs || !scales) return undefined;
       const k = w.type.shape[0];
       if (w.type.shape.length !== 1 || k === undefined) {
-        ctx.accept('VAE301', `mixture weights must be a vector over the components, found shape ${formatShape(w.type.shape)}`, { span: w.arg.value.span }, { hint: 'pass one weight per component, e.g. `uniform(3)` or a net output `Simplex[3]`' });
+        ctx.report('VAE301', { kind: 'mixture-weights-not-vector', found: [...w.type.shape] }, { span: w.arg.value.span });
         return undefined;
       }
       for (const p of [locs, scales]) {
         if (p.type.shape[0] !== k) {
-          ctx.accept('VAE301', `expected ${k} components (the length of the weights), found shape ${formatShape(p.type.shape)}`, { span: p.arg.value.span }, { hint: `the first axis of locs and scales counts components: [${k}, ...]` });
+          ctx.report('VAE301', { kind: 'mixture-components-mismatch', expected: k, found: [...p.type.shape] }, { span: p.arg.value.span });
           return undefined;
         }
       }
       const b = broadcastShapes(locs.type.shape.slice(1), scales.type.shape.slice(1));
       if (!b) {
-        ctx.accept('VAE302', `locs ${formatShape(locs.type.shape)} and scales ${formatShape(scales.type.shape)} do not broadcast`, { span: scales.arg.value.span }, { secondary: [{ span: locs.arg.value.span, message: `\`locs\` has shape ${formatShape(locs.type.shape)}` }], hint: 'after the component axis, locs and scales must broadcast to one shape' });
+        ctx.report('VAE302', { kind: 'mixture-do-not-broadcast', locs: [...locs.type.shape], scales: [...scales.type.shape] }, { span: scales.arg.value.span }, { secondary: [{ span: locs.arg.value.span, message: `\`locs\` has shape ${formatShape(locs.type.shape)}` }] });
         return undefined;
       }
       return { shape: b, classes: k };
@@ -230,12 +210,11 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, s
       continue;
     }
     if (t.vk === 'Category') {
-      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found a class index`, { span: arg.value.span }, { hint: 'use `onehot(y)` to turn a class index into numbers' });
+      ctx.report('VAE306', { kind: 'parameter-is-class-index', family: spec.name, param: name, constraint: p.kind }, { span: arg.value.span });
       ok = false;
     } else if (!satisfies(t, p.kind)) {
-      const found = t.value !== undefined ? formatNumber(t.value) : formatTensorType(t);
-      const literalHint = t.value === undefined ? undefined : p.kind === 'Positive' ? `\`${name}\` must be greater than 0, e.g. \`1\`` : p.kind === 'Unit' ? `\`${name}\` must lie in [0, 1], e.g. \`0.5\`` : p.kind === 'Count' ? `\`${name}\` must be a whole number >= 0, e.g. \`100\`` : undefined;
-      ctx.accept('VAE306', `\`${name}\` of \`${spec.name}\` must be ${p.kind}, found ${found}`, { span: arg.value.span }, { hint: literalHint ?? constraintHint(p, spec) });
+      const alternative = logitsSibling(p, spec);
+      ctx.report('VAE306', { kind: 'parameter-outside-constraint', family: spec.name, param: name, constraint: p.kind, found: typeData(t), ...(t.value !== undefined ? { value: t.value } : {}), ...(alternative !== undefined ? { alternative } : {}) }, { span: arg.value.span });
       ok = false;
     }
     typed.set(name, { arg, type: t });
@@ -245,7 +224,7 @@ export function checkDistCall(env: ExprEnv, e: A.CallExpr, spec: FamilySchema, s
   if (!s) return ERROR_TYPE;
   if (s.shape.length < spec.eventRank) {
     const first = spec.params.find((p) => bound.has(p.name) && (p.extraAxes ?? 0) >= 0) ?? spec.params[0]!;
-    return ctx.fail('VAE301', `\`${spec.name}\` draws vectors, but its arguments give ${s.shape.length === 0 ? 'a scalar' : `shape ${formatShape(s.shape)}`}`, e.span, `give \`${first.name}\` a last axis, one entry per component: e.g. \`0.5 * ones(10)\` for a constant, or a net output \`${first.kind}[10]\``);
+    return ctx.reject('VAE301', { kind: 'vector-family-scalar-arguments', family: spec.name, found: [...s.shape], param: first.name, constraint: first.kind }, e.span);
   }
   const siteRank = s.shape.length;
   const args = new Map([...bound].map(([n, a]) => [n, { expr: a.value, rank: typed.get(n)!.type.shape.length, target: paramRank(spec.params.find((p) => p.name === n)!, siteRank) }]));

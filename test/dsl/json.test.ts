@@ -51,7 +51,7 @@ describe('diagnosticToJson', () => {
   it('carries the structured fields as data: expected and found values', () => {
     const shape = checkText('data x: Real[3]\nnet dec: Real[2] -> Real[4] = mlp(hidden: [4])\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(dec(z), 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1)\n}\n');
     const j = diagnosticToJson(shape.diagnostics.find((d) => d.code === 'VAE301')!, shape.sources);
-    expect(j.data).toEqual({ kind: 'shape-mismatch', site: 'x', expected: [3], found: [4] });
+    expect(j.data).toEqual({ kind: 'shape-mismatch', site: 'x', family: 'Normal', expected: [3], found: [4], declared: { vk: 'Real', shape: [3] } });
     expect(JSON.parse(JSON.stringify(j))).toEqual(j);
 
     const ann = checkText('data x: Real[2]\nmodel {\n  z: Real[2] ~ Normal(0, 1)\n  x ~ Normal(z, 1)\n}\nguide {\n  z: Real[2] ~ Normal(0, 1) @rsample\n}\n');
