@@ -167,7 +167,7 @@ export function checkBlock(ctx: CheckContext, decl: A.BlockDecl, flat: Unrolled,
       continue;
     }
     if (data && block === 'guide' && !data.partial) {
-      ctx.accept('VAE403', `\`${name}\` is observed data; the guide cannot sample it`, { span: stmt.name.span }, { hint: `the guide conditions on \`${name}\`: use it as an input, e.g. \`encoder(${name})\`, and remove this site`, secondary: [{ span: data.decl.name.span, message: 'declared as data here' }] });
+      ctx.report('VAE403', { kind: 'guide-samples-data', site: name }, { span: stmt.name.span }, { secondary: [{ span: data.decl.name.span, message: 'declared as data here' }] });
     }
     const t = checkExpr(env, stmt.dist);
     let declared: { type: TensorType; span: Span } | undefined;

@@ -5,6 +5,7 @@
  */
 import { isSubKind } from '../distributions/constraints';
 import type * as A from './ast';
+import { typeData } from './problems/shapes';
 import type { CheckContext } from './check-context';
 import type { SiteInfo } from './checked';
 import { suggest } from './suggest';
@@ -32,43 +33,41 @@ export function checkModelGuide(ctx: CheckContext, model: readonly SiteInfo[], g
     if (!g && misspelled.has(m.name)) continue;
     if (!g) {
       if (m.observed === 'partial') {
-        ctx.accept('VAE404', `\`${m.name}\` is partly observed, so the guide must sample it where it is missing`, { span: m.stmt.name.span }, { hint: `add \`${m.name} ~ Categorical(probs: classifier(x)) @enumerate\` (or similar) to the guide` });
+        ctx.report('VAE404', { kind: 'partial-site-not-in-guide', site: m.name }, { span: m.stmt.name.span });
       } else if (guideDecl) {
-        const example = m.spec.name === 'Normal' ? `\`${m.name} ~ Normal(q.loc, q.scale)\`` : `\`${m.name} ~ ${m.spec.name}(...)\``;
-        ctx.accept('VAE401', `latent site \`${m.name}\` has no guide site`, { span: m.stmt.name.span }, { hint: `add a site for \`${m.name}\` to the guide, e.g. ${example} with parameters computed from the data` });
+        ctx.report('VAE401', { kind: 'latent-without-guide-site', site: m.name, family: m.spec.name }, { span: m.stmt.name.span });
       }
       continue;
     }
     const note = { span: m.stmt.name.span, message: `the model's \`${m.name}\` is ${formatTensorType(m.type)}` };
     if (!sameShape(m.shape, g.shape) || (m.type.vk === 'Category' && m.type.classes !== g.type.classes)) {
       const classes = m.spec.shapeRule === 'categorical' || m.spec.shapeRule === 'onehot' ? (m.type.classes ?? m.shape[m.shape.length - 1]) : undefined;
-      const hint = classes !== undefined ? `a guide site must have the same classes as its model site: make its probabilities a vector of ${classes}` : 'a guide site must have the same shape as its model site';
-      ctx.accept('VAE405', `the guide's \`${g.name}\` is ${formatTensorType(g.type)} but the model's is ${formatTensorType(m.type)}`, { span: g.stmt.dist.span, message: `this is ${formatTensorType(g.type)}` }, { secondary: [note], hint });
+      ctx.report('VAE405', { kind: 'guide-type-differs', site: g.name, guide: typeData(g.type), model: typeData(m.type), ...(classes !== undefined ? { classes } : {}) }, { span: g.stmt.dist.span, message: `this is ${formatTensorType(g.type)}` }, { secondary: [note] });
       continue;
     }
     if (!isSubKind(g.spec.support, m.spec.support)) {
-      ctx.accept('VAE405', `the guide's \`${g.spec.name}\` draws ${g.spec.support} values where the model's \`${m.spec.name}\` has support ${m.spec.support}`, { span: g.stmt.dist.span }, { secondary: [note], hint: 'the guide must not put mass where the model has none (the KL would be infinite); choose a guide family with the same support' });
+      ctx.report('VAE405', { kind: 'guide-support-differs', site: g.name, guideFamily: g.spec.name, guideSupport: g.spec.support, modelFamily: m.spec.name, modelSupport: m.spec.support }, { span: g.stmt.dist.span }, { secondary: [note] });
     }
   }
   if (!modelDecl) {
-    ctx.accept('VAE406', 'the program has no `model` block', { span: { file: ctx.sources.keys().next().value ?? '', start: 0, end: 0 } }, { hint: 'add `model { ... }` with the generative process, e.g. `z ~ Normal(0, 1)` and `x ~ Bernoulli(logits: decoder(z))`' });
+    ctx.report('VAE406', { kind: 'no-model-block' }, { span: { file: ctx.sources.keys().next().value ?? '', start: 0, end: 0 } });
   } else if (latents.some((m) => m.observed === 'no') && !guideDecl) {
-    ctx.accept('VAE406', 'the model has latent sites but there is no `guide` block', { span: modelDecl.keywordSpan }, { hint: `add \`guide { ... }\` with a site for each of: ${latents.map((m) => m.name).join(', ')}` });
+    ctx.report('VAE406', { kind: 'no-guide-block', latents: latents.map((m) => m.name) }, { span: modelDecl.keywordSpan });
   }
   // Without a model block every guide site would be reported; VAE406 above says it once.
   for (const [g, m] of modelDecl ? orphans : []) {
     const name = g.name.text;
     if (m) {
-      ctx.accept('VAE402', `guide site \`${name}\` has no model site`, { span: g.name.span }, { secondary: [{ span: m.stmt.name.span, message: `the model's latent \`${m.name}\` has no guide site` }], hint: `did you mean \`${m.name}\`? a guide site must have the name of the model site it approximates` });
+      ctx.report('VAE402', { kind: 'guide-site-without-model-site', site: name, latents: latents.map((l) => l.name), suggestion: m.name }, { span: g.name.span }, { secondary: [{ span: m.stmt.name.span, message: `the model's latent \`${m.name}\` has no guide site` }] });
     } else {
-      ctx.accept('VAE402', `guide site \`${name}\` has no model site`, { span: g.name.span }, { hint: `every guide site approximates the posterior of a model site with the same name; the model's latent sites are: ${latents.map((l) => l.name).join(', ') || 'none'}` });
+      ctx.report('VAE402', { kind: 'guide-site-without-model-site', site: name, latents: latents.map((l) => l.name) }, { span: g.name.span });
     }
   }
   for (const d of ctx.data.values()) {
     if (d.partial && !ctx.modelledData.has(d.name)) {
-      ctx.accept('VAE408', `\`${d.name}\` is partly observed but the model has no site for it`, { span: d.decl.name.span }, { hint: `add \`${d.name} ~ Categorical(probs: uniform(${d.type.classes}))\` to the model` });
+      ctx.report('VAE408', { kind: 'partial-data-not-modelled', data: d.name, classes: d.type.classes ?? null }, { span: d.decl.name.span });
     } else if (!ctx.usedData.has(d.name) && !ctx.modelledData.has(d.name)) {
-      ctx.accept('VAE407', `data \`${d.name}\` is never used`, { span: d.decl.name.span }, { hint: `observe it in the model with \`${d.name} ~ ...\`, or remove the declaration` });
+      ctx.report('VAE407', { kind: 'data-never-used', data: d.name }, { span: d.decl.name.span });
     }
   }
 }

@@ -47,10 +47,8 @@ function checkDataSteps(ctx: CheckContext, flat: Unrolled): void {
     if (seen.size === n) continue;
     const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
     const first = flat.stmts.find((s) => s.kind === 'site' && s.step?.base === base) as A.SiteStmt | undefined;
-    const shown = missing.length > 3 ? `${missing.slice(0, 3).join(', ')}, ... (${missing.length} steps)` : missing.join(', ');
-    ctx.accept('VAE409', `\`${base}\` has ${n} steps but the model observes only ${seen.size} of them; steps ${shown} have no site`, { span: first?.step?.indexSpan ?? data.decl.name.span }, {
+    ctx.report('VAE409', { kind: 'steps-not-observed', data: base, steps: n, observed: seen.size, missing }, { span: first?.step?.indexSpan ?? data.decl.name.span }, {
       secondary: [{ span: data.decl.type.span, message: `${n} steps` }],
-      hint: `observe every step, e.g. \`for t in 0..${n} { ${base}[t] ~ ... }\``,
     });
   }
 }
@@ -71,7 +69,7 @@ function expectationExpr(trains: readonly A.TrainDecl[]): A.Arg | undefined {
 /** An expectation objective: f is typed in the guide's final scope and must be numeric. */
 function checkExpectation(ctx: CheckContext, arg: A.Arg, scope: Scope | undefined, guideDecl: A.BlockDecl | null, modelLatents: ReadonlySet<string>): void {
   if (!guideDecl || !scope) {
-    ctx.accept('VAE406', 'an expectation objective needs a `guide` block', { span: arg.value.span }, { hint: 'declare the random variables in `guide { ... }`, e.g. `x ~ Normal(theta, 1)`' });
+    ctx.report('VAE406', { kind: 'expectation-without-guide' }, { span: arg.value.span });
     return;
   }
   const t = checkExpr({ ctx, scope, modelLatents }, arg.value);
