@@ -4,7 +4,7 @@
  * error. The CST is turned into the AST by build-ast.ts, the only CST -> AST step.
  * The EBNF in docs/language.md mirrors these rules one for one.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import { CstParser, EOF, LLkLookaheadStrategy, type ILookaheadStrategy, type IParserErrorMessageProvider, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
 import { MAX_SYNTAX_ERRORS } from './limits';
 import * as T from './tokens';
 
@@ -59,15 +59,49 @@ export const vaeErrorMessages: IParserErrorMessageProvider = {
   },
 };
 
+const MAX_LOOKAHEAD = 3;
+
+/**
+ * Chevrotain's LL(k) lookahead with each production's lookahead function built the first time
+ * the production is parsed, not all of them when the parser is made: a check parses a few of
+ * them, and building all of them was a tenth of `vae check`'s start-up. The functions are the
+ * same (built by Chevrotain from the same grammar), only later; test/dsl/parser-grammar.test.ts
+ * parses every model and golden file with both and compares.
+ */
+function lazyLookahead(): ILookaheadStrategy {
+  const llk = new LLkLookaheadStrategy({ maxLookahead: MAX_LOOKAHEAD });
+  return {
+    validate: (options) => llk.validate(options),
+    buildLookaheadForAlternation: (options) => lazily(() => llk.buildLookaheadForAlternation(options)),
+    buildLookaheadForOptional: (options) => lazily(() => llk.buildLookaheadForOptional(options)),
+  };
+}
+
+/** A function that builds `build()` on its first call and calls it, with the same `this`. */
+function lazily<F extends (...args: never[]) => unknown>(build: () => F): F {
+  let f: F | undefined;
+  return function (this: unknown, ...args: Parameters<F>) {
+    return (f ??= build()).apply(this, args);
+  } as F;
+}
+
 export class VaeParser extends CstParser {
   /**
    * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion) while
-   * analysing the grammar. They find mistakes in the grammar, never in the user's program, and
-   * cost most of the parser's start-up, so the shared instance skips them and a test
-   * (test/dsl/parser-grammar.test.ts) builds one with them.
+   * analysing the grammar, and build every lookahead function up front (Chevrotain's defaults).
+   * The validations find mistakes in the grammar, never in the user's program, and cost most of
+   * the parser's start-up, so the shared instance skips them (and builds lookahead functions
+   * lazily) and a test (test/dsl/parser-grammar.test.ts) builds one with them.
    */
   constructor(opts: { validate?: boolean } = {}) {
-    super(T.ALL_TOKENS, { recoveryEnabled: true, maxLookahead: 3, errorMessageProvider: vaeErrorMessages, skipValidations: !(opts.validate ?? false) });
+    const validate = opts.validate ?? false;
+    super(T.ALL_TOKENS, {
+      recoveryEnabled: true,
+      maxLookahead: MAX_LOOKAHEAD,
+      errorMessageProvider: vaeErrorMessages,
+      skipValidations: !validate,
+      ...(validate ? {} : { lookaheadStrategy: lazyLookahead() }),
+    });
     this.performSelfAnalysis();
     // Stop after MAX_SYNTAX_ERRORS errors. Chevrotain's recovery inside a repetition recurses
     // once per recovered error, so unbounded garbage would overflow the stack (and take time
