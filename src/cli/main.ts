@@ -123,6 +123,7 @@ export function buildProgram(io: Printer, setRunner: (r: Runner) => void): Comma
     .option('--reconstruct', 'test examples beside their reconstructions (rows alternate)')
     .option('--interpolate', 'linear and spherical paths between the guide means of pairs of test examples')
     .option('--steps <n>', 'points per interpolation path', '10')
+    .option('--length <n>', 'sequences from the prior: steps per sequence (default: all T steps of the time axis)')
     .option('--grid2d', 'the decoded manifold of a 2-D latent over a grid of normal quantiles')
     .option('--label <k>', 'the class held fixed by --grid2d in a class-conditional or M2 model (default 0)')
     .option('--scatter', "the test set's posterior means in 2-D (PCA above 2 dimensions), coloured by label")

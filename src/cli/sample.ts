@@ -38,6 +38,7 @@ export interface SampleFlags {
   analogies?: boolean;
   label?: string;
   steps?: string;
+  length?: string;
   scale?: string;
   data?: string;
   dataDir?: string;
@@ -109,10 +110,15 @@ export async function runSampleCommand(run: string, f: SampleFlags, io: Printer)
     if (!f.force) refuseOverwrite(ctx.out, figures.map((fig) => figureName(ctx.prog.checked, fig, label, mode)));
     io.err(`sampling ${run} (mode ${mode}${figures.some((x) => x !== 'prior' && x !== 'grid2d') ? `, data ${opened.source}` : ''})`);
     const sequence = sequenceSite(ctx.prog.checked);
+    const length = f.length !== undefined ? parsePositiveInt('--length', f.length) : undefined;
+    if (length !== undefined && (!sequence || !figures.includes('prior'))) throw new CliError('--length applies to sequences drawn from the prior only', sequence ? 'add --from prior, or leave out --length' : 'this model observes no sequence; leave out --length');
+    if (length !== undefined && length > sequence!.steps.length) {
+      throw new CliError(`invalid --length ${length}: \`${sequence!.base}\` has at most ${sequence!.steps.length} steps`, `choose a length from 1 to ${sequence!.steps.length}`);
+    }
     const count = (fig: Figure) => n ?? (fig === 'scatter' ? Math.min(FIGURE_N.scatter.default, ctx.data.size) : FIGURE_N[fig].default);
     for (const fig of figures) {
       const file =
-        fig === 'prior' ? (sequence ? await sampleSequences(ctx, sequence, n ?? SEQUENCES_N) : samplePrior(ctx, count(fig)))
+        fig === 'prior' ? (sequence ? await sampleSequences(ctx, sequence, n ?? SEQUENCES_N, length) : samplePrior(ctx, count(fig)))
         : fig === 'reconstruct' ? sampleReconstructions(ctx, count(fig))
         : fig === 'interpolate' ? sampleInterpolations(ctx, count(fig), steps)
         : fig === 'grid2d' ? sampleGrid2d(ctx, count(fig), label)

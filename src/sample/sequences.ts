@@ -2,7 +2,8 @@
  * `--from prior` for sequence data (`x[t] ~ ...` over `data x: Real[T, D]`): n sequences drawn
  * from the model alone (every latent step from its prior, then each observed step's mean or a
  * sample), written as a line figure (prior.svg/png, one panel per dimension) and as prior.csv
- * (columns sequence, step, then one per dimension).
+ * (columns sequence, step, then one per dimension). For data of up to T steps (`Real[..T, D]`)
+ * the sequences have all T steps, or `--length L` steps.
  */
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
 import { numel } from '../dsl/types';
@@ -28,9 +29,14 @@ export function sequenceSite(cp: CheckedProgram): SequenceSite | undefined {
   return { base, steps: steps.filter((s) => s.step!.base === base).sort((a, b) => a.step!.index - b.step!.index) };
 }
 
-export async function sampleSequences(ctx: SampleContext, seq: SequenceSite, n: number): Promise<string> {
+/**
+ * Draws n sequences of `length` steps (default: every step of the time axis). Steps run in
+ * program order and read earlier steps only, so the first L steps of a T-step draw are a draw of
+ * L steps: a shorter length keeps the first steps.
+ */
+export async function sampleSequences(ctx: SampleContext, seq: SequenceSite, n: number, length?: number): Promise<string> {
   const d = numel(seq.steps[0]!.shape);
-  const T = seq.steps.length;
+  const T = Math.min(length ?? seq.steps.length, seq.steps.length);
   const flat = scoped(() => {
     const values = decodeSites(ctx.prog, seq.steps, new Map(), new Map(), { mode: ctx.mode, rng: figureRng(ctx, 'prior'), n }); // T x [n, ...event]
     return values.map((v) => v.dataSync() as Float32Array);

@@ -31,4 +31,15 @@ describe('vae sample: sequences from the prior', () => {
     expect(drawn.rows.length).toBe(30);
     expect(drawn.rows[0]![2]).not.toBe(mean.rows[0]![2]);
   }, 120_000);
+
+  it('sequences of up to T steps (models/dmm-ragged.vae): all T steps, or the first --length steps of the same draws', async () => {
+    const run = await trainTiny({ file: 'models/dmm-ragged.vae', overrides: { steps: 2, batch: 16 }, out: path.join(tmp, 'ragged'), figures: false });
+    await sample(run, { n: '2', out: path.join(tmp, 'ragged-all') });
+    const all = readCsv(path.join(tmp, 'ragged-all', 'prior.csv'));
+    expect(all.rows.length).toBe(2 * 10);
+    await sample(run, { n: '2', length: '4', out: path.join(tmp, 'ragged-4') });
+    const four = readCsv(path.join(tmp, 'ragged-4', 'prior.csv'));
+    expect(four.rows).toEqual(all.rows.filter((r) => r[1]! < 4));
+    await expect(sample(run, { n: '2', length: '11', out: path.join(tmp, 'ragged-11') })).rejects.toThrow('invalid --length 11: `x` has at most 10 steps');
+  }, 120_000);
 });
