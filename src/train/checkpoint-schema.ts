@@ -13,6 +13,7 @@
  * Decoded tensors are checked for NaN and ±Inf: such weights cannot train or evaluate.
  */
 import { createHash } from 'node:crypto';
+import { OBJECTIVES, parseObjectiveText } from '../dsl/objectives';
 import { CheckpointError, CORRUPT_HINT } from './checkpoint-error';
 
 export { CheckpointError, CORRUPT_HINT };
@@ -101,6 +102,13 @@ export function checkState(v: Json): void {
   if (data['hashes'] !== undefined && !(isObject(data['hashes']) && Object.values(data['hashes']).every((h) => typeof h === 'string'))) bad('`data.hashes` should map files to SHA-256 hashes');
 }
 
+/**
+ * The short forms of the objectives registry (src/dsl/objectives.ts), as a run record writes
+ * them: `elbo, iwae:K`. program.json's objective is read with the registry's parser, so a record
+ * passes here exactly when it can be read.
+ */
+const OBJECTIVE_FORMS = [...OBJECTIVES.values()].map((d) => (d.args[0] ? `${d.name}:${d.args[0].name.toUpperCase()}` : d.name)).join(', ');
+
 /** Checks program.json (a ProgramRecord). */
 export function checkProgram(v: Json): void {
   const bad = (what: string): never => {
@@ -112,7 +120,7 @@ export function checkProgram(v: Json): void {
   if (!isObject(p['sources']) || !Object.values(p['sources']).every((t) => typeof t === 'string')) bad(`\`sources\` should map file names to their text, found ${kindOf(p['sources'])}`);
   if (!Array.isArray(p['sets']) || !p['sets'].every((t) => typeof t === 'string')) bad(`\`sets\` should be a list of --set fragments, found ${kindOf(p['sets'])}`);
   if (!isObject(p['estimators']) || !Object.values(p['estimators']).every((t) => typeof t === 'string')) bad(`\`estimators\` should map sites to estimators, found ${kindOf(p['estimators'])}`);
-  if (p['objective'] !== null && !(typeof p['objective'] === 'string' && /^(elbo|iwae(:[1-9]\d*)?)$/.test(p['objective']))) bad(`\`objective\` should be elbo, iwae:K or null, found ${kindOf(p['objective'])}`);
+  if (p['objective'] !== null && !(typeof p['objective'] === 'string' && parseObjectiveText(p['objective'])?.ok === true)) bad(`\`objective\` should be ${OBJECTIVE_FORMS} or null, found ${kindOf(p['objective'])}`);
   if (!Object.prototype.hasOwnProperty.call(p['sources'], p['root'] as string)) bad(`\`sources\` has no text for the root file '${String(p['root'])}'`);
 }
 
