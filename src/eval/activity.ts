@@ -13,6 +13,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EvalContext } from './context';
 import { execute, makeBatch } from '../inference/execute';
+import { expandParticles, meanEnumAxes, meanOverParticles } from '../inference/layout';
 import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 
@@ -49,11 +50,12 @@ export function sampledActiveUnits(ctx: EvalContext, sites: readonly string[], o
     try {
       const traces = execute(ctx.prog.compiled, ctx.prog.store, ctx.prog.plan, makeBatch(cp, cols), rng.fold(i++), { particles: S });
       for (const [name, d] of dims) {
-        let v = traces.guide.get(name)?.value;
-        if (!v) continue;
-        while (v.rank > 3) v = tf.mean(v, 0); // enumeration axes: [...E, S, B, d] -> [S, B, d]
-        const m = tf.mean(v, 0); // [B, d]
-        const w = tf.div(tf.sum(tf.square(tf.sub(v, m)), 0), S - 1); // [B, d] unbiased per-example variance
+        const value = traces.guide.get(name)?.value;
+        if (!value) continue;
+        const layout = traces.layout;
+        const v = meanEnumAxes(value, layout, 1); // enumeration axes: [...E, S, B, d] -> [S, B, d]
+        const m = meanOverParticles(v, layout); // [B, d]
+        const w = tf.div(tf.sum(tf.square(tf.sub(v, expandParticles(m, layout))), layout.particleAxis), S - 1); // [B, d] unbiased per-example variance
         const mv = m.dataSync();
         const wv = w.dataSync();
         const a = acc.get(name)!;

@@ -20,6 +20,7 @@ import { execute, makeBatch } from '../inference/execute';
 import { iwaeObjective } from '../inference/objectives/iwae';
 import { elboObjective } from '../inference/objectives/elbo';
 import { siteKl, siteTerms } from '../inference/objectives/terms';
+import { meanToExamples } from '../inference/layout';
 import { Rng } from '../core/rng';
 import { batchTensors, chunks, EVAL_EPOCH } from '../train/batches';
 import { sampledActiveUnits } from './activity';
@@ -164,13 +165,11 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
         const a = acc.get(s.name)!;
         if (!t || !g) continue;
         const d = s.guide.shape[0]!;
-        let total = siteKl(t)!; // [...E, K, B]
-        while (total.rank > 1) total = tf.mean(total, 0);
+        const total = meanToExamples(siteKl(t)!); // [...E, K, B] -> [B]
         a.klTotal += tf.sum(total).dataSync()[0]!;
         if (!t.klElementwise) a.perDim = false;
         else {
-          let kl = t.klElementwise; // [...E, K, B, d]
-          while (kl.rank > 2) kl = tf.mean(kl, 0);
+          const kl = meanToExamples(t.klElementwise, 1); // [...E, K, B, d] -> [B, d]
           const v = kl.dataSync();
           for (let r = 0; r < idx.length; r++) for (let j = 0; j < d; j++) {
             const x = v[r * d + j]!;
@@ -179,8 +178,7 @@ export function evalLatents(ctx: EvalContext, opts: { epsilon?: number; miSample
           }
         }
         const m = g.dist.mean ? g.dist.mean() : g.value!;
-        let mm = m;
-        while (mm.rank > 2) mm = tf.mean(mm, 0);
+        const mm = meanToExamples(m, 1); // [...E, K, B, d] -> [B, d]
         const mv = mm.dataSync();
         for (let r = 0; r < idx.length; r++) for (let j = 0; j < d; j++) {
           const x = mv[r * d + j]!;

@@ -1,9 +1,10 @@
 /**
  * Batch/event alignment at run time. Every value is [...batch, ...event], where the event
  * shape is static (from the checker) and the batch axes are whatever the runtime added
- * (enumeration, particles K, data B). To combine values of different event ranks, the
- * lower-rank one gets 1s inserted between its batch and event axes (core/shapes.ts states the
- * rule). Helpers here are the only place that knows this layout.
+ * (enumeration, particles K, data B; which axis is which is src/inference/layout.ts's business).
+ * To combine values of different event ranks, the lower-rank one gets 1s inserted between its
+ * batch and event axes (core/shapes.ts states the rule). Helpers here are the only place that
+ * knows this batch/event split.
  */
 import * as tf from '@tensorflow/tfjs';
 import { broadcast } from '../core/shapes';
@@ -26,13 +27,6 @@ export function broadcastShape(a: readonly number[], b: readonly number[]): numb
   const out = broadcast(a, b);
   if (out === undefined) throw new Error(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
   return out;
-}
-
-/** Sums a per-example tensor [...E, K, B] down to [K, B]... generally: sums all leading axes beyond `keep`. */
-export function sumLeading(t: tf.Tensor, keep: number): tf.Tensor {
-  if (t.rank <= keep) return t;
-  const axes = Array.from({ length: t.rank - keep }, (_, i) => i);
-  return tf.sum(t, axes); // [...last `keep` axes]
 }
 
 /** Broadcasts t to `shape` (no-op when equal). */

@@ -64,13 +64,72 @@ export function layoutOf(dims: DimAllocator): Layout {
   return { frames, particles: particles.size, batch: data.size, plate: plateShape(frames), plateRank, particleAxis: plateRank + particles.dim, dataAxis: plateRank - 1 };
 }
 
-/** The enumeration axes of a [...E, ...plate] tensor (its leading axes beyond the plate's). */
-export function enumAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>): number[] {
-  return Array.from({ length: Math.max(0, t.rank - layout.plateRank) }, (_, i) => i);
+/** The enumeration axes of a [...E, ...plate, ...event] tensor: its leading axes left of the plates'. */
+export function enumAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>, eventRank = 0): number[] {
+  return Array.from({ length: Math.max(0, t.rank - eventRank - layout.plateRank) }, (_, i) => i);
 }
 
-/** Sums a [...E, ...plate] tensor over its enumeration axes -> [...plate] (broadcastable). */
-export function sumEnumAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>): tf.Tensor {
-  const axes = enumAxes(t, layout);
-  return axes.length > 0 ? tf.sum(t, axes) : t;
+/** Sums a [...E, ...plate, ...event] tensor over its enumeration axes -> [...plate, ...event] (broadcastable). */
+export function sumEnumAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>, eventRank = 0): tf.Tensor {
+  const axes = enumAxes(t, layout, eventRank);
+  return axes.length > 0 ? tf.sum(t, axes) : t; // [...plate, ...event]
+}
+
+/** Averages a [...E, ...plate, ...event] tensor over its enumeration axes, one at a time -> [...plate, ...event]. */
+export function meanEnumAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>, eventRank = 0): tf.Tensor {
+  let out = t;
+  while (out.rank > layout.plateRank + eventRank) out = tf.mean(out, 0); // [...E', ...plate, ...event]
+  return out;
+}
+
+/**
+ * Averages a [...E, ...plate, ...event] tensor over every batch axis left of the data axis, one
+ * at a time -> [B, ...event] (per example; broadcast leading axes may be absent).
+ */
+export function meanToExamples(t: tf.Tensor, eventRank = 0): tf.Tensor {
+  let out = t;
+  while (out.rank > eventRank + 1) out = tf.mean(out, 0); // [..., B, ...event]
+  return out;
+}
+
+/** The plate axes a [...plate, ...event] tensor carries (it may lack leading ones). */
+export function plateAxes(t: tf.Tensor, layout: Pick<Layout, 'plateRank'>, eventRank = 0): number[] {
+  return Array.from({ length: Math.max(0, Math.min(layout.plateRank, t.rank - eventRank)) }, (_, i) => i);
+}
+
+/** Averages a tensor of the plate shape over the particle axis -> the plate shape without it ([B]). */
+export function meanOverParticles(t: tf.Tensor, layout: Layout): tf.Tensor {
+  return tf.mean(t, layout.particleAxis); // [...plate \ K]
+}
+
+/** log (1/K) Σ_k exp(t_k) over the particle axis of a tensor of the plate shape -> [B]. */
+export function logMeanExpOverParticles(t: tf.Tensor, layout: Layout): tf.Tensor {
+  return tf.sub(tf.logSumExp(t, layout.particleAxis), Math.log(layout.particles)); // [...plate \ K]
+}
+
+/** Gives a per-example tensor ([B]) a unit particle axis, so it broadcasts against the plate shape. */
+export function expandParticles(t: tf.Tensor, layout: Layout): tf.Tensor {
+  return tf.expandDims(t, layout.particleAxis); // [...plate with K = 1]
+}
+
+/**
+ * Runs `f` on a tensor of the plate shape with the particle axis moved to the front (a no-op
+ * under [K, B]), and moves it back in the result (which must keep the rank).
+ */
+export function particlesFirst(t: tf.Tensor, layout: Layout, f: (kFirst: tf.Tensor) => tf.Tensor): tf.Tensor {
+  const p = layout.particleAxis;
+  if (p === 0) return f(t);
+  const axes = Array.from({ length: t.rank }, (_, i) => i);
+  const perm = [p, ...axes.filter((a) => a !== p)];
+  const back = axes.map((a) => perm.indexOf(a));
+  return tf.transpose(f(tf.transpose(t, perm)), back); // [...plate]
+}
+
+/** The normalized importance weights: a softmax over the particle axis of a tensor of the plate shape. */
+export function softmaxOverParticles(t: tf.Tensor, layout: Layout): tf.Tensor {
+  return particlesFirst(t, layout, (k) => {
+    const last = Array.from({ length: k.rank }, (_, i) => (i + 1) % k.rank); // K last: [B, ..., K]
+    const back = Array.from({ length: k.rank }, (_, i) => (i + k.rank - 1) % k.rank);
+    return tf.transpose(tf.softmax(tf.transpose(k, last), -1), back); // [K, ...]
+  });
 }

@@ -11,6 +11,7 @@ import type { Rng } from '../../core/rng';
 import { ruleOf } from '../estimators/index';
 import { stopGradient } from '../stop-gradient';
 import type { SiteTerm } from './terms';
+import { sumEnumAxes, type Layout } from '../layout';
 
 /** Per-site moving-average baselines for score-function sites (non-trainable variables). */
 export class EstimatorState {
@@ -90,7 +91,7 @@ export interface ObjectiveOutput {
   readonly keep: tf.Tensor[];
 }
 
-/** log-weights of the enumerated configurations, [...E, K, B]-broadcastable, or null without enumeration. */
+/** log-weights of the enumerated configurations, [...E, ...plate]-broadcastable, or null without enumeration. */
 export function enumLogWeight(terms: readonly SiteTerm[]): tf.Tensor | null {
   let lw: tf.Tensor | null = null;
   for (const t of terms) {
@@ -115,20 +116,18 @@ export function paddedStepWeight(t: SiteTerm, n: number): tf.Tensor | null {
   return t.stepMask ? tf.mul(tf.sub(1, t.stepMask), -Math.log(n)) : null; // [B]
 }
 
-/** Sums a [...E, K, B] tensor over its enumeration axes (rank - 2 leading axes) -> [K, B]. */
-export function sumEnum(t: tf.Tensor): tf.Tensor {
-  return t.rank > 2 ? tf.sum(t, Array.from({ length: t.rank - 2 }, (_, i) => i)) : t;
-}
-
 /** Broadcasts every tensor to their common shape and adds them. */
 export function addAll(ts: readonly tf.Tensor[]): tf.Tensor {
   return ts.reduce((a, b) => tf.add(a, b));
 }
 
-/** E_enum[x] = sum over enumerated configurations of W * x, [K, B]. */
-export function enumExpect(x: tf.Tensor, weight: tf.Tensor | null): tf.Tensor {
+/**
+ * E_enum[x] = sum over enumerated configurations of W * x: a [...E, ...plate, ...event] tensor
+ * summed over its enumeration axes (the layout's) -> [...plate, ...event], e.g. [K, B].
+ */
+export function enumExpect(x: tf.Tensor, weight: tf.Tensor | null, layout: Pick<Layout, 'plateRank'>, eventRank = 0): tf.Tensor {
   if (!weight) return x;
-  return sumEnum(tf.mul(weight, x)); // [K, B]
+  return sumEnumAxes(tf.mul(weight, x), layout, eventRank); // [...plate, ...event]
 }
 
 /** The classification term α·log q(y_obs | x) on labelled rows, [B] (Kingma et al. 2014, eq. 9). */
@@ -159,7 +158,7 @@ export function gradientOnly(x: tf.Tensor): tf.Tensor {
   return tf.sub(x, stopGradient(x));
 }
 
-/** Ensures a [...] tensor has the full [..E, K, B] shape of `like` (for means over K and B). */
+/** Ensures a tensor has the full shape `shape` (e.g. the layout's plate shape, for means over its axes). */
 export function toShape(t: tf.Tensor, shape: readonly number[]): tf.Tensor {
   return t.shape.length === shape.length && t.shape.every((d, i) => d === shape[i]) ? t : tf.broadcastTo(t, [...shape]);
 }

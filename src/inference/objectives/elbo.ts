@@ -33,6 +33,7 @@ import { addScoreParts } from './score-parts';
 import { siteCost, siteKl, siteTerms, type SiteTerm } from './terms';
 import { ChainElimination } from './chain';
 import type { Traces } from '../execute';
+import { meanOverParticles, plateAxes } from '../layout';
 
 export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const { prog, store, plan, batch, rng, settings } = inp;
@@ -42,14 +43,15 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const state = inp.state;
   const lw = enumLogWeight(terms); // [...E, K, B] or null
   const W = lw ? tf.exp(lw) : null; // q of each enumerated configuration
-  const fullShape = traces.layout.plate;
+  const layout = traces.layout;
+  const fullShape = layout.plate;
 
   // The true ELBO (β = 1) and its parts, per particle and example: [K, B].
   const cost = addAll(terms.map((t) => siteCost(t, 1))); // [...E, K, B]
-  const elboKB = toShape(enumExpect(cost, W), fullShape); // [K, B]
-  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), fullShape); // [K, B]
+  const elboKB = toShape(enumExpect(cost, W, layout), fullShape); // [K, B]
+  const recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W, layout), fullShape); // [K, B]
   const klTerms = terms.map(siteKl).filter((k): k is tf.Tensor => k !== null);
-  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...klTerms]), W), fullShape); // [K, B]
+  const kl = toShape(enumExpect(addAll([tf.zeros([]), ...klTerms]), W, layout), fullShape); // [K, B]
 
   // The surrogate: β-weighted, with free bits replacing the per-dimension KL of eligible sites.
   const beta = settings.beta;
@@ -60,11 +62,11 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
     ...terms.map((t) => siteCost(t, beta)),
     ...fbSites.map((t) => tf.mul(beta, t.kl ?? siteKl(t)!)), // add back: replaced by free bits below
   ]); // [...E, K, B]
-  let surrogate = tf.mean(enumExpect(surrogateCost, W)) as tf.Scalar; // []
+  let surrogate = tf.mean(enumExpect(surrogateCost, W, layout)) as tf.Scalar; // []
   for (const t of fbSites) {
     const rank = t.model.shape.length;
-    const perDim = enumExpect(t.klElementwise!, W ? W.reshape([...W.shape, ...new Array<number>(rank).fill(1)]) : null); // [K, B, ...event]
-    const meanDim = tf.mean(perDim, [0, 1].filter((a) => a < perDim.rank - rank)); // [...event]
+    const perDim = enumExpect(t.klElementwise!, W ? W.reshape([...W.shape, ...new Array<number>(rank).fill(1)]) : null, layout, rank); // [K, B, ...event]
+    const meanDim = tf.mean(perDim, plateAxes(perDim, layout, rank)); // [...event]
     surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
   }
 
@@ -76,8 +78,8 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
       const down = new Set(planned.get(t.name)?.signal ?? terms.map((u) => u.name));
       return { logq: t.lq!, signal: addAll(terms.filter((u) => down.has(u.name)).map((u) => siteCost(u, beta))) }; // [...E, K, B]
     },
-    estimate: (x) => tf.mean(enumExpect(x, weighted())), // []
-    level: (D) => tf.mean(stopGradient(enumExpect(D, weighted()))), // []
+    estimate: (x) => tf.mean(enumExpect(x, weighted(), layout)), // []
+    level: (D) => tf.mean(stopGradient(enumExpect(D, weighted(), layout))), // []
   }, state));
 
   const cls = classifyTerm(traces, settings.classify); // [B]
@@ -85,9 +87,9 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
 
   return {
     surrogate,
-    bound: tf.mean(elboKB, 0) as tf.Tensor1D, // [B]
-    recon: tf.mean(recon, 0) as tf.Tensor1D, // [B]
-    kl: tf.mean(kl, 0) as tf.Tensor1D, // [B]
+    bound: meanOverParticles(elboKB, layout) as tf.Tensor1D, // [B]
+    recon: meanOverParticles(recon, layout) as tf.Tensor1D, // [B]
+    kl: meanOverParticles(kl, layout) as tf.Tensor1D, // [B]
     baselineUpdates,
     traces,
     terms,
@@ -102,7 +104,8 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
  */
 function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm[], chain: ChainElimination): ObjectiveOutput {
   const { plan, settings, state } = inp;
-  const fullShape = traces.layout.plate;
+  const layout = traces.layout;
+  const fullShape = layout.plate;
   const elboKB = toShape(chain.expect(terms, (t) => siteCost(t, 1)), fullShape); // [K, B]
   const recon = toShape(chain.expect(terms.filter((t) => !t.latent), (t) => t.lp), fullShape); // [K, B]
   const kl = toShape(chain.expect(terms, siteKl), fullShape); // [K, B]
@@ -118,7 +121,7 @@ function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm
   for (const t of fbSites) {
     const rank = t.model.shape.length;
     const perDim = t.klElementwise!; // [K, B, ...event]
-    const meanDim = tf.mean(perDim, [0, 1].filter((a) => a < perDim.rank - rank)); // [...event]
+    const meanDim = tf.mean(perDim, plateAxes(perDim, layout, rank)); // [...event]
     surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
   }
 
@@ -137,9 +140,9 @@ function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm
   if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
   return {
     surrogate,
-    bound: tf.mean(elboKB, 0) as tf.Tensor1D, // [B]
-    recon: tf.mean(recon, 0) as tf.Tensor1D, // [B]
-    kl: tf.mean(kl, 0) as tf.Tensor1D, // [B]
+    bound: meanOverParticles(elboKB, layout) as tf.Tensor1D, // [B]
+    recon: meanOverParticles(recon, layout) as tf.Tensor1D, // [B]
+    kl: meanOverParticles(kl, layout) as tf.Tensor1D, // [B]
     baselineUpdates,
     traces,
     terms,

@@ -11,6 +11,7 @@ import { stopGradient } from '../stop-gradient';
 import { enumExpect, enumLogWeight, once, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { addScoreParts } from './score-parts';
 import { masked, type SiteTerm } from './terms';
+import { meanOverParticles } from '../layout';
 import type { Traces } from '../execute';
 import type { Plan } from '../plan';
 
@@ -41,18 +42,19 @@ export function expectationObjective(inp: ObjectiveInput, sense: 'minimize' | 'm
   const f = tf.mul(sign, prog.objective(traces.guideEnv)); // [...E, K, B] the maximized quantity
   const lw = enumLogWeight(terms);
   const W = lw ? tf.exp(lw) : null; // [...E, K, B]
-  const valueKB = toShape(enumExpect(f, W), traces.layout.plate); // [K, B]
+  const layout = traces.layout;
+  const valueKB = toShape(enumExpect(f, W, layout), layout.plate); // [K, B]
   // Score parts: log q · stop(±f − b), averaged under stop(W).
   const weighted = once(() => (W ? stopGradient(W) : null)); // [...E, K, B]
   const { surrogate, baselineUpdates } = addScoreParts(tf.mean(valueKB) as tf.Scalar, terms, {
     signal: (t) => ({ logq: t.lq!, signal: f }), // [...E, K, B]
-    estimate: (x) => tf.mean(enumExpect(x, weighted())), // []
-    level: (s) => tf.mean(stopGradient(enumExpect(s, weighted()))), // []
+    estimate: (x) => tf.mean(enumExpect(x, weighted(), layout)), // []
+    level: (s) => tf.mean(stopGradient(enumExpect(s, weighted(), layout))), // []
   }, state);
-  const zeros = tf.zeros([traces.B]) as tf.Tensor1D; // [B]
+  const zeros = tf.zeros([layout.batch]) as tf.Tensor1D; // [B]
   return {
     surrogate,
-    bound: tf.mean(valueKB, 0) as tf.Tensor1D, // [B]
+    bound: meanOverParticles(valueKB, layout) as tf.Tensor1D, // [B]
     recon: zeros,
     kl: zeros,
     baselineUpdates,

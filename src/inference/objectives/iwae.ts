@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { ruleOf } from '../estimators/index';
 import { execute } from '../execute';
 import { stopGradient, type GradScaleHolder } from '../stop-gradient';
-import { enumAxes, sumEnumAxes } from '../layout';
+import { enumAxes, expandParticles, logMeanExpOverParticles, meanOverParticles, particlesFirst, softmaxOverParticles, sumEnumAxes, type Layout } from '../layout';
 import { addAll, classifyTerm, enumExpect, enumLogWeight, toShape, type ObjectiveInput, type ObjectiveOutput } from './common';
 import { addScoreParts } from './score-parts';
 import { siteKl, siteTerms, type SiteTerm } from './terms';
@@ -34,15 +34,17 @@ function logWeightPart(t: SiteTerm): tf.Tensor {
   return tf.sub(t.lp, t.lq!);
 }
 
-/** The leave-one-out baselines of VIMCO: IWAE with log w_k replaced by the mean of the others. [K, B] */
-function vimcoLeaveOneOut(logw: tf.Tensor): tf.Tensor {
-  const K = logw.shape[0]!;
-  const sum = tf.sum(logw, 0); // [B]
-  const others = tf.div(tf.sub(sum, logw), K - 1); // [K, B] mean of the other K-1 log-weights
-  const eye = tf.expandDims(tf.eye(K), 2); // [K, K, 1]
-  // Row k: the K log-weights with entry k replaced by `others_k`.
-  const replaced = tf.add(tf.mul(tf.sub(1, eye), tf.expandDims(logw, 0)), tf.mul(eye, tf.expandDims(others, 1))); // [K, K, B]
-  return tf.sub(tf.logSumExp(replaced, 1), Math.log(K)); // [K, B]
+/** The leave-one-out baselines of VIMCO: IWAE with log w_k replaced by the mean of the others, of the plate shape ([K, B]). */
+function vimcoLeaveOneOut(logw: tf.Tensor, layout: Layout): tf.Tensor {
+  return particlesFirst(logw, layout, (lw) => {
+    const K = lw.shape[0]!;
+    const sum = tf.sum(lw, 0); // [B]
+    const others = tf.div(tf.sub(sum, lw), K - 1); // [K, B] mean of the other K-1 log-weights
+    const eye = tf.eye(K).reshape([K, K, ...new Array<number>(lw.rank - 1).fill(1)]); // [K, K, 1]
+    // Row k: the K log-weights with entry k replaced by `others_k`.
+    const replaced = tf.add(tf.mul(tf.sub(1, eye), tf.expandDims(lw, 0)), tf.mul(eye, tf.expandDims(others, 1))); // [K, K, B]
+    return tf.sub(tf.logSumExp(replaced, 1), Math.log(K)); // [K, B]
+  });
 }
 
 export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
@@ -51,21 +53,22 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   const holder: GradScaleHolder = { value: null };
   const traces = execute(prog, store, plan, batch, rng, { particles: k, ...(hasDreg ? { dregHolder: holder } : {}) });
   const terms = siteTerms(traces, plan);
-  const chain = plan.chain ? new ChainElimination(plan.chain, terms, traces.layout.plateRank) : null;
+  const layout = traces.layout;
+  const chain = plan.chain ? new ChainElimination(plan.chain, terms, layout.plateRank) : null;
   let logw: tf.Tensor; // [K, B]: enumeration summed exactly
   if (chain) logw = chain.logSumExp(terms, logWeightPart);
   else {
     const logwFull = addAll(terms.map(logWeightPart)); // [...E, K, B]
-    const axes = enumAxes(logwFull, traces.layout);
+    const axes = enumAxes(logwFull, layout);
     logw = axes.length > 0 ? tf.logSumExp(logwFull, axes) : logwFull;
   }
-  const full = toShape(logw, traces.layout.plate); // [K, B]
-  const bound = tf.sub(tf.logSumExp(full, 0), Math.log(k)) as tf.Tensor1D; // [B]
+  const full = toShape(logw, layout.plate); // [K, B]
+  const bound = logMeanExpOverParticles(full, layout) as tf.Tensor1D; // [B]
   let surrogate = tf.mean(bound) as tf.Scalar; // []
 
   const keep: tf.Tensor[] = [];
   if (hasDreg) {
-    const wTilde = tf.keep(stopGradient(tf.softmax(tf.transpose(full), -1).transpose())); // [K, B] normalized weights
+    const wTilde = tf.keep(stopGradient(softmaxOverParticles(full, layout))); // [K, B] normalized weights
     holder.value = wTilde;
     keep.push(wTilde);
   }
@@ -74,12 +77,12 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   let baselineUpdates: Map<string, tf.Tensor>;
   ({ surrogate, baselineUpdates } = addScoreParts(surrogate, terms, {
     signal: (t) => ({
-      logq: toShape(sumEnumAxes(t.lq!, traces.layout), traces.layout.plate), // [K, B]
-      signal: tf.expandDims(bound, 0), // [1, B]
+      logq: toShape(sumEnumAxes(t.lq!, layout), layout.plate), // [K, B]
+      signal: expandParticles(bound, layout), // [1, B]
     }),
-    estimate: (x) => tf.mean(tf.sum(x, 0)), // [K, B] -> []
+    estimate: (x) => tf.mean(tf.sum(x, layout.particleAxis)), // [K, B] -> []
     level: () => tf.mean(stopGradient(bound)), // []
-    ...(k > 1 ? { leaveOneOut: () => vimcoLeaveOneOut(full) } : {}), // [K, B]
+    ...(k > 1 ? { leaveOneOut: () => vimcoLeaveOneOut(full, layout) } : {}), // [K, B]
   }, state));
 
   const cls = classifyTerm(traces, settings.classify);
@@ -90,19 +93,19 @@ export function iwaeObjective(inp: ObjectiveInput, k: number): ObjectiveOutput {
   let recon: tf.Tensor; // [K, B]
   let kl: tf.Tensor; // [K, B]
   if (chain) {
-    recon = toShape(stopGradient(chain.expect(terms.filter((t) => !t.latent), (t) => t.lp)), traces.layout.plate);
-    kl = toShape(stopGradient(chain.expect(terms, siteKl)), traces.layout.plate);
+    recon = toShape(stopGradient(chain.expect(terms.filter((t) => !t.latent), (t) => t.lp)), layout.plate);
+    kl = toShape(stopGradient(chain.expect(terms, siteKl)), layout.plate);
   } else {
     const lwEnum = enumLogWeight(terms); // [...E, K, B]-broadcastable or null
     const W = lwEnum ? stopGradient(tf.exp(lwEnum)) : null;
-    recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W), traces.layout.plate);
-    kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W), traces.layout.plate);
+    recon = toShape(enumExpect(addAll([tf.zeros([]), ...terms.filter((t) => !t.latent).map((t) => t.lp)]), W, layout), layout.plate);
+    kl = toShape(enumExpect(addAll([tf.zeros([]), ...terms.map(siteKl).filter((x): x is tf.Tensor => x !== null)]), W, layout), layout.plate);
   }
   return {
     surrogate,
     bound,
-    recon: tf.mean(recon, 0) as tf.Tensor1D,
-    kl: tf.mean(kl, 0) as tf.Tensor1D,
+    recon: meanOverParticles(recon, layout) as tf.Tensor1D, // [B]
+    kl: meanOverParticles(kl, layout) as tf.Tensor1D, // [B]
     baselineUpdates,
     traces,
     terms,
