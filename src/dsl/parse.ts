@@ -8,8 +8,9 @@ import type { CstNode, IRecognitionException, IToken, TokenType } from 'chevrota
 import { EOF } from 'chevrotain';
 import type * as A from './ast';
 import { AstBuilder } from './build-ast';
-import { diag, type Diagnostic, type Label } from './diagnostics';
-import { TooManySyntaxErrors, vaeParser } from './parser';
+import { problem, type Diagnostic, type Label } from './diagnostics';
+import { decodeMismatch, TooManySyntaxErrors, vaeParser, type TokenMismatch } from './parser';
+import type { SyntaxCue, SyntaxProblem } from './problems/syntax';
 import { lineCol, type Source, type Span } from './source';
 import { exprTooDeep, MAX_EXPR_DEPTH, MAX_NESTING, MAX_SYNTAX_ERRORS, nestingTooDeep } from './limits';
 import * as T from './tokens';
@@ -20,44 +21,34 @@ export interface ParseResult {
   readonly diagnostics: Diagnostic[];
 }
 
-function lexHint(ch: string): string | undefined {
-  if (ch === '#') return 'comments start with `//` in .vae files';
-  if (ch === "'") return 'strings use double quotes: "file.vae"';
-  if (ch === '^') return 'there is no power operator; use `exp(k * log(x))` or multiply';
-  if (ch === '|' || ch === '&' || ch === '!') return 'the language has no boolean operators';
-  return undefined;
-}
-
-function syntaxHint(e: IRecognitionException, found: IToken, prev: IToken | undefined, next: IToken | undefined): string | undefined {
+/** What the parser saw around a syntax error that names a likely habit or slip (the hint, problems/syntax.ts). */
+function syntaxCue(e: IRecognitionException, m: TokenMismatch, found: IToken, prev: IToken | undefined, next: IToken | undefined): SyntaxCue | undefined {
   const rule = e.context.ruleStack[e.context.ruleStack.length - 1];
-  const msg = e.message;
+  const first = m.expected[0] ?? '';
+  const expects = (s: string): boolean => m.expected.some((x) => x.includes(s));
   if (rule === 'siteStmt' && found.image === '=') {
     const name = prev?.tokenType === Identifier ? prev.image : 'z';
     const dist = next?.tokenType === Identifier && /^[A-Z]/.test(next.image) ? next.image : undefined;
-    return dist
-      ? `a random site is written \`${name} ~ ${dist}(...)\`; for a deterministic value write \`let ${name} = ...\``
-      : `to name a value write \`let ${name} = ...\`; a random site is written \`${name} ~ Distribution(...)\``;
+    return { kind: 'site-with-equals', name, ...(dist !== undefined ? { dist } : {}) };
   }
-  if (found.image === '=' && (rule === 'args' || rule === 'postfix' || e.context.ruleStack.includes('args'))) {
-    return 'keyword arguments are written `name: value`, e.g. `Bernoulli(logits: decoder(z))`';
-  }
+  if (found.image === '=' && (rule === 'args' || rule === 'postfix' || e.context.ruleStack.includes('args'))) return { kind: 'keyword-argument-equals' };
   const closing = found.tokenType === EOF || found.image === '}' || found.image === ')' || found.image === ']';
-  if (closing && msg.startsWith("expected '}'")) return 'add the missing `}` at the end of the block';
-  if (closing && msg.startsWith("expected ')'")) return 'add the missing `)`';
-  if (closing && msg.startsWith("expected ']'")) return 'add the missing `]`';
-  if (rule === 'dataDecl' && msg.includes("':'")) return 'data is declared with a type: `data x: Binary[784]`';
-  if (rule === 'netDecl' && msg.includes("'->'")) return 'a net has a signature: `net f: Real[784] -> Real[50] = mlp(hidden: [400], activation: softplus)`';
-  if (rule === 'netDecl' && msg.includes("'='")) return 'a net needs a body after `=`: `mlp(hidden: [400], activation: softplus)` or `linear()`';
-  if (rule === 'trainEntry' && msg.includes('a value')) return 'each train setting needs a value, e.g. `batch: 100`';
-  if (prev?.image === '~' && msg.includes('an expression')) return 'write a distribution after `~`, e.g. `z ~ Normal(0, 1)`';
-  if (prev?.image === ',' && (found.image === ')' || found.image === ']')) return 'remove the trailing comma';
-  if (msg.startsWith("expected a site ('name ~")) return 'a block holds sites such as `z ~ Normal(0, 1)` and bindings such as `let h = f(z)`';
-  if (msg.startsWith("expected a setting ('name:")) return 'each train setting is written `name: value`, e.g. `batch: 100`';
-  if (rule === 'item' && prev === undefined) return 'a .vae file is a list of declarations such as `data x: Binary[784]` and blocks such as `model { ... }`';
-  if (found.image === 'sample' || found.image === 'def' || found.image === 'import') {
-    return 'vaelang is not Python: declare sites as `name ~ Distribution(...)` inside `model { }` and `guide { }`';
-  }
+  if (closing && (first === "'}'" || first === "')'" || first === "']'")) return { kind: 'missing-closer', closer: first[1] as '}' | ')' | ']' };
+  if (rule === 'dataDecl' && expects("':'")) return { kind: 'data-without-type' };
+  if (rule === 'netDecl' && expects("'->'")) return { kind: 'net-without-signature' };
+  if (rule === 'netDecl' && expects("'='")) return { kind: 'net-without-body' };
+  if (rule === 'trainEntry' && expects('a value')) return { kind: 'setting-without-value' };
+  if (prev?.image === '~' && expects('an expression')) return { kind: 'nothing-after-tilde' };
+  if (prev?.image === ',' && (found.image === ')' || found.image === ']')) return { kind: 'trailing-comma' };
+  if (first.startsWith("a site ('name ~")) return { kind: 'not-a-block-entry' };
+  if (first.startsWith("a setting ('name:")) return { kind: 'not-a-setting' };
+  if (rule === 'item' && prev === undefined) return { kind: 'not-a-declaration' };
+  if (found.image === 'sample' || found.image === 'def' || found.image === 'import') return { kind: 'python' };
   return undefined;
+}
+
+function withCue(cue: SyntaxCue | undefined): { cue?: SyntaxCue } {
+  return cue === undefined ? {} : { cue };
 }
 
 function errorCode(e: IRecognitionException): 'VAE103' | 'VAE104' | 'VAE105' {
@@ -91,8 +82,7 @@ export function parseSource(src: Source): ParseResult {
   for (const e of lexed.errors) {
     const ch = src.text.slice(e.offset, e.offset + e.length);
     errorLines.add(lineCol(src, e.offset).line);
-    const hint = lexHint(ch[0] ?? '');
-    diagnostics.push(diag('VAE101', `unexpected character '${ch}'`, { span: at(e.offset, e.length), message: 'not part of the language' }, { hint }));
+    diagnostics.push(problem('VAE101', { kind: 'unexpected-character', found: ch }, { span: at(e.offset, e.length), message: 'not part of the language' }));
   }
   // An unterminated string is reported here and then parsed as a string (up to the end of its
   // line), so the parser does not report a second, confusing error for the same mistake.
@@ -101,7 +91,7 @@ export function parseSource(src: Source): ParseResult {
   for (const t of lexed.tokens) {
     if (t.tokenType === UnterminatedComment) {
       errorLines.add(lineCol(src, t.startOffset).line);
-      diagnostics.push(diag('VAE106', 'this comment is never closed', { span: at(t.startOffset, 2), message: 'the comment starts here' }, { hint: 'end it with `*/`; everything after `/*` up to the end of the file is part of the comment' }));
+      diagnostics.push(problem('VAE106', { kind: 'unterminated-comment' }, { span: at(t.startOffset, 2), message: 'the comment starts here' }));
       continue;
     }
     if (t.tokenType !== UnterminatedString) {
@@ -109,9 +99,7 @@ export function parseSource(src: Source): ParseResult {
       continue;
     }
     errorLines.add(lineCol(src, t.startOffset).line);
-    diagnostics.push(
-      diag('VAE102', 'this string is never closed', { span: at(t.startOffset, t.image.length), message: 'missing a closing "' }, { hint: 'add the closing `"`; a string ends on the line where it starts' }),
-    );
+    diagnostics.push(problem('VAE102', { kind: 'unterminated-string' }, { span: at(t.startOffset, t.image.length), message: 'missing a closing "' }));
     tokens.push({ ...t, tokenType: StringLit, tokenTypeIdx: StringLit.tokenTypeIdx ?? t.tokenTypeIdx });
   }
   const last = tokens[tokens.length - 1];
@@ -120,9 +108,7 @@ export function parseSource(src: Source): ParseResult {
   const deep = nestingTooDeep(tokens, { open: [LParen, LBracket], close: [RParen, RBracket], minus: T.Minus, resets: [T.Data, T.Const, T.Param, T.Net, T.Model, T.Guide, T.Train, T.Extends, LBrace, RBrace] });
   if (deep) {
     const secondary: Label[] = deep.opener ? [{ span: at(deep.opener.startOffset, 1), message: 'the outermost bracket' }] : [];
-    diagnostics.push(
-      diag('VAE107', `brackets and minus signs nest more than ${MAX_NESTING} levels deep here`, { span: at(deep.token.startOffset, deep.token.image.length), message: `level ${MAX_NESTING + 1}` }, { secondary, hint: 'name intermediate values with `let` (or `const`) to flatten the expression' }),
-    );
+    diagnostics.push(problem('VAE107', { kind: 'nested-too-deeply', limit: MAX_NESTING }, { span: at(deep.token.startOffset, deep.token.image.length), message: `level ${MAX_NESTING + 1}` }, { secondary }));
     return { program: { file: src.path, decls: [] }, diagnostics };
   }
 
@@ -143,24 +129,26 @@ export function parseSource(src: Source): ParseResult {
     const prev = prevIndex >= 0 ? tokens[prevIndex] : nextIndex === -1 ? last : undefined;
     const next = nextIndex >= 0 ? tokens[nextIndex + 1] : undefined;
     let span: Span = isEof ? { file: src.path, start, end: start } : at(start, found.image.length);
-    let message = e.message;
+    const mismatch = decodeMismatch(e.message);
+    let data: SyntaxProblem = { kind: 'unexpected-token', ...mismatch, ...withCue(syntaxCue(e, mismatch, found, prev, next)) };
     // `batch:` followed by the next setting: point at the setting that has no value.
     const key = prevIndex >= 1 ? tokens[prevIndex - 1] : undefined;
     if (errorCode(e) === 'VAE105' && e.context.ruleStack.includes('trainEntry') && prev?.image === ':' && key?.tokenType === Identifier) {
-      message = `\`${key.image}\` has no value`;
+      data = { kind: 'setting-without-value', setting: key.image };
       span = { file: src.path, start: key.startOffset, end: prev.startOffset + 1 };
     }
     const line = lineCol(src, span.start).line;
     if (errorLines.has(line)) continue;
     errorLines.add(line);
     const secondary: Label[] = [];
-    const closer = PAIRS.find(([label]) => e.message.startsWith(`expected ${label} `));
+    // The message starts "expected ')' but" or "expected ')' or ...".
+    const closer = PAIRS.find(([label]) => mismatch.expected[0] === label && new Set(mismatch.expected).size <= 2);
     if (closer && (isEof || PAIRS.some(([, , c]) => c === found.tokenType))) {
       // A missing `)`, `]` or `}`: show where the unclosed one was opened.
       const opener = unclosed(isEof ? tokens : tokens.slice(0, nextIndex), closer[1], closer[2]);
       if (opener) secondary.push({ span: at(opener.startOffset, 1), message: `this \`${opener.image}\` is never closed` });
     }
-    diagnostics.push(diag(errorCode(e), message, { span }, { hint: syntaxHint(e, found, prev, next), secondary }));
+    diagnostics.push(problem(errorCode(e), data, { span }, { secondary }));
   }
   if (!cst || diagnostics.length > MAX_SYNTAX_ERRORS) {
     // The parser gave up, or the lexer found too much: keep the first errors, say where it stopped.
@@ -168,16 +156,14 @@ export function parseSource(src: Source): ParseResult {
     const stop = vaeParser.errors[vaeParser.errors.length - 1]?.token;
     const parserStop = !cst && stop && Number.isFinite(stop.startOffset) ? stop.startOffset : src.text.length;
     const start = Math.min(parserStop, kept[kept.length - 1]?.primary.span.start ?? parserStop);
-    kept.push(diag('VAE104', `too many syntax errors: stopped after ${MAX_SYNTAX_ERRORS}`, { span: { file: src.path, start, end: start } }, { hint: 'fix the first errors and check again; is this a .vae file?' }));
+    kept.push(problem('VAE104', { kind: 'too-many-syntax-errors', limit: MAX_SYNTAX_ERRORS }, { span: { file: src.path, start, end: start } }));
     return { program: { file: src.path, decls: [] }, diagnostics: kept };
   }
   const program = new AstBuilder(src.path).program(cst);
   const tooDeep = exprTooDeep(program);
   if (tooDeep) {
     // Point at where the expression starts: its span may cover a whole (very long) line.
-    diagnostics.push(
-      diag('VAE107', `this expression is more than ${MAX_EXPR_DEPTH} levels deep`, { span: at(tooDeep.span.start, 1), message: 'here' }, { hint: 'a chain `a + b + ...` is one level per operator: split long sums or products with `let` (or `const`) bindings' }),
-    );
+    diagnostics.push(problem('VAE107', { kind: 'expression-too-deep', limit: MAX_EXPR_DEPTH }, { span: at(tooDeep.span.start, 1), message: 'here' }));
     return { program: { file: src.path, decls: [] }, diagnostics };
   }
   return { program, diagnostics };

@@ -13,49 +13,51 @@ export class TooManySyntaxErrors extends Error {
   override readonly name = 'TooManySyntaxErrors';
 }
 
-function describeToken(tok: IToken): string {
-  if (tok.tokenType === EOF) return 'the end of the file';
-  return `'${tok.image}'`;
-}
-
 function labelOf(t: TokenType): string {
   if (t === EOF) return 'the end of the file';
   return t.LABEL ?? t.name;
 }
 
-function listWords(items: string[]): string {
-  const unique = [...new Set(items)];
-  if (unique.length <= 1) return unique[0] ?? 'something else';
-  return `${unique.slice(0, -1).join(', ')} or ${unique[unique.length - 1]}`;
+/** A syntax error as data: what could come next (token labels or rule descriptions) and the token found (null: the end of the file). */
+export interface TokenMismatch {
+  readonly expected: readonly string[];
+  readonly found: string | null;
 }
 
-/** Replaces Chevrotain's "Expecting token of type --> X <--" texts with plain language. */
+/** Chevrotain keeps an error's message as a string: the mismatch travels in it as JSON, and parse.ts decodes it. */
+function encode(expected: readonly string[], actual: IToken): string {
+  const m: TokenMismatch = { expected: [...new Set(expected)], found: actual.tokenType === EOF ? null : actual.image };
+  return JSON.stringify(m);
+}
+
+/** The mismatch in a parser error's message (see `encode`). */
+export function decodeMismatch(message: string): TokenMismatch {
+  return JSON.parse(message) as TokenMismatch;
+}
+
+const DECLARATION = 'a declaration (data, const, param, net, model, guide, train or extends)';
+
+/** Replaces Chevrotain's "Expecting token of type --> X <--" texts with data (problems/syntax.ts renders it). */
 export const vaeErrorMessages: IParserErrorMessageProvider = {
   buildMismatchTokenMessage({ expected, actual, ruleName }) {
-    if (expected === EOF) {
-      return `expected a declaration (data, const, param, net, model, guide, train or extends) but found ${describeToken(actual)}`;
-    }
+    if (expected === EOF) return encode([DECLARATION], actual);
     // A `{ ... }` loop stopped at something that cannot start an entry: say what may come next.
     if (expected === T.RBrace && ruleName === 'blockOrOverride' && actual.tokenType !== EOF) {
-      return `expected a site ('name ~ Distribution(...)'), 'let' or '}' but found ${describeToken(actual)}`;
+      return encode(["a site ('name ~ Distribution(...)')", "'let'", "'}'"], actual);
     }
-    if (expected === T.RBrace && ruleName === 'trainBlock' && actual.tokenType !== EOF) {
-      return `expected a setting ('name: value') or '}' but found ${describeToken(actual)}`;
-    }
-    return `expected ${labelOf(expected)} but found ${describeToken(actual)}`;
+    if (expected === T.RBrace && ruleName === 'trainBlock' && actual.tokenType !== EOF) return encode(["a setting ('name: value')", "'}'"], actual);
+    return encode([labelOf(expected)], actual);
   },
   buildNotAllInputParsedMessage({ firstRedundant }) {
-    return `expected a declaration (data, const, param, net, model, guide, train or extends) but found ${describeToken(firstRedundant)}`;
+    return encode([DECLARATION], firstRedundant);
   },
   buildNoViableAltMessage({ expectedPathsPerAlt, actual, customUserDescription }) {
     const firsts = expectedPathsPerAlt.flatMap((alt) => alt.map((path) => (path[0] ? labelOf(path[0]) : 'something')));
-    const what = customUserDescription ?? listWords(firsts);
-    return `expected ${what} but found ${describeToken(actual[0]!)}`;
+    return encode(customUserDescription !== undefined ? [customUserDescription] : firsts, actual[0]!);
   },
   buildEarlyExitMessage({ expectedIterationPaths, actual, customUserDescription }) {
     const firsts = expectedIterationPaths.map((path) => (path[0] ? labelOf(path[0]) : 'something'));
-    const what = customUserDescription ?? listWords(firsts);
-    return `expected ${what} but found ${describeToken(actual[0]!)}`;
+    return encode(customUserDescription !== undefined ? [customUserDescription] : firsts, actual[0]!);
   },
 };
 

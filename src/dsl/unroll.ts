@@ -154,7 +154,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
   const expand = (ss: readonly A.Stmt[], s: Subst, inLoop: boolean): void => {
     for (const stmt of ss) {
       if (out.length > MAX_UNROLLED) {
-        if (!budgetReported) ctx.accept('VAE107', `the loops unroll into more than ${MAX_UNROLLED} statements`, { span: stmt.span }, { hint: 'use fewer steps; each step of a loop is one copy of its statements' });
+        if (!budgetReported) ctx.report('VAE107', { kind: 'unrolled-too-large', limit: MAX_UNROLLED }, { span: stmt.span });
         budgetReported = true;
         return;
       }
