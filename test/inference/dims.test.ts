@@ -4,6 +4,27 @@ import { describe, expect, it } from 'vitest';
 import { DimAllocator } from '../../src/inference/dims';
 import { layoutOf, plateShape } from '../../src/inference/layout';
 import { vectorizedPlates } from '../../src/inference/handlers/plate';
+import * as tf from '@tensorflow/tfjs';
+import { compile } from '../../src/api';
+import { execute } from '../../src/inference/execute';
+import { Rng } from '../../src/core/rng';
+
+// Two enumerated sites and a sampled one: the enumerate handler takes its dims from the run's allocator.
+const twoEnumerated = `
+data x: Real[3]
+param w: Real[3]
+model {
+  a ~ Bernoulli(logits: 0.3)
+  b ~ Categorical(probs: uniform(3))
+  z: Real[3] ~ Normal(0, 1)
+  x ~ Normal(z + a + onehot(b), 1)
+}
+guide {
+  a ~ Bernoulli(logits: sum(x * w)) @enumerate
+  b ~ Categorical(logits: x + a) @enumerate
+  z ~ Normal(x * 0.5 + onehot(b), 1)
+}
+`;
 
 describe('DimAllocator', () => {
   it('allocates plate dims from the right, or at the dim asked for', () => {
@@ -75,4 +96,24 @@ describe('DimAllocator', () => {
     expect(plateShape([{ name: 'd', size: 4, dim: -1 }, { name: 'p', size: 3, dim: -3 }])).toEqual([3, 1, 4]);
     expect(() => plateShape([{ name: 'd', size: 4, dim: -1 }, { name: 'e', size: 4, dim: -1 }])).toThrow(/'d' and 'e' both claim dim -1/);
   });
+
+  it('an execution: enumerated sites on dims -3 and -4, left of the plates [K, B]; the model replays them', () => {
+    const prog = compile(twoEnumerated);
+    tf.tidy(() => {
+      const x = tf.ones([5, 3]); // [B, 3]
+      const traces = execute(prog.compiled, prog.store, prog.plan, prog.batch({ x }), Rng.fromSeed(1), { particles: 2 });
+      expect(traces.layout.plate).toEqual([2, 5]);
+      const a = traces.guide.get('a')!;
+      const b = traces.guide.get('b')!;
+      expect([a.enumDim, b.enumDim]).toEqual([-3, -4]);
+      expect(a.value!.shape).toEqual([2, 1, 1]); // [n_a, K=1, B=1]
+      expect(b.value!.shape).toEqual([3, 1, 1, 1]); // [n_b, 1, K=1, B=1]
+      expect(traces.guide.get('z')!.value!.shape).toEqual([3, 1, 2, 5, 3]); // [n_b, 1, K, B, 3]
+      expect(traces.guide.get('z')!.plates.map((f) => [f.name, f.dim])).toEqual([['particles', -2], ['data', -1]]);
+      expect(traces.model.get('b')!.enumDim).toBe(-4);
+      expect(traces.dims.enumRank).toBe(2);
+    });
+    prog.dispose();
+  });
 });
+
