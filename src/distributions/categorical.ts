@@ -53,6 +53,25 @@ export class CategoricalDist extends BaseDistribution {
     });
   }
 
+  /**
+   * Every class's log p with the class on the first axis of an enumerated value of batch rank
+   * `valueRank` ([k, 1, ...]): the log-softmax's class axis moved there (scalar events only).
+   */
+  logProbSupport(valueRank: number): Tensor | null {
+    if (this.eventShape.length !== 0) return null;
+    const lp = this.p.logProbs(); // [...P, k]
+    const P = lp.shape.slice(0, -1);
+    const R = Math.max(P.length, valueRank);
+    const a = R - valueRank; // the value's support axis
+    const padded = [...new Array<number>(R - P.length).fill(1), ...P];
+    if (padded[a] !== 1) return null;
+    // Merged to rank 4 before the transpose (the wasm backend's kernels mishandle high ranks).
+    const pre = padded.slice(0, a).reduce((x, y) => x * y, 1);
+    const post = padded.slice(a + 1).reduce((x, y) => x * y, 1);
+    const moved = tf.transpose(lp.reshape([pre, 1, post, this.k]), [0, 3, 2, 1]); // [pre, k, post, 1]
+    return moved.reshape([...padded.slice(0, a), this.k, ...padded.slice(a + 1)]); // [...broadcast([k, 1..], P)]
+  }
+
   /** log p(x) summed over the event axes: [...broadcast(value batch, batch)]. */
   logProb(value: Tensor): Tensor {
     return tf.tidy(() => sumRightmost(this.logProbElementwise(value), this.eventShape.length)); // [...broadcast(value batch, batch)]

@@ -58,6 +58,14 @@ export interface Distribution {
   entropy?(): Tensor;
   /** Every support point, [n, ...eventShape], for finite discrete families. */
   enumerateSupport?(): Tensor;
+  /**
+   * log p of every support point at once, as `logProb(v)` of the enumerated values
+   * v = enumerateSupport() reshaped to [n, 1, ...] with batch rank `valueRank` (the support on
+   * their first batch axis), without materializing the values against the parameters (k² rather
+   * than k³ work for a Categorical whose parameters already carry another k-valued axis). Null
+   * when the parameters already vary along that axis.
+   */
+  logProbSupport?(valueRank: number): Tensor | null;
   /** The same family and event shape with new parameters (used to detach parameters for STL/DReG). */
   withParams(params: Readonly<Record<string, Tensor>>): Distribution;
 }

@@ -116,10 +116,13 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
   let klElCache: tf.Tensor | null | undefined = klElAnalytic ?? undefined;
   let lqEl: tf.Tensor | undefined;
   let lpEl: tf.Tensor | undefined;
+  // An enumerated scalar site's value is its whole support on its own axis: log p of every class at
+  // once (the log-softmax moved onto that axis) instead of a one-hot product against the parameters.
+  const supportLp = (d: Distribution): tf.Tensor | null => (g.enumDim !== null && rank === 0 && !obsMask ? (d.logProbSupport?.(value.rank) ?? null) : null); // [...batch]
   const elementwise = (): void => {
     if (lqEl) return;
-    lqEl = q.logProbElementwise!(value); // [...batch, ...event]
-    lpEl = m.dist.logProbElementwise!(value); // [...batch, ...event]
+    lqEl = supportLp(q) ?? q.logProbElementwise!(value); // [...batch, ...event]
+    lpEl = supportLp(m.dist) ?? m.dist.logProbElementwise!(value); // [...batch, ...event]
   };
   out.push({
     name,
@@ -132,7 +135,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
         if (factorized) {
           elementwise();
           lpCache = sumEvent(lpEl!, rank); // [...batch]
-        } else lpCache = m.dist.logProb(value); // [...batch]
+        } else lpCache = supportLp(m.dist) ?? m.dist.logProb(value); // [...batch]
         lpCache = scaled(lpCache, m);
       }
       return lpCache;
@@ -142,7 +145,7 @@ function siteTerm(name: string, m: SampleMsg, traces: Traces, planned: ReadonlyM
         if (factorized) {
           elementwise();
           lqCache = masked(sumEvent(lqEl!, rank), latentMask); // [...batch]
-        } else lqCache = masked(q.logProb(value), latentMask); // [...batch]
+        } else lqCache = masked(supportLp(q) ?? q.logProb(value), latentMask); // [...batch]
         lqCache = scaled(lqCache, g);
       }
       return lqCache;
