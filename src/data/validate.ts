@@ -282,6 +282,23 @@ function sequencePadding(
   return padding;
 }
 
+/** Each example's length in an array [N, T, ...] of sequences: one past its last step with a value. */
+export function sequenceLengths(arr: NdArray, steps: number): Int32Array {
+  const n = arr.shape[0] ?? 0;
+  const per = n === 0 ? 0 : arr.data.length / n;
+  const step = per / steps;
+  const out = new Int32Array(n);
+  for (let row = 0; row < n; row++) {
+    for (let j = (row + 1) * per - 1; j >= row * per; j--) {
+      if (!Number.isNaN(arr.data[j] as number)) {
+        out[row] = Math.floor((j - row * per) / step) + 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 /** Calls `bad(nanCount)` when row `row` is missing only in part. */
 function checkWholeRow(data: TypedData, row: number, per: number, bad: (nan: number) => never): void {
   let nan = 0;

@@ -13,7 +13,7 @@ import { binarizeThreshold, toUnitInterval } from '../data/binarize';
 import { makeDataset, type Dataset, type DatasetSplits } from '../data/dataset';
 import { DataError } from '../data/errors';
 import type { NdArray } from '../data/ndarray';
-import { type SiteSpec, validateSite, type ValidateSource } from '../data/validate';
+import { type SiteSpec, sequenceLengths, validateSite, type ValidateSource } from '../data/validate';
 import type { Binarize } from '../dsl/train-config';
 
 export interface BoundData {
@@ -56,7 +56,29 @@ export function prepareSplit(
     else if (d.type.vk === 'Binary' && bin === 'dynamic') arr = toUnitInterval(arr, file(d.name));
     cols[d.name] = validateSite(arr, siteSpec(cp, d, bin === 'dynamic'), { file: file(d.name), ...rows(d.name) }).array;
   }
+  sameLengths(cp, cols, file, rows);
   return makeDataset(ds.name, cols, ds.labeledIndices);
+}
+
+/** Data declared up to the same T steps (`x: Real[..T, D]`, `y: Real[..T]`) share one length per example. */
+function sameLengths(cp: CheckedProgram, cols: Readonly<Record<string, NdArray>>, file: (name: string) => string, rows: (name: string) => Pick<ValidateSource, 'rowName' | 'lineOf'>): void {
+  const first = new Map<string, { name: string; lengths: Int32Array }>();
+  for (const d of cp.data) {
+    if (!d.upTo || !cols[d.name]) continue;
+    const lengths = sequenceLengths(cols[d.name]!, d.upTo.max);
+    const other = first.get(d.upTo.bound);
+    if (!other) {
+      first.set(d.upTo.bound, { name: d.name, lengths });
+      continue;
+    }
+    const row = lengths.findIndex((L, i) => L !== other.lengths[i]);
+    if (row < 0) continue;
+    const rowName = rows(d.name).rowName ?? ((i: number) => `row ${i + 1}`);
+    throw new DataError(`${rowName(row)} of ${file(d.name)} has ${lengths[row]} steps of ${d.name}, but ${other.name} has ${other.lengths[row]}; data declared up to ${d.upTo.bound} steps share one length per example`, {
+      hint: `pad ${d.name} and ${other.name} with NaN after the same step in each example`,
+      file: file(d.name),
+    });
+  }
 }
 
 /** Columns by data name: NdArrays, or nested number arrays (one row per example). */

@@ -8,6 +8,7 @@ import { DataError } from '../../src/data/errors';
 import { kalmanLogLikelihood, kalmanRaggedLogLikelihood, sequenceLength, stateSpaceData, stateSpaceParams, stateSpaceRaggedData } from '../../src/data/state-space';
 import { validateSite, type SiteSpec } from '../../src/data/validate';
 import { makeBatch } from '../../src/inference/execute';
+import { bindMemory } from '../../src/train/memory-data';
 
 const spec = (allowMissing = false): SiteSpec => ({ name: 'x', kind: 'Real', shape: [4, 2], allowMissing, upTo: { bound: 'T', max: 4 } });
 const N = NaN;
@@ -73,6 +74,17 @@ model { for t in 0..T { x[t] ~ Normal(0, 1) } }
     expect(codes('data y: Category[..3]\nmodel { y ~ Categorical(logits: [0, 0, 0]) }')[0]).toContain('VAE309: `y` is declared Category[3], which has no time axis for `..`');
     const mlp = codes(base('data x: Real[..T]', 'net f: Real[T] -> Real[2] = mlp(hidden: [4])'));
     expect(mlp[0]).toBe("VAE309: `f` reads sequences of up to T steps, but only `gru` and `lstm` stop at each example's length; this net would read the padding");
+  });
+});
+
+describe('data sharing a bound', () => {
+  it('must have the same length per example (VAE702 naming the row and both data)', () => {
+    const cp = checkText('data x: Real[..T, 2]\ndata y: Real[..T]\nconst T = 3\nmodel { for t in 0..T { x[t] ~ Normal(0, 1)\n y[t] ~ Normal(0, 1) } }\n').checked!;
+    const x = { shape: [2, 3, 2], data: Float32Array.from([1, 2, 3, 4, N, N, 1, 2, N, N, N, N]) };
+    expect(bindMemory(cp, { train: { x, y: { shape: [2, 3], data: Float32Array.from([1, 2, N, 1, N, N]) } } }).splits.train.size).toBe(2);
+    expect(() => bindMemory(cp, { train: { x, y: { shape: [2, 3], data: Float32Array.from([1, 2, N, 1, 2, N]) } } })).toThrow(
+      'row 2 of train.y has 2 steps of y, but x has 1; data declared up to T steps share one length per example',
+    );
   });
 });
 
