@@ -89,13 +89,10 @@ export function sequenceLengths(present: tf.Tensor): tf.Tensor {
 export interface Traces {
   readonly guide: Trace;
   readonly model: Trace;
-  readonly K: number;
-  readonly B: number;
-  /** The tensor layout the handlers used ([...E, K, B, ...event]). */
+  /** The tensor layout the handlers used ([...E, K, B, ...event]): K and B are layout.particles and layout.batch. */
   readonly layout: Layout;
   /** The run's dimension allocator (plate frames, enumeration dims still live). */
   readonly dims: DimAllocator;
-  readonly enumCount: number;
   /** The guide's environment after it ran (its lets and site values), for expectation objectives. */
   readonly guideEnv: EvalEnv;
 }
@@ -141,5 +138,5 @@ export function execute(prog: CompiledProgram, store: ParamStore, plan: Plan, ba
   const modelTrace = new TraceHandler();
   const modelHandlers: Handler[] = [modelTrace, ...steps, condition(batch.observations), replay(guideTrace.sites), seed(rng.fold(1)), ...plates];
   prog.model.run(new Runtime(modelHandlers), env(), init);
-  return { guide: guideTrace.sites, model: modelTrace.sites, K, B, layout, dims, enumCount: enumerate.count, guideEnv };
+  return { guide: guideTrace.sites, model: modelTrace.sites, layout, dims, guideEnv };
 }
