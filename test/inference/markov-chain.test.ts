@@ -10,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { compile, evaluate, gradients, Program } from '../../src/api';
 import { checkText } from '../../src/check';
 import { enumeratedConfigurations } from '../../src/eval/chunking';
+import { formatPlan } from '../../src/cli/check';
 import { Categorical } from '../../src/distributions/categorical';
 import { logNormal } from './helpers';
 
@@ -210,6 +211,7 @@ describe('the chain condition', () => {
     programs.push(prog);
     expect(prog.plan.chain).toBeNull();
     expect(prog.plan.chainRefused).toContain('the factor of `x[2]` reads `y[0]`, `y[2]`');
+    expect(formatPlan(prog.plan)).toContain('note: the enumerated steps of `y` are not eliminated as a Markov chain: the factor of `x[2]` reads `y[0]`, `y[2]`, not at most two adjacent steps');
   });
 });
 
