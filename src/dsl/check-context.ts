@@ -109,13 +109,13 @@ export function valueOf(env: ExprEnv, t: ExprType, e: A.Expr): TensorType | unde
     case 'error':
       return undefined;
     case 'record':
-      ctx.fail('VAE312', `\`${t.net}\` has several outputs; pick one`, e.span, `use a field, e.g. \`.${[...t.fields.keys()][0] ?? 'loc'}\``);
+      ctx.reject('VAE312', { kind: 'net-outputs-not-picked', net: t.net, fields: [...t.fields.keys()] }, e.span);
       return undefined;
     case 'dist':
-      ctx.fail('VAE311', `${formatType(t)} is not a value`, e.span, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
+      ctx.reject('VAE311', { kind: 'distribution-not-value', family: t.spec.name }, e.span);
       return undefined;
     default:
-      ctx.fail('VAE312', `expected a tensor, found ${formatType(t)}`, e.span, t.kind === 'list' ? 'lists appear only as arguments of net bodies, e.g. `hidden: [400]`' : t.kind === 'string' ? 'strings appear only after `extends` and in the train block' : 'use a number, a name or a call that gives a tensor');
+      ctx.reject('VAE312', { kind: 'not-a-tensor', found: t.kind === 'list' || t.kind === 'string' ? t.kind : 'other', shown: formatType(t) }, e.span);
       return undefined;
   }
 }

@@ -7,6 +7,7 @@ import { FAMILIES } from '../distributions/schemas/index';
 import { BUILTINS } from './builtins';
 import type * as A from './ast';
 import type { Span } from './source';
+import { typeData } from './problems/shapes';
 import type { CheckContext } from './check-context';
 import type { DataInfo, ParamInfo } from './checked';
 import { constValue, mentionsBroken, resolveType } from './check-types';
@@ -36,11 +37,11 @@ export function checkConst(ctx: CheckContext, d: A.ConstDecl): void {
   if (mentionsBroken(ctx, d.value)) return;
   const v = constValue(ctx, d.value);
   if (v !== undefined && !Number.isFinite(v)) {
-    ctx.accept('VAE308', `\`${d.name.text}\` is not a finite number: it evaluates to ${formatNumber(v)}`, { span: d.value.span }, { hint: 'look for a division by zero or a number too large to represent' });
+    ctx.report('VAE308', { kind: 'const-not-finite', name: d.name.text, value: v }, { span: d.value.span });
     return;
   }
   if (v === undefined) {
-    ctx.accept('VAE308', `\`${d.name.text}\` must be a number known at compile time`, { span: d.value.span }, { hint: 'a const is a number or arithmetic on numbers and other consts, e.g. `const H = 2 * Z`' });
+    ctx.report('VAE308', { kind: 'const-not-compile-time', name: d.name.text }, { span: d.value.span });
     return;
   }
   ctx.consts.set(d.name.text, { value: v, decl: d });
@@ -54,7 +55,7 @@ export function checkData(ctx: CheckContext, d: A.DataDecl): void {
   const upTo = d.type.upTo ? sequenceBound(ctx, d, type) : null;
   if (upTo === undefined) return;
   if (d.partial && type.vk === 'LowerCholesky') {
-    ctx.accept('VAE309', `\`${d.name.text}\` is ${formatTensorType(type)}, which cannot have missing entries`, { span: d.type.span }, { hint: 'drop the `?`: a Cholesky factor is observed whole' });
+    ctx.report('VAE309', { kind: 'data-cannot-be-partial', data: d.name.text, type: typeData(type) }, { span: d.type.span });
     return;
   }
   // `?` on a label: latent where missing. `?` on any other kind: missing entries (NaN) are left
@@ -73,11 +74,11 @@ function sequenceBound(ctx: CheckContext, d: A.DataDecl, type: TensorType): Data
   const first = d.type.dims[0];
   const span = first ? { file: d.type.upTo!.file, start: d.type.upTo!.start, end: first.span.end } : d.type.upTo!;
   if (type.vk === 'Category' || type.shape.length === 0 || !first) {
-    ctx.accept('VAE309', `\`${d.name.text}\` is declared ${formatTensorType(type)}, which has no time axis for \`..\``, { span }, { hint: 'a sequence puts its steps first, e.g. `data x: Real[..T, D]`; labels per step are not supported' });
+    ctx.report('VAE309', { kind: 'sequence-without-time-axis', data: d.name.text, type: typeData(type) }, { span });
     return undefined;
   }
   if (first.kind !== 'name' || !ctx.consts.has(first.name)) {
-    ctx.accept('VAE309', 'the most steps of a sequence (`..T`) must be the name of a const', { span }, { hint: 'declare `const T = 20` and write `data x: Real[..T, D]`; loops `for t in 0..T` then follow each example\'s length' });
+    ctx.report('VAE309', { kind: 'sequence-bound-not-const' }, { span });
     return undefined;
   }
   return { bound: first.name, max: type.shape[0]! };
@@ -95,28 +96,28 @@ function paramDraw(ctx: CheckContext, call: A.CallExpr, family: 'Normal' | 'Unif
     const name = a.name?.text ?? names[position++];
     const i = name === undefined ? -1 : names.indexOf(name);
     if (i < 0) {
-      ctx.accept('VAE305', `\`${family}\` as an initializer takes ${names.join(' and ')}`, { span: a.span }, { hint: `write \`${family}(${names.join(', ')})\` with numbers` });
+      ctx.report('VAE305', { kind: 'initializer-arguments', family, params: names, missing: false }, { span: a.span });
       return undefined;
     }
     const v = constValue(ctx, a.value);
     if (v === undefined) {
-      ctx.accept('VAE308', 'an initializer takes numbers known at compile time', { span: a.value.span }, { hint: `e.g. \`= ${family === 'Normal' ? 'Normal(0, 1)' : 'Uniform(-0.1, 0.1)'}\`` });
+      ctx.report('VAE308', { kind: 'initializer-not-compile-time', family }, { span: a.value.span });
       return undefined;
     }
     vals[i] = v;
   }
   if (vals[0] === undefined || vals[1] === undefined) {
-    ctx.accept('VAE305', `\`${family}\` as an initializer needs ${names.join(' and ')}`, { span: call.span }, { hint: `write \`${family}(${names.join(', ')})\`` });
+    ctx.report('VAE305', { kind: 'initializer-arguments', family, params: names, missing: true }, { span: call.span });
     return undefined;
   }
   const [a, b] = [vals[0], vals[1]];
   if (family === 'Normal') {
     if (type.vk !== 'Real') {
-      ctx.accept('VAE306', `a ${type.vk} param cannot start at Normal draws, which may fall outside ${type.vk}`, { span: call.span }, { hint: type.vk === 'Positive' ? 'use `Uniform(0.5, 1.5)` or a number' : 'use `Uniform(0.2, 0.8)` or a number' });
+      ctx.report('VAE306', { kind: 'initializer-normal-outside', constraint: type.vk }, { span: call.span });
       return undefined;
     }
     if (!(b > 0)) {
-      ctx.accept('VAE306', `the scale of an initializer must be positive, found ${formatNumber(b)}`, { span: call.args[1]!.value.span }, { hint: 'e.g. `= Normal(0, 1)`' });
+      ctx.report('VAE306', { kind: 'initializer-scale-not-positive', found: b }, { span: call.args[1]!.value.span });
       return undefined;
     }
     return { family, a, b };
@@ -124,8 +125,7 @@ function paramDraw(ctx: CheckContext, call: A.CallExpr, family: 'Normal' | 'Unif
   const lo = type.vk === 'Real' ? -Infinity : 0;
   const hi = type.vk === 'Unit' ? 1 : Infinity;
   if (!(a < b) || a <= lo || b >= hi || (type.vk === 'Real' && (!Number.isFinite(a) || !Number.isFinite(b)))) {
-    const range = type.vk === 'Positive' ? 'above 0' : type.vk === 'Unit' ? 'strictly between 0 and 1' : 'finite';
-    ctx.accept('VAE306', `the initializer's range [${formatNumber(a)}, ${formatNumber(b)}] must be ${range}, with low < high`, { span: call.span }, { hint: `a ${type.vk} param starts inside ${type.vk}, e.g. \`= Uniform(${type.vk === 'Unit' ? '0.2, 0.8' : type.vk === 'Positive' ? '0.5, 1.5' : '-0.1, 0.1'})\`` });
+    ctx.report('VAE306', { kind: 'initializer-range-outside', constraint: type.vk, low: a, high: b }, { span: call.span });
     return undefined;
   }
   return { family, a, b };
@@ -136,7 +136,7 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
   const type = resolveType(ctx, d.type);
   if (!type) return;
   if (type.vk !== 'Real' && type.vk !== 'Positive' && type.vk !== 'Unit') {
-    ctx.accept('VAE309', `a param must be Real, Positive or Unit, found ${formatTensorType(type)}`, { span: d.type.span }, { hint: 'discrete values cannot be learned by gradient descent' });
+    ctx.report('VAE309', { kind: 'param-kind-not-continuous', found: typeData(type) }, { span: d.type.span });
     return;
   }
   const dflt = type.vk === 'Real' ? 0 : type.vk === 'Positive' ? 1 : 0.5;
@@ -152,11 +152,11 @@ export function checkParam(ctx: CheckContext, d: A.ParamDecl): void {
     const v = constValue(ctx, d.init);
     if (v === undefined && mentionsBroken(ctx, d.init)) return;
     if (v === undefined) {
-      ctx.accept('VAE308', 'a param initial value must be a number known at compile time', { span: d.init.span }, { hint: 'write a number or a const, e.g. `param s: Positive = 1.0`' });
+      ctx.report('VAE308', { kind: 'param-init-not-compile-time' }, { span: d.init.span });
       return;
     }
     if (!numberSatisfies(type.vk, v) || (type.vk === 'Unit' && (v <= 0 || v >= 1))) {
-      ctx.accept('VAE306', `the initial value ${formatNumber(v)} is outside ${type.vk}`, { span: d.init.span }, { hint: type.vk === 'Positive' ? 'a Positive param starts above 0, e.g. `= 1.0`' : 'a Unit param starts strictly between 0 and 1' });
+      ctx.report('VAE306', { kind: 'param-init-outside', constraint: type.vk, value: v }, { span: d.init.span });
       return;
     }
     init = v;
@@ -176,7 +176,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
       continue;
     }
     if (r.vk === 'Category') {
-      ctx.accept('VAE313', 'a net cannot take a class index as input', { span: t.span }, { hint: `declare the input as \`OneHot[${r.classes}]\` and pass \`onehot(y)\`` });
+      ctx.report('VAE313', { kind: 'net-input-class-index', classes: r.classes ?? null }, { span: t.span });
       ok = false;
     }
     inputs.push(r.vk === 'Category' ? tensor('OneHot', [r.classes ?? 1]) : r);
@@ -191,7 +191,7 @@ export function checkNet(ctx: CheckContext, d: A.NetDecl): void {
     }
     const transform = transformOnto(r.vk);
     if (transform === undefined) {
-      ctx.accept('VAE313', `a net cannot output ${formatTensorType(r)}`, { span: o.type.span }, { hint: 'net outputs are Real (linear), Positive (softplus), Unit (sigmoid) or Simplex (softmax); output logits and use a discrete distribution on them' });
+      ctx.report('VAE313', { kind: 'net-output-kind', found: typeData(r) }, { span: o.type.span });
       ok = false;
     }
     if (o.name) {
@@ -227,9 +227,8 @@ function sequenceInput(ctx: CheckContext, d: A.NetDecl, body: NetBody): string |
   if (!over) return undefined;
   const bound = (over.dims[0] as A.NameExpr).name;
   if (body.kind === 'gru' || body.kind === 'lstm') return bound;
-  ctx.accept('VAE309', `\`${d.name.text}\` reads sequences of up to ${bound} steps, but only \`gru\` and \`lstm\` stop at each example's length; this net would read the padding`, { span: over.span }, {
+  ctx.report('VAE309', { kind: 'net-reads-padding', net: d.name.text, bound }, { span: over.span }, {
     secondary: [{ span: [...ctx.data.values()].find((x) => x.upTo?.bound === bound)!.decl.type.span, message: `sequences of up to ${bound} steps` }],
-    hint: `read the sequence with \`gru(hidden: H)\` or \`lstm(hidden: H)\`, or declare the data with a fixed length \`[${bound}, ...]\``,
   });
   return null;
 }

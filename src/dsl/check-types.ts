@@ -16,10 +16,7 @@ export function constDim(ctx: CheckContext, e: A.Expr): number | undefined {
     if (seen.has(e.name)) return undefined;
     seen.add(e.name);
     const decl = ctx.consts.get(e.name)?.decl;
-    ctx.accept('VAE308', `a dimension must be a positive integer, but \`${e.name}\` is ${formatNumber(v)}`, { span: e.span }, {
-      hint: 'a size counts elements: make the const a whole number greater than 0',
-      ...(decl ? { secondary: [{ span: decl.value.span, message: `\`${e.name}\` is defined here` }] } : {}),
-    });
+    ctx.report('VAE308', { kind: 'size-const-not-positive-integer', name: e.name, value: v }, { span: e.span }, decl ? { secondary: [{ span: decl.value.span, message: `\`${e.name}\` is defined here` }] } : {});
     return undefined;
   }
   if (v === undefined && mentionsBroken(ctx, e)) return undefined;
@@ -32,17 +29,14 @@ export function constDim(ctx: CheckContext, e: A.Expr): number | undefined {
     seen.add(`?${other.name}`);
     const declared = ctx.globalSpan(other.name);
     if (declared) {
-      ctx.accept('VAE308', `\`${other.name}\` is not a compile-time number, so it cannot be a size`, { span: other.span }, { secondary: [{ span: declared, message: `\`${other.name}\` is declared here` }], hint: 'sizes are numbers or `const`s, e.g. `const Z = 50` then `Real[Z]`' });
+      ctx.report('VAE308', { kind: 'size-not-compile-time', name: other.name }, { span: other.span }, { secondary: [{ span: declared, message: `\`${other.name}\` is declared here` }] });
     } else {
       ctx.report('VAE201', { kind: 'unknown-name', found: other.name, expected: [...ctx.consts.keys()], scope: 'size' }, { span: other.span });
     }
     return undefined;
   }
   if (v === undefined || !Number.isInteger(v) || v <= 0) {
-    const found = v === undefined ? 'an expression that is not known at compile time' : formatNumber(v);
-    ctx.accept('VAE308', `a dimension must be a positive integer known at compile time, found ${found}`, { span: e.span }, {
-      hint: v === undefined ? 'use a number or a `const`, e.g. `const Z = 50` then `Real[Z]`' : 'a size counts elements: use a whole number greater than 0',
-    });
+    ctx.report('VAE308', { kind: 'size-not-positive-integer', value: v ?? null }, { span: e.span });
     return undefined;
   }
   return v;
@@ -101,7 +95,7 @@ export function constValue(ctx: CheckContext, e: A.Expr): number | undefined {
 export function resolveType(ctx: CheckContext, t: A.TypeExpr, opts: { readonly upTo?: boolean } = {}): TensorType | undefined {
   const name = t.name.text;
   if (t.upTo && !opts.upTo) {
-    ctx.accept('VAE309', '`..` (a sequence of up to T steps) is for data declarations only', { span: t.upTo }, { hint: 'declare the data `data x: Real[..T, D]`; loops and nets over `T` follow its lengths' });
+    ctx.report('VAE309', { kind: 'sequence-type-outside-data' }, { span: t.upTo });
     return undefined;
   }
   if (!(VALUE_KINDS as readonly string[]).includes(name)) {
@@ -117,13 +111,13 @@ export function resolveType(ctx: CheckContext, t: A.TypeExpr, opts: { readonly u
   }
   if (vk === 'Category') {
     if (dims.length !== 1) {
-      ctx.accept('VAE309', `\`Category\` takes exactly one number, the class count, found ${dims.length}`, { span: t.span }, { hint: 'write `Category[10]` for a label with 10 classes' });
+      ctx.report('VAE309', { kind: 'category-size-count', found: dims.length }, { span: t.span });
       return undefined;
     }
     return tensor('Category', [], { classes: dims[0]! });
   }
   if ((vk === 'Simplex' || vk === 'OneHot') && dims.length === 0) {
-    ctx.accept('VAE309', `\`${vk}\` needs a size, the number of classes`, { span: t.span }, { hint: `give the number of classes, e.g. \`${vk}[10]\`` });
+    ctx.report('VAE309', { kind: 'class-kind-without-size', vk }, { span: t.span });
     return undefined;
   }
   return tensor(vk, dims);

@@ -75,7 +75,7 @@ function checkExpectation(ctx: CheckContext, arg: A.Arg, scope: Scope | undefine
   const t = checkExpr({ ctx, scope, modelLatents }, arg.value);
   if (t.kind === 'error') return;
   if (t.kind !== 'tensor' || t.vk === 'Category') {
-    ctx.accept('VAE312', `the objective must be a number per example, found ${formatType(t)}`, { span: arg.value.span }, { hint: 'use arithmetic on guide sites, e.g. `minimize(square(x))`; vectors are summed' });
+    ctx.report('VAE312', { kind: 'objective-not-numeric', shown: formatType(t) }, { span: arg.value.span });
   }
 }
 

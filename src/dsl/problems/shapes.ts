@@ -87,7 +87,61 @@ export type ShapeProblem =
   /** VAE301: `step`: the site is one step of the data. */
   | { readonly kind: 'site-type-differs-from-data'; readonly site: string; readonly declared: TypeData; readonly data: TypeData; readonly step: boolean }
   /** VAE315: `found` null for a value that is not a tensor; `data`: the value kind of the data the site observes. */
-  | { readonly kind: 'site-not-distribution'; readonly site: string; readonly found: TypeData | null; readonly data?: string };
+  | { readonly kind: 'site-not-distribution'; readonly site: string; readonly found: TypeData | null; readonly data?: string }
+  // Declarations: const, data, param, net (check-decls.ts).
+  /** VAE308: `value` is NaN or infinite. */
+  | { readonly kind: 'const-not-finite'; readonly name: string; readonly value: number }
+  /** VAE308 */
+  | { readonly kind: 'const-not-compile-time'; readonly name: string }
+  /** VAE309 */
+  | { readonly kind: 'data-cannot-be-partial'; readonly data: string; readonly type: TypeData }
+  /** VAE309 */
+  | { readonly kind: 'sequence-without-time-axis'; readonly data: string; readonly type: TypeData }
+  /** VAE309 */
+  | { readonly kind: 'sequence-bound-not-const' }
+  /** VAE309: a net over sequences of up to `bound` steps that would read the padding. */
+  | { readonly kind: 'net-reads-padding'; readonly net: string; readonly bound: string }
+  /** VAE305: `params`: the initializer family's two parameters. */
+  | { readonly kind: 'initializer-arguments'; readonly family: string; readonly params: readonly string[]; readonly missing: boolean }
+  /** VAE308 */
+  | { readonly kind: 'initializer-not-compile-time'; readonly family: string }
+  /** VAE306: Normal draws may fall outside a Positive or Unit param. */
+  | { readonly kind: 'initializer-normal-outside'; readonly constraint: string }
+  /** VAE306 */
+  | { readonly kind: 'initializer-scale-not-positive'; readonly found: number }
+  /** VAE306: a Uniform initializer's range outside the param's constraint. */
+  | { readonly kind: 'initializer-range-outside'; readonly constraint: string; readonly low: number; readonly high: number }
+  /** VAE309 */
+  | { readonly kind: 'param-kind-not-continuous'; readonly found: TypeData }
+  /** VAE308 */
+  | { readonly kind: 'param-init-not-compile-time' }
+  /** VAE306 */
+  | { readonly kind: 'param-init-outside'; readonly constraint: string; readonly value: number }
+  /** VAE313 */
+  | { readonly kind: 'net-input-class-index'; readonly classes: number | null }
+  /** VAE313 */
+  | { readonly kind: 'net-output-kind'; readonly found: TypeData }
+  // Types and values (check-types.ts, check-context.ts).
+  /** VAE308: a const used as a size that is not a positive integer. */
+  | { readonly kind: 'size-const-not-positive-integer'; readonly name: string; readonly value: number }
+  /** VAE308: a name that is declared but not a compile-time number, used as a size. */
+  | { readonly kind: 'size-not-compile-time'; readonly name: string }
+  /** VAE308: `value` null when the size is not known at compile time. */
+  | { readonly kind: 'size-not-positive-integer'; readonly value: number | null }
+  /** VAE309 */
+  | { readonly kind: 'sequence-type-outside-data' }
+  /** VAE309 */
+  | { readonly kind: 'category-size-count'; readonly found: number }
+  /** VAE309 */
+  | { readonly kind: 'class-kind-without-size'; readonly vk: string }
+  /** VAE312: a record of several outputs where a tensor is needed; `fields`: its output names. */
+  | { readonly kind: 'net-outputs-not-picked'; readonly net: string; readonly fields: readonly string[] }
+  /** VAE311 */
+  | { readonly kind: 'distribution-not-value'; readonly family: string }
+  /** VAE312: `found` describes what is there instead of a tensor. */
+  | { readonly kind: 'not-a-tensor'; readonly found: 'list' | 'string' | 'other'; readonly shown: string }
+  /** VAE312: an expectation objective that is not a number per example. */
+  | { readonly kind: 'objective-not-numeric'; readonly shown: string };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -118,6 +172,32 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'partial-data-stepped': true,
   'site-type-differs-from-data': true,
   'site-not-distribution': true,
+  'const-not-finite': true,
+  'const-not-compile-time': true,
+  'data-cannot-be-partial': true,
+  'sequence-without-time-axis': true,
+  'sequence-bound-not-const': true,
+  'net-reads-padding': true,
+  'initializer-arguments': true,
+  'initializer-not-compile-time': true,
+  'initializer-normal-outside': true,
+  'initializer-scale-not-positive': true,
+  'initializer-range-outside': true,
+  'param-kind-not-continuous': true,
+  'param-init-not-compile-time': true,
+  'param-init-outside': true,
+  'net-input-class-index': true,
+  'net-output-kind': true,
+  'size-const-not-positive-integer': true,
+  'size-not-compile-time': true,
+  'size-not-positive-integer': true,
+  'sequence-type-outside-data': true,
+  'category-size-count': true,
+  'class-kind-without-size': true,
+  'net-outputs-not-picked': true,
+  'distribution-not-value': true,
+  'not-a-tensor': true,
+  'objective-not-numeric': true,
 };
 
 function supportHint(support: string, spec: string, found: TypeData, observed: boolean): string | undefined {
@@ -242,6 +322,74 @@ export function renderShapes(p: ShapeProblem): Rendered {
       return rendered(`\`${p.data}\` is partly observed; it cannot be observed step by step`, 'declare the data without `?`');
     case 'site-type-differs-from-data':
       return rendered(`\`${p.site}\` is declared ${showType(p.declared)} here but ${showType(p.data)} as data${p.step ? ' (one step)' : ''}`, 'drop the type here: a data site takes its type from the data declaration');
+    case 'const-not-finite':
+      return rendered(`\`${p.name}\` is not a finite number: it evaluates to ${formatNumber(p.value)}`, 'look for a division by zero or a number too large to represent');
+    case 'const-not-compile-time':
+      return rendered(`\`${p.name}\` must be a number known at compile time`, 'a const is a number or arithmetic on numbers and other consts, e.g. `const H = 2 * Z`');
+    case 'data-cannot-be-partial':
+      return rendered(`\`${p.data}\` is ${showType(p.type)}, which cannot have missing entries`, 'drop the `?`: a Cholesky factor is observed whole');
+    case 'sequence-without-time-axis':
+      return rendered(`\`${p.data}\` is declared ${showType(p.type)}, which has no time axis for \`..\``, 'a sequence puts its steps first, e.g. `data x: Real[..T, D]`; labels per step are not supported');
+    case 'sequence-bound-not-const':
+      return rendered('the most steps of a sequence (`..T`) must be the name of a const', "declare `const T = 20` and write `data x: Real[..T, D]`; loops `for t in 0..T` then follow each example's length");
+    case 'net-reads-padding':
+      return rendered(
+        `\`${p.net}\` reads sequences of up to ${p.bound} steps, but only \`gru\` and \`lstm\` stop at each example's length; this net would read the padding`,
+        `read the sequence with \`gru(hidden: H)\` or \`lstm(hidden: H)\`, or declare the data with a fixed length \`[${p.bound}, ...]\``,
+      );
+    case 'initializer-arguments':
+      return p.missing
+        ? rendered(`\`${p.family}\` as an initializer needs ${p.params.join(' and ')}`, `write \`${p.family}(${p.params.join(', ')})\``)
+        : rendered(`\`${p.family}\` as an initializer takes ${p.params.join(' and ')}`, `write \`${p.family}(${p.params.join(', ')})\` with numbers`);
+    case 'initializer-not-compile-time':
+      return rendered('an initializer takes numbers known at compile time', `e.g. \`= ${p.family === 'Normal' ? 'Normal(0, 1)' : 'Uniform(-0.1, 0.1)'}\``);
+    case 'initializer-normal-outside':
+      return rendered(`a ${p.constraint} param cannot start at Normal draws, which may fall outside ${p.constraint}`, p.constraint === 'Positive' ? 'use `Uniform(0.5, 1.5)` or a number' : 'use `Uniform(0.2, 0.8)` or a number');
+    case 'initializer-scale-not-positive':
+      return rendered(`the scale of an initializer must be positive, found ${formatNumber(p.found)}`, 'e.g. `= Normal(0, 1)`');
+    case 'initializer-range-outside': {
+      const range = p.constraint === 'Positive' ? 'above 0' : p.constraint === 'Unit' ? 'strictly between 0 and 1' : 'finite';
+      return rendered(
+        `the initializer's range [${formatNumber(p.low)}, ${formatNumber(p.high)}] must be ${range}, with low < high`,
+        `a ${p.constraint} param starts inside ${p.constraint}, e.g. \`= Uniform(${p.constraint === 'Unit' ? '0.2, 0.8' : p.constraint === 'Positive' ? '0.5, 1.5' : '-0.1, 0.1'})\``,
+      );
+    }
+    case 'param-kind-not-continuous':
+      return rendered(`a param must be Real, Positive or Unit, found ${showType(p.found)}`, 'discrete values cannot be learned by gradient descent');
+    case 'param-init-not-compile-time':
+      return rendered('a param initial value must be a number known at compile time', 'write a number or a const, e.g. `param s: Positive = 1.0`');
+    case 'param-init-outside':
+      return rendered(`the initial value ${formatNumber(p.value)} is outside ${p.constraint}`, p.constraint === 'Positive' ? 'a Positive param starts above 0, e.g. `= 1.0`' : 'a Unit param starts strictly between 0 and 1');
+    case 'net-input-class-index':
+      return rendered('a net cannot take a class index as input', `declare the input as \`OneHot[${p.classes ?? 'k'}]\` and pass \`onehot(y)\``);
+    case 'net-output-kind':
+      return rendered(`a net cannot output ${showType(p.found)}`, 'net outputs are Real (linear), Positive (softplus), Unit (sigmoid) or Simplex (softmax); output logits and use a discrete distribution on them');
+    case 'size-const-not-positive-integer':
+      return rendered(`a dimension must be a positive integer, but \`${p.name}\` is ${formatNumber(p.value)}`, 'a size counts elements: make the const a whole number greater than 0');
+    case 'size-not-compile-time':
+      return rendered(`\`${p.name}\` is not a compile-time number, so it cannot be a size`, 'sizes are numbers or `const`s, e.g. `const Z = 50` then `Real[Z]`');
+    case 'size-not-positive-integer':
+      return rendered(
+        `a dimension must be a positive integer known at compile time, found ${p.value === null ? 'an expression that is not known at compile time' : formatNumber(p.value)}`,
+        p.value === null ? 'use a number or a `const`, e.g. `const Z = 50` then `Real[Z]`' : 'a size counts elements: use a whole number greater than 0',
+      );
+    case 'sequence-type-outside-data':
+      return rendered('`..` (a sequence of up to T steps) is for data declarations only', 'declare the data `data x: Real[..T, D]`; loops and nets over `T` follow its lengths');
+    case 'category-size-count':
+      return rendered(`\`Category\` takes exactly one number, the class count, found ${p.found}`, 'write `Category[10]` for a label with 10 classes');
+    case 'class-kind-without-size':
+      return rendered(`\`${p.vk}\` needs a size, the number of classes`, `give the number of classes, e.g. \`${p.vk}[10]\``);
+    case 'net-outputs-not-picked':
+      return rendered(`\`${p.net}\` has several outputs; pick one`, `use a field, e.g. \`.${p.fields[0] ?? 'loc'}\``);
+    case 'distribution-not-value':
+      return rendered(`a ${p.family} distribution is not a value`, 'a distribution can only appear right after `~`; to use a sample, declare a site and use its name');
+    case 'not-a-tensor':
+      return rendered(
+        `expected a tensor, found ${p.shown}`,
+        p.found === 'list' ? 'lists appear only as arguments of net bodies, e.g. `hidden: [400]`' : p.found === 'string' ? 'strings appear only after `extends` and in the train block' : 'use a number, a name or a call that gives a tensor',
+      );
+    case 'objective-not-numeric':
+      return rendered(`the objective must be a number per example, found ${p.shown}`, 'use arithmetic on guide sites, e.g. `minimize(square(x))`; vectors are summed');
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
