@@ -187,6 +187,39 @@ describe('the chain against the generic joint enumeration (T = 3)', () => {
   });
 });
 
+describe('a chain beside a sampled site that reads no state (T = 3)', () => {
+  // A global shift s of the emission means, drawn by the guide without reading y: the chain's
+  // terms read s, the chain form holds. Same seed, same draw of s: chain and joint agree per
+  // example, for a reparameterized s and for a score-function s (whose learning signal then holds
+  // the chain's expected costs).
+  const src = hmm(3)
+    .replace('param gemit', 'param sa: Real = 0.3\nparam gemit')
+    .replace('model {', 'model {\n  s ~ Normal(0, 1)')
+    .replace('x[t] ~ Normal(mus[y[t]], 1)', 'x[t] ~ Normal(mus[y[t]] + s, 1)')
+    .replace('guide {', 'guide {\n  s ~ Normal(sa, 0.5)');
+  for (const estimator of ['reparam', 'score']) {
+    it(`${estimator}: the same bound and gradients as joint enumeration`, () => {
+      const prog = compile(src.replace('s ~ Normal(sa, 0.5)', `s ~ Normal(sa, 0.5) @${estimator}`), { seed: 7 });
+      programs.push(prog);
+      expect(prog.plan.chain?.sites).toEqual(['y[0]', 'y[1]', 'y[2]']);
+      const joint = new Program(prog.checked, { ...prog.plan, chain: null }, 7);
+      programs.push(joint);
+      const x = tf.tensor2d([0.5, -1, 2, 1.5, 0, -0.5], [2, 3]);
+      const batch = prog.batch({ x });
+      for (const o of [{ particles: 2, seed: 3 }, { objective: { kind: 'iwae' as const, k: 2 }, particles: 2, seed: 3 }]) {
+        const a = evaluate(prog, batch, o).perExample;
+        const b = evaluate(joint, batch, o).perExample;
+        a.forEach((v, i) => expect(v).toBeCloseTo(b[i]!, 4));
+        const ga = gradients(prog, batch, o).grads;
+        const gb = gradients(joint, batch, o).grads;
+        for (const [name, g] of ga) g.forEach((v, i) => expect(v, name).toBeCloseTo(gb.get(name)![i]!, 3));
+        expect(Math.abs(ga.get('param.sa')![0]!)).toBeGreaterThan(0);
+      }
+      x.dispose();
+    });
+  }
+});
+
 describe('the chain condition', () => {
   const codes = (src: string) => checkText(src, 'hmm.vae');
   it('refuses a factor that reads two steps back, with the reason', () => {
