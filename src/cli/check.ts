@@ -109,5 +109,30 @@ export function runCheck(file: string, flags: CheckFlags, io: Printer): number {
   io.out(formatPlan(r.plan));
   const layers = formatLayerShapes(r.checked);
   if (layers) io.out(`layer shapes:\n${layers.replace(/^/gm, '  ')}`);
+  const sequences = formatSequences(r.checked);
+  if (sequences) io.out(sequences);
   return 0;
+}
+
+/**
+ * Sequences of up to T steps (`data x: Real[..T, D]`): which steps follow each example's length,
+ * e.g. `  x: up to T = 10 steps; z[0..9], x[0..9] count before each example's length; nets over it: backward`.
+ */
+export function formatSequences(checked: CheckedProgram): string {
+  const out: string[] = [];
+  for (const d of checked.data) {
+    if (!d.upTo) continue;
+    const bound = d.upTo.bound;
+    const bases = new Map<string, number[]>();
+    for (const s of [...checked.model.sites, ...checked.guide.sites]) {
+      if (s.step?.upTo !== bound) continue;
+      const steps = bases.get(s.step.base) ?? [];
+      if (!steps.includes(s.step.index)) steps.push(s.step.index);
+      bases.set(s.step.base, steps);
+    }
+    const sites = [...bases].map(([b, steps]) => `${b}[${Math.min(...steps)}..${Math.max(...steps)}]`).join(', ');
+    const nets = checked.nets.filter((n) => n.upTo === bound).map((n) => n.name);
+    out.push(`  ${d.name}: up to ${bound} = ${d.upTo.max} steps; ${sites || 'no site'} count${bases.size === 1 ? 's' : ''} before each example's length${nets.length > 0 ? `; ${nets.join(', ')} stop${nets.length === 1 ? 's' : ''} there` : ''}`);
+  }
+  return out.length > 0 ? `sequences (NaN after an example's last step is padding):\n${out.join('\n')}` : '';
 }

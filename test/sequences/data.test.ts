@@ -4,6 +4,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { checkText } from '../../src/checking';
+import { checkFile } from '../../src/check';
+import { formatSequences } from '../../src/cli/check';
 import { DataError } from '../../src/data/errors';
 import { kalmanLogLikelihood, kalmanRaggedLogLikelihood, sequenceLength, stateSpaceData, stateSpaceParams, stateSpaceRaggedData } from '../../src/data/state-space';
 import { validateSite, type SiteSpec } from '../../src/data/validate';
@@ -74,6 +76,15 @@ model { for t in 0..T { x[t] ~ Normal(0, 1) } }
     expect(codes('data y: Category[..3]\nmodel { y ~ Categorical(logits: [0, 0, 0]) }')[0]).toContain('VAE309: `y` is declared Category[3], which has no time axis for `..`');
     const mlp = codes(base('data x: Real[..T]', 'net f: Real[T] -> Real[2] = mlp(hidden: [4])'));
     expect(mlp[0]).toBe("VAE309: `f` reads sequences of up to T steps, but only `gru` and `lstm` stop at each example's length; this net would read the padding");
+  });
+});
+
+describe('vae check', () => {
+  it('says which steps and nets follow the lengths (models/dmm-ragged.vae), and nothing for fixed-length data', () => {
+    expect(formatSequences(checkFile('models/dmm-ragged.vae').checked!)).toBe(
+      "sequences (NaN after an example's last step is padding):\n  x: up to T = 10 steps; z[0..9], x[0..9] count before each example's length; backward stops there",
+    );
+    expect(formatSequences(checkFile('models/dmm.vae').checked!)).toBe('');
   });
 });
 
