@@ -90,21 +90,35 @@ function lazily<F extends (...args: never[]) => unknown>(build: () => F): F {
 export class VaeParser extends CstParser {
   /**
    * `validate`: run Chevrotain's grammar validations (ambiguities, left recursion) while
-   * analysing the grammar, and build every lookahead function up front (Chevrotain's defaults).
-   * The validations find mistakes in the grammar, never in the user's program, and cost most of
-   * the parser's start-up, so the shared instance skips them (and builds lookahead functions
-   * lazily) and a test (test/dsl/parser-grammar.test.ts) builds one with them.
+   * analysing the grammar. They find mistakes in the grammar, never in the user's program, and
+   * cost most of the parser's start-up, so the shared instance skips them and a test
+   * (test/dsl/parser-grammar.test.ts) builds one with them.
+   * `eager` (implied by `validate`): Chevrotain's defaults, every lookahead function and the
+   * follow sets of error recovery built up front. The shared instance builds each lookahead
+   * function on the first parse of its production and the follow sets on the first recovery
+   * from a syntax error (from an eager parser: the same grammar and token types give the same
+   * sets); the test compares both on every model and golden case.
    */
-  constructor(opts: { validate?: boolean } = {}) {
+  constructor(opts: { validate?: boolean; eager?: boolean } = {}) {
     const validate = opts.validate ?? false;
+    const eager = validate || opts.eager === true;
     super(T.ALL_TOKENS, {
       recoveryEnabled: true,
       maxLookahead: MAX_LOOKAHEAD,
       errorMessageProvider: vaeErrorMessages,
       skipValidations: !validate,
-      ...(validate ? {} : { lookaheadStrategy: lazyLookahead() }),
+      ...(eager ? {} : { lookaheadStrategy: lazyLookahead() }),
     });
+    // Chevrotain's recovery state (untyped): the analysis computes the follow sets when recovery is on.
+    const rec = this as unknown as { recoveryEnabled: boolean; resyncFollows: Record<string, TokenType[]> };
+    if (!eager) rec.recoveryEnabled = false;
     this.performSelfAnalysis();
+    if (!eager) {
+      rec.recoveryEnabled = true;
+      let follows: Record<string, TokenType[]> | undefined;
+      const load = () => (follows ??= (new VaeParser({ eager: true }) as unknown as typeof rec).resyncFollows);
+      rec.resyncFollows = new Proxy({}, { get: (_t, key) => load()[key as string] });
+    }
     // Stop after MAX_SYNTAX_ERRORS errors. Chevrotain's recovery inside a repetition recurses
     // once per recovered error, so unbounded garbage would overflow the stack (and take time
     // quadratic in its length); past this many errors, more are of no use to anyone.
