@@ -1,8 +1,10 @@
 /**
  * Diagnostics are data: a stable code, a severity, a message, a primary label (the span it is
  * about), optional secondary labels (a second place that disagrees) and at most one hint.
- * Rendering is separate (render-diagnostic.ts). The catalog below is the single list of codes:
- * the docs table and the golden-test meta-test both read it.
+ * What the problem is, is data too (`data`, a `ProblemData` from problems/): `problem()` builds
+ * the message and hint from it with its range's renderer, so a call site passes values, not
+ * prose. Rendering to text is separate (render-diagnostic.ts). The catalog below is the single
+ * list of codes: the docs table and the golden-test meta-test both read it.
  *
  * Ranges: VAE1xx syntax, VAE2xx names, VAE3xx types and shapes, VAE4xx model/guide,
  * VAE5xx estimators, VAE6xx train block and reuse (`extends`, `--set`), VAE7xx data and files,
