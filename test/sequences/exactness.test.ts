@@ -198,3 +198,22 @@ describe('a Markov chain of enumerated steps (variable elimination) over padded 
     prog.dispose();
   });
 });
+
+describe('missing entries inside a sequence (`?`)', () => {
+  const src = (ragged: boolean) => EXACT(ragged, 4).replace(/data x: Real\[(\.\.)?T\]/, (m) => `${m}?`);
+  for (const ragged of [false, true]) {
+    it(`leave the step's likelihood out (${ragged ? 'Real[..T]?' : 'Real[T]?'}): the bound with x[1] missing exceeds the bound with x[1] = 0 (its fill value) by −log N(0; z[1], 1) ≥ log √(2π)`, () => {
+      const prog = compile(src(ragged), { seed: 1 });
+      const bound = (x1: number) => {
+        const batch = prog.batch({ x: tf.tensor2d([0.5, x1, -0.3, ragged ? NaN : 0.2], [1, 4]) });
+        const v = evaluate(prog, batch, { objective: { kind: 'elbo' }, particles: 1, seed: 7 }).perExample[0]!;
+        tf.dispose([...batch.data.values(), ...(batch.lengths?.values() ?? []), ...[...batch.observations.values()].flatMap((o) => (o.present ? [o.present] : []))]);
+        return v;
+      };
+      const missing = bound(NaN);
+      const zero = bound(0);
+      expect(missing - zero).toBeGreaterThan(0.5 * Math.log(2 * Math.PI) - 1e-5);
+      prog.dispose();
+    });
+  }
+});
