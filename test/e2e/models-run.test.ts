@@ -54,7 +54,7 @@ function dataFor(file: string): string | undefined {
 
 describe('every model in models/', () => {
   it('has at least the zoo the project documents', () => {
-    for (const m of ['vae', 'iwae', 'm2', 'cvae', 'ppca', 'vae-laplace-prior', 'vae-mog-prior', 'vae-vampprior', 'vae-planar-flow', 'vae-iaf', 'vae-gaussian-likelihood', 'vae-continuous-bernoulli', 'toy-gaussian', 'hvae2', 'gmvae', 'zinb-vae', 'prodlda', 'vae-missing']) {
+    for (const m of ['vae', 'iwae', 'm2', 'cvae', 'ppca', 'vae-laplace-prior', 'vae-mog-prior', 'vae-vampprior', 'vae-planar-flow', 'vae-iaf', 'vae-gaussian-likelihood', 'vae-continuous-bernoulli', 'toy-gaussian', 'hvae2', 'gmvae', 'zinb-vae', 'prodlda', 'vae-missing', 'dmm', 'dmm-ragged']) {
       expect(models).toContain(`${m}.vae`);
     }
   });

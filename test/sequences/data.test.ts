@@ -48,6 +48,12 @@ describe('the data layer: padding after each example', () => {
     expect(part.message).toBe('row 1 of seqs.npy has a missing value (NaN) at step t = 1, before its last step t = 2; x is declared Real[..4, 2] and fully observed');
   });
 
+  it('rejects a file with more steps than the declared most (a shape error naming both)', () => {
+    expect(() => validateSite({ shape: [1, 5, 2], data: new Float32Array(10) }, spec(), { file: 'seqs.npy' })).toThrow(
+      'x is declared Real[..4, 2] (8 values per example) but seqs.npy holds examples of shape [5, 2] (10 values)',
+    );
+  });
+
   it('with `?`, a NaN inside a sequence is a missing value; an empty example is still an error', () => {
     const r = validateSite({ shape: [1, 4, 2], data: Float32Array.from([1, 2, N, N, 5, N, N, N]) }, spec(true), { file: 'seqs.npy' });
     expect(r.missing).toBe(1);
