@@ -38,7 +38,9 @@ export function imageSite(cp: CheckedProgram): ImageSite {
   if (s.length === 1 && side * side === s[0]) return { site, height: side, width: side };
   throw new UserError(
     `the observed site \`${site.name}\` has shape ${shapeText(s)}, which is not an image`,
-    'sample draws images: a 1-D event of a square size (784 is drawn as 28x28) or a 2-D event; --scatter works for any data',
+    site.stmt.step
+      ? `\`${site.stmt.step.base}\` is a sequence, observed step by step: \`vae sample RUN\` (--from prior) draws and plots sequences; --scatter works for any data`
+      : 'sample draws images: a 1-D event of a square size (784 is drawn as 28x28) or a 2-D event; --scatter works for any data',
   );
 }
 

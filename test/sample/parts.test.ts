@@ -1,5 +1,6 @@
 // The pieces of `vae sample`: decode/encode against the nets computed by hand, site discovery,
 // interpolation paths, normal quantiles and the PCA projection.
+import * as fs from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { compile, type Program } from '../../src/api';
@@ -127,6 +128,10 @@ describe('sites', () => {
       expect(covariateNames(p.checked)).toEqual(['c']);
       expect(labelInfo(p.checked)).toBeUndefined();
       expect(() => imageSite(p.checked)).toThrow('the observed site `x` has shape [10], which is not an image');
+    });
+    // A sequence (models/dmm.vae): the hint names the command that plots sequences.
+    withProgram(fs.readFileSync(new URL('../../models/dmm.vae', import.meta.url), 'utf8'), (p) => {
+      expect(() => imageSite(p.checked)).toThrow(expect.objectContaining({ hint: expect.stringContaining('`x` is a sequence, observed step by step: `vae sample RUN` (--from prior) draws and plots sequences') }));
     });
   });
 });
