@@ -95,22 +95,30 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   const modelDecl = pickBlock(ctx, decls, 'model');
   const guideDecl = pickBlock(ctx, decls, 'guide');
   const none: Unrolled = { stmts: [], sequences: new Map() };
-  const modelFlat = modelDecl ? unrollBlock(ctx, modelDecl.stmts) : none;
-  const guideFlat = guideDecl ? unrollBlock(ctx, guideDecl.stmts) : none;
+  const modelUnrolled = modelDecl ? unrollBlock(ctx, modelDecl.stmts) : none;
+  const guideUnrolled = guideDecl ? unrollBlock(ctx, guideDecl.stmts) : none;
+  // A block cut short at the unrolling limit (VAE107) is not checked further: its missing steps
+  // would only bring follow-on errors (a guide step with no model step, unobserved data steps),
+  // one per step, and the limit exists so that checking stays fast.
+  const truncated = modelUnrolled.truncated === true || guideUnrolled.truncated === true;
+  const modelFlat = truncated ? none : modelUnrolled;
+  const guideFlat = truncated ? none : guideUnrolled;
   const modelNames = new Set(modelFlat.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text));
   const dataOf = (s: A.FlatStmt): string => (s.kind === 'site' && s.step ? s.step.base : s.name.text);
   for (const s of modelFlat.stmts) if (s.kind === 'site' && ctx.data.has(dataOf(s))) ctx.modelledData.add(dataOf(s));
   const modelLatents = new Set(modelFlat.stmts.filter((s) => s.kind === 'site' && (!ctx.data.has(dataOf(s)) || ctx.data.get(dataOf(s))!.partial)).map((s) => s.name.text));
   for (const [base] of modelFlat.sequences) if (!ctx.data.has(base)) modelLatents.add(base);
 
-  const modelSites: SiteInfo[] = modelDecl ? checkBlock(ctx, modelDecl, modelFlat, modelLatents, 0).sites : [];
-  if (modelDecl) checkDataSteps(ctx, modelFlat);
-  const guideResult = guideDecl ? checkBlock(ctx, guideDecl, guideFlat, modelLatents, modelSites.length) : undefined;
+  const modelSites: SiteInfo[] = modelDecl && !truncated ? checkBlock(ctx, modelDecl, modelFlat, modelLatents, 0).sites : [];
+  if (modelDecl && !truncated) checkDataSteps(ctx, modelFlat);
+  const guideResult = guideDecl && !truncated ? checkBlock(ctx, guideDecl, guideFlat, modelLatents, modelSites.length) : undefined;
   const guideSites: SiteInfo[] = guideResult?.sites ?? [];
   const trainsEarly = decls.filter((d): d is A.TrainDecl => d.kind === 'train');
   const expectation = expectationExpr(trainsEarly);
   const guideNames = new Set(guideFlat.stmts.filter((s) => s.kind === 'site').map((s) => s.name.text));
-  if (expectation) checkExpectation(ctx, expectation, guideResult?.scope, guideDecl, modelLatents);
+  if (truncated) {
+    // VAE107 said it all (above).
+  } else if (expectation) checkExpectation(ctx, expectation, guideResult?.scope, guideDecl, modelLatents);
   else checkModelGuide(ctx, modelSites, guideSites, modelDecl, guideDecl, guideFlat.stmts, modelNames, guideNames);
 
   const categoryData = new Map([...ctx.data.values()].filter((d) => d.type.vk === 'Category').map((d) => [d.name, d.partial]));

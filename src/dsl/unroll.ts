@@ -30,6 +30,8 @@ export interface Unrolled {
   readonly stmts: readonly A.FlatStmt[];
   /** Names written with a step index (`z[t] ~ ...`), with the steps each has, in order. */
   readonly sequences: ReadonlyMap<string, readonly number[]>;
+  /** The loops ran past MAX_UNROLLED (VAE107): the statements are cut short, so nothing after the unrolling checks them. */
+  readonly truncated?: boolean;
 }
 
 interface Subst {
@@ -154,7 +156,9 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
   const expand = (ss: readonly A.Stmt[], s: Subst, inLoop: boolean): void => {
     for (const stmt of ss) {
       if (out.length > MAX_UNROLLED) {
-        if (!budgetReported) ctx.report('VAE107', { kind: 'unrolled-too-large', limit: MAX_UNROLLED }, { span: stmt.span });
+        // Once per program: the guide's loops usually repeat the model's.
+        const said = ctx.diagnostics.some((d) => d.data?.kind === 'unrolled-too-large');
+        if (!budgetReported && !said) ctx.report('VAE107', { kind: 'unrolled-too-large', limit: MAX_UNROLLED }, { span: stmt.span });
         budgetReported = true;
         return;
       }
@@ -263,7 +267,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
       }
     });
   }
-  return { stmts: out, sequences };
+  return budgetReported ? { stmts: out, sequences, truncated: true } : { stmts: out, sequences };
 }
 
 function describeSteps(steps: readonly number[]): string {
