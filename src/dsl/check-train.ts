@@ -4,9 +4,12 @@
  */
 import { buildObjective, OBJECTIVE_ARGS, OBJECTIVE_NAMES, OBJECTIVES } from './objectives';
 import type * as A from './ast';
-import { diag, type Diagnostic } from './diagnostics';
+import { diag, problem, type Diagnostic } from './diagnostics';
 import type { SourceSet } from './source';
-import { didYouMean } from './suggest';
+import { didYouMean, suggest } from './suggest';
+
+/** `{ [key]: value }` when the value is defined, else `{}` (optional data fields stay absent). */
+const optional = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
 import { DEFAULT_TRAIN, type ResolvedTrain, type TrainConfig, type TrainKey } from './train-config';
 
 type Result<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string; span?: A.Expr['span'] };
@@ -271,22 +274,6 @@ const SETTINGS: SettingSpec[] = [
 ];
 
 /** Settings as PyTorch scripts and other tools name them, with where they live here. */
-const KEY_ALIASES: ReadonlyMap<string, string> = new Map([
-  ['lr', 'the learning rate is an argument of the optimizer: `optimizer: adam(lr: 1e-3)`'],
-  ['learning_rate', 'the learning rate is an argument of the optimizer: `optimizer: adam(lr: 1e-3)`'],
-  ['learningRate', 'the learning rate is an argument of the optimizer: `optimizer: adam(lr: 1e-3)`'],
-  ['momentum', 'momentum is an argument of the optimizer: `optimizer: sgd(lr: 0.01, momentum: 0.9)`'],
-  ['batch_size', 'did you mean `batch`?'],
-  ['batchSize', 'did you mean `batch`?'],
-  ['num_epochs', 'did you mean `epochs`?'],
-  ['n_epochs', 'did you mean `epochs`?'],
-  ['k', 'the number of importance samples is an argument of the objective: `objective: iwae(k: 5)`'],
-  ['num_particles', 'did you mean `particles`?'],
-  ['samples', 'did you mean `particles`? (or `objective: iwae(k: 5)` for the importance-weighted bound)'],
-  ['loss', 'did you mean `objective`?'],
-  ['data', 'did you mean `dataset`?'],
-  ['estimator', 'estimators are annotations on guide sites, e.g. `z ~ Normal(q.loc, q.scale) @reparam`'],
-]);
 
 /** The key as written in files: `labels` is the surface name of `labelsPerClass`. */
 const SURFACE: Partial<Record<TrainKey, string>> = { labelsPerClass: 'labels' };
@@ -311,14 +298,14 @@ export function checkTrain(
       const spec = BY_SURFACE.get(key);
       if (!spec) {
         diagnostics.push(
-          diag('VAE601', `unknown train setting \`${key}\``, { span: entry.key.span }, { hint: KEY_ALIASES.get(key) ?? didYouMean(key, BY_SURFACE.keys()) ?? `the settings are: ${[...BY_SURFACE.keys()].join(', ')}` }),
+          problem('VAE601', { kind: 'unknown-setting', found: key, settings: [...BY_SURFACE.keys()], ...optional('suggestion', suggest(key, BY_SURFACE.keys())) }, { span: entry.key.span }),
         );
         continue;
       }
       const prev = seen.get(key);
       if (prev && prev.span.file === entry.span.file) {
         diagnostics.push(
-          diag('VAE607', `\`${key}\` is set twice; the last value wins`, { span: entry.key.span }, { secondary: [{ span: prev.key.span, message: 'first set here' }], hint: 'remove one of them' }),
+          problem('VAE607', { kind: 'setting-set-twice', key }, { span: entry.key.span }, { secondary: [{ span: prev.key.span, message: 'first set here' }] }),
         );
       }
       seen.set(key, entry);

@@ -84,7 +84,7 @@ export function checkProgram(program: A.Program, sources: SourceSet): CheckResul
   const decls = program.decls;
   for (const d of decls) {
     if (d.kind === 'override') {
-      ctx.accept('VAE608', `\`${d.block}.${d.site.name.text} ~ ...\` overrides a site, but this file extends nothing`, { span: d.span }, { hint: `add \`extends "base.vae"\`, or write the site inside \`${d.block} { ... }\`` });
+      ctx.report('VAE608', { kind: 'override-without-extends', block: d.block, site: d.site.name.text }, { span: d.span });
     }
   }
   for (const d of decls) if (d.kind === 'const') checkConst(ctx, d);

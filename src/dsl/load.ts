@@ -13,10 +13,11 @@
 import { produce, castDraft } from 'immer';
 import * as path from '../core/posix-path';
 import type * as A from './ast';
-import { diag, type Diagnostic } from './diagnostics';
+import { problem, type Diagnostic } from './diagnostics';
+import type { StatementData } from './problems/train';
 import { parseSource } from './parse';
 import { makeSource, type Source } from './source';
-import { didYouMean } from './suggest';
+import { suggest } from './suggest';
 import { formatIndex } from './unroll';
 
 export interface LoadOptions {
@@ -58,14 +59,8 @@ function siteRefs(stmts: A.Stmt[], name: string | null, loop: A.ForStmt | null =
 }
 
 /** `z[0]`, or `z[t] (in for t in 1..T)`. */
-function describeRef(r: SiteRef): string {
-  const head = `\`${r.site.name.text}${r.site.index ? `[${formatIndex(r.site.index)}]` : ''}\``;
-  return r.loop ? `${head} (in \`for ${r.loop.variable.text} in ${formatIndex(r.loop.from)}..${formatIndex(r.loop.to)}\`)` : head;
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function listed(items: readonly string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+function statementData(r: SiteRef): StatementData {
+  return { site: r.site.name.text, index: r.site.index ? formatIndex(r.site.index) : null, loop: r.loop ? { variable: r.loop.variable.text, from: formatIndex(r.loop.from), to: formatIndex(r.loop.to) } : null };
 }
 
 function declName(d: A.Decl): string | undefined {
@@ -101,31 +96,20 @@ export function mergeChild(parent: A.Program, childDecls: readonly A.Decl[], dia
         const written = `${d.block}.${d.site.name.text}${d.site.index ? `[${formatIndex(d.site.index)}]` : ''}`;
         if (!stmts || refs.length === 0) {
           const names = stmts ? [...new Set(siteRefs(stmts, null).map((r) => r.site.name.text))] : [];
-          diagnostics.push(
-            diag('VAE604', `\`${written}\` does not exist in the program being extended`, { span: d.site.name.span }, {
-              hint: didYouMean(d.site.name.text, names) ?? (names.length ? `the ${d.block}'s sites are: ${names.join(', ')}` : `the extended program has no ${d.block} block`),
-            }),
-          );
+          const suggestion = suggest(d.site.name.text, names);
+          diagnostics.push(problem('VAE604', { kind: 'override-unknown-site', written, block: d.block, sites: stmts ? names : null, ...(suggestion !== undefined ? { suggestion } : {}) }, { span: d.site.name.span }));
           continue;
         }
         // A stepped site (`z[0] ~ ...` and `z[t] ~ ...` in a loop) has one statement per way its
         // steps are written; the override names one of them by its index as written.
         const matches = d.site.index ? refs.filter((r) => r.site.index && formatIndex(r.site.index) === formatIndex(d.site.index!)) : refs;
-        const shown = listed(refs.map(describeRef));
         if (matches.length === 0) {
-          diagnostics.push(
-            diag('VAE604', `\`${written}\` does not match a statement of \`${d.site.name.text}\` in the program being extended`, { span: d.site.index?.span ?? d.site.name.span }, {
-              hint: `\`${d.site.name.text}\` is written ${shown}: override one of these by its index as written (one step inside a loop cannot be overridden alone)`,
-            }),
-          );
+          diagnostics.push(problem('VAE604', { kind: 'override-no-statement', written, site: d.site.name.text, statements: refs.map(statementData) }, { span: d.site.index?.span ?? d.site.name.span }));
           continue;
         }
         if (matches.length > 1) {
-          diagnostics.push(
-            diag('VAE611', `\`${written}\` is ambiguous: \`${d.site.name.text}\` is written in ${matches.length} statements: ${listed(matches.map(describeRef))}`, { span: d.site.name.span }, {
-              hint: d.site.index || !matches[0]!.site.index ? `replace the whole \`${d.block} { ... }\` block instead` : `name the statement by its index as written, e.g. \`${d.block}.${d.site.name.text}[${formatIndex(matches[0]!.site.index)}] ~ ...\``,
-            }),
-          );
+          const example = d.site.index || !matches[0]!.site.index ? null : formatIndex(matches[0]!.site.index);
+          diagnostics.push(problem('VAE611', { kind: 'override-ambiguous', written, block: d.block, site: d.site.name.text, statements: matches.map(statementData), example }, { span: d.site.name.span }));
           continue;
         }
         const { stmts: home, i, site: old } = matches[0]!;
@@ -157,7 +141,7 @@ export function loadProgram(file: string, opts: LoaderOptions): LoadedProgram {
     diagnostics.push(...parsed.diagnostics);
     const ext = parsed.program.decls.filter((d): d is A.ExtendsDecl => d.kind === 'extends');
     for (const extra of ext.slice(1)) {
-      diagnostics.push(diag('VAE603', 'a file can extend only one other file', { span: extra.span }, { secondary: [{ span: ext[0]!.span, message: 'the first `extends`' }], hint: 'remove one `extends`; to combine two files, let one of them extend the other' }));
+      diagnostics.push(problem('VAE603', { kind: 'extends-twice' }, { span: extra.span }, { secondary: [{ span: ext[0]!.span, message: 'the first `extends`' }] }));
     }
     const e = ext[0];
     if (!e) return parsed.program;
@@ -166,15 +150,15 @@ export function loadProgram(file: string, opts: LoaderOptions): LoadedProgram {
     if (parsed.diagnostics.some((d) => d.code === 'VAE102' && d.primary.span.start === e.pathSpan.start)) return parsed.program;
     const parentAbs = path.resolve(path.dirname(abs), e.path);
     if (chain.includes(parentAbs)) {
-      const cycle = [...chain.slice(chain.indexOf(parentAbs)), parentAbs].map((p) => path.basename(p)).join(' -> ');
-      diagnostics.push(diag('VAE603', `\`extends\` forms a cycle: ${cycle}`, { span: e.pathSpan }, { hint: 'a file cannot extend itself, directly or through others' }));
+      const files = [...chain.slice(chain.indexOf(parentAbs)), parentAbs].map((p) => path.basename(p));
+      diagnostics.push(problem('VAE603', { kind: 'extends-cycle', files }, { span: e.pathSpan }));
       return parsed.program;
     }
     let parent: A.Program | undefined;
     try {
       parent = loadOne(parentAbs, [...chain, parentAbs]);
     } catch {
-      diagnostics.push(diag('VAE605', `cannot read \`${e.path}\``, { span: e.pathSpan }, { hint: `the path is relative to this file; looked for ${display(parentAbs)}` }));
+      diagnostics.push(problem('VAE605', { kind: 'extends-not-found', path: e.path, looked: display(parentAbs) }, { span: e.pathSpan }));
       return { file: shown, decls: parsed.program.decls.filter((d) => d.kind !== 'override' && d.kind !== 'extends') };
     }
     if (!parent) return parsed.program;
@@ -191,9 +175,7 @@ export function loadProgram(file: string, opts: LoaderOptions): LoadedProgram {
     diagnostics.push(...parsed.diagnostics);
     for (const e of parsed.program.decls) {
       if (e.kind !== 'extends') continue;
-      diagnostics.push(
-        diag('VAE610', '`extends` cannot be given with --set', { span: e.span }, { hint: `write a file that starts with \`extends "${e.path}"\` and check or train that file` }),
-      );
+      diagnostics.push(problem('VAE610', { kind: 'extends-in-set', path: e.path }, { span: e.span }));
     }
     program = mergeChild(program, parsed.program.decls, diagnostics);
   });

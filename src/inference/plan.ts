@@ -226,10 +226,7 @@ export function planEstimators(checked: CheckedProgram, opts: PlanOptions = {}):
     if (rule.draw === 'rsample') pathwiseSites.add(g.name);
     const { blocked, ...kl } = klFor(g, m, rule, objective, mode, graph);
     if (mode === 'analytic' && kl.kl === 'mc' && objective.kind === 'elbo') {
-      const message = blocked
-        ? `\`kl: analytic\` but the KL of \`${g.name}\` cannot be analytic: ${blocked}`
-        : `\`kl: analytic\` but \`${g.name}\` has no closed-form KL (${g.spec.name} against ${m.spec.name})`;
-      report(problem(diag('VAE602', message, { span: g.stmt.dist.span }, { hint: 'use `kl: auto` to fall back to a sampled KL for this site' })));
+      report(problem(diagnosticOf('VAE602', { kind: 'kl-not-analytic', site: g.name, guideFamily: g.spec.name, modelFamily: m.spec.name, ...(blocked ? { blocked } : {}) }, { span: g.stmt.dist.span })));
     }
     const signal = rule.score && objective.kind === 'elbo' ? downstreamCosts(graph, g.name) : null;
     const freeBits = freeBitsFor(g, m, rule, kl.kl, objective);
@@ -308,16 +305,15 @@ function settingsWithoutEffect(checked: CheckedProgram, sites: readonly SitePlan
   const out: PlanProblem[] = [];
   const beta = checked.train.config.beta;
   if (objective.kind !== 'elbo') {
-    const what = objective.kind === 'iwae' ? 'the iwae bound has no separate KL term' : 'an expectation objective has no KL term';
-    if (lambda > 0) out.push(problem(diag('VAE609', `\`freeBits: ${lambda}\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'remove `freeBits`, or train with `objective: elbo`' })));
+    const kind = objective.kind === 'iwae' ? 'iwae' : 'expectation';
+    if (lambda > 0) out.push(problem(diagnosticOf('VAE609', { kind: 'setting-without-kl', setting: 'freeBits', value: lambda, objective: kind }, { span: trainEntrySpan(checked, 'freeBits') })));
     if (checked.train.explicit.has('beta') && !(beta.kind === 'constant' && beta.value === 1)) {
-      out.push(problem(diag('VAE609', `\`beta\` has no effect: ${what}`, { span: trainEntrySpan(checked, 'beta') }, { hint: 'remove `beta`, or train with `objective: elbo`' })));
+      out.push(problem(diagnosticOf('VAE609', { kind: 'setting-without-kl', setting: 'beta', value: null, objective: kind }, { span: trainEntrySpan(checked, 'beta') })));
     }
     return out;
   }
   if (lambda > 0 && sites.length > 0 && !sites.some((s) => s.freeBits.applies)) {
-    const why = sites.map((s) => `\`${s.name}\`: ${s.freeBits.reason}`).join('; ');
-    out.push(problem(diag('VAE609', `\`freeBits: ${lambda}\` acts on no latent site (${why})`, { span: trainEntrySpan(checked, 'freeBits') }, { hint: 'free bits need a per-dimension KL with a gradient: a reparameterized site, or a closed-form KL' })));
+    out.push(problem(diagnosticOf('VAE609', { kind: 'free-bits-on-no-site', value: lambda, sites: sites.map((s) => ({ name: s.name, reason: s.freeBits.reason })) }, { span: trainEntrySpan(checked, 'freeBits') })));
   }
   return out;
 }

@@ -6,10 +6,12 @@
  * in the `--grid` text the user wrote (`--grid:1:7`), with a caret under the key or the value.
  */
 import * as fs from 'node:fs';
-import { diag, DiagnosticError, type Diagnostic } from '../dsl/diagnostics';
+import { DiagnosticError, problem, type Diagnostic } from '../dsl/diagnostics';
 import { loadProgram } from '../dsl/load';
 import { makeSource, type Source, type Span } from '../dsl/source';
-import { didYouMean } from '../dsl/suggest';
+import { suggest } from '../dsl/suggest';
+
+const optionalSuggestion = (s: string | undefined): { suggestion?: string } => (s === undefined ? {} : { suggestion: s });
 import { loadModels, type CompareModel } from '../compare';
 import type { Axis, CellSpec } from './grid';
 
@@ -78,9 +80,7 @@ export function checkCells(cells: readonly CellSpec[], axes: readonly Axis[], se
       const name = gridSourceName(axes, i);
       throw new DiagnosticError(
         [
-          diag('VAE604', `\`const ${a.name}\` is not declared in ${file}, so this grid axis would change nothing`, { span: { file: name, start: a.nameAt, end: a.nameAt + a.name.length } }, {
-            hint: didYouMean(a.name, [...names]) ?? (names.size > 0 ? `${file} declares: ${[...names].join(', ')}` : `${file} declares no constants`),
-          }),
+          problem('VAE604', { kind: 'grid-const-not-declared', name: a.name, file, consts: [...names], ...optionalSuggestion(suggest(a.name, [...names])) }, { span: { file: name, start: a.nameAt, end: a.nameAt + a.name.length } }),
         ],
         gridSources(axes),
       );
