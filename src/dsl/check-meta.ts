@@ -12,6 +12,7 @@
  */
 import { Flow, MixtureNormal } from '../distributions/schemas/composite';
 import type * as A from './ast';
+import { typeData } from './problems/shapes';
 import type { FlowLayerDecl } from './checked';
 import { valueOf, type ExprEnv, type SubCheck } from './check-context';
 import { constValue } from './check-types';
@@ -25,11 +26,11 @@ export function isLearnableMixture(e: A.CallExpr): boolean {
   return e.callee.kind === 'name' && e.callee.name === 'MixtureNormal' && e.args.length === 1 && e.args[0]!.name?.text === 'k';
 }
 
-function intArg(env: ExprEnv, a: A.Arg | undefined, what: string, hint: string): number | undefined {
+function intArg(env: ExprEnv, a: A.Arg | undefined, prior: 'VampPrior' | 'MixtureNormal'): number | undefined {
   if (!a) return undefined;
   const v = constValue(env.ctx, a.value);
   if (v === undefined || !Number.isInteger(v) || v <= 0) {
-    env.ctx.accept('VAE308', `${what} must be a positive integer known at compile time`, { span: a.value.span }, { hint });
+    env.ctx.report('VAE308', { kind: 'prior-count-not-positive', prior }, { span: a.value.span });
     return undefined;
   }
   return v;
@@ -42,7 +43,7 @@ function hiddenArg(env: ExprEnv, a: A.Arg | undefined, layer: string): number[] 
   for (const it of items) {
     const v = constValue(env.ctx, it);
     if (v === undefined || !Number.isInteger(v) || v <= 0) {
-      env.ctx.accept('VAE308', `the hidden widths of \`${layer}\` must be positive integers known at compile time`, { span: it.span }, { hint: `for example \`${layer}(hidden: [64, 64])\`` });
+      env.ctx.report('VAE308', { kind: 'flow-hidden-not-positive', layer }, { span: it.span });
       return undefined;
     }
     out.push(v);
@@ -70,7 +71,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubChec
   const byName = new Map<string, A.Arg>();
   for (const a of args) {
     if (!a.name || !allowed.includes(a.name.text)) {
-      ctx.accept('VAE305', a.name ? `\`${kind}\` has no argument \`${a.name.text}\`` : `the arguments of \`${kind}\` are named`, { span: a.span }, { hint: allowed.length ? `its arguments are: ${allowed.map((x) => `${x}:`).join(', ')}` : `\`${kind}()\` takes no arguments` });
+      ctx.report('VAE305', { kind: 'flow-layer-argument', layer: kind, found: a.name ? a.name.text : null, allowed }, { span: a.span });
       return undefined;
     }
     byName.set(a.name.text, a);
@@ -78,7 +79,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubChec
   const amortized = new Map<string, A.Expr>();
   if (kind === 'planar' || kind === 'radial') {
     if (byName.size > 0 && byName.size < allowed.length) {
-      ctx.accept('VAE305', `an amortized \`${kind}\` layer needs all of ${allowed.map((x) => `\`${x}:\``).join(', ')}`, { span: item.span }, { hint: `or none, for a layer with learnable global parameters: \`${kind}()\`` });
+      ctx.report('VAE305', { kind: 'flow-layer-partly-amortized', layer: kind, allowed }, { span: item.span });
       return undefined;
     }
     for (const [k, a] of byName) {
@@ -88,7 +89,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubChec
     }
   }
   if (kind !== 'coupling' && block === 'model') {
-    ctx.accept('VAE316', `a \`${kind}\` layer has no density at a given value, which a prior needs`, { span: item.span }, { hint: 'use `coupling(hidden: [...])` layers in a flow prior; planar, radial and IAF layers belong in the guide' });
+    ctx.report('VAE316', { kind: 'flow-layer-without-density', layer: kind }, { span: item.span });
     return undefined;
   }
   const hidden = kind === 'iaf' || kind === 'coupling' ? hiddenArg(env, byName.get('hidden'), kind) : null;
@@ -99,7 +100,7 @@ function checkLayer(env: ExprEnv, item: A.Expr, block: A.BlockName, sub: SubChec
     const t = valueOf(env, sub(c.value), c.value);
     if (!t) return undefined;
     if (t.shape.length !== 1 || t.vk === 'Category') {
-      ctx.accept('VAE304', `the context of \`iaf\` must be a vector per example, found ${formatTensorType(t)}`, { span: c.value.span }, { hint: 'pass a net output such as `q.h` declared `h: Real[64]`' });
+      ctx.report('VAE304', { kind: 'iaf-context-not-vector', found: typeData(t) }, { span: c.value.span });
       return undefined;
     }
     context = c.value;
@@ -114,16 +115,16 @@ export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: 
     const baseArg = e.args.find((a) => a.name?.text === 'base') ?? positional[0];
     const layersArg = e.args.find((a) => a.name?.text === 'layers') ?? positional[baseArg === positional[0] ? 1 : 0];
     if (!baseArg || !layersArg || e.args.length !== 2) {
-      return ctx.fail('VAE305', '`Flow` takes a base distribution and a list of layers', e.span, 'for example `Flow(Normal(q.loc, q.scale), [planar(), planar()])`');
+      return ctx.reject('VAE305', { kind: 'meta-call-arguments', call: 'Flow' }, e.span);
     }
     const base = sub(baseArg.value);
     if (base.kind === 'error') return base;
-    if (base.kind !== 'dist' || baseArg.value.kind !== 'call') return ctx.fail('VAE315', `the base of a Flow must be a distribution, found ${base.kind === 'tensor' ? formatTensorType(base) : 'a value'}`, baseArg.value.span, 'for example `Normal(q.loc, q.scale)`');
+    if (base.kind !== 'dist' || baseArg.value.kind !== 'call') return ctx.reject('VAE315', { kind: 'flow-base-not-distribution', found: base.kind === 'tensor' ? typeData(base) : null }, baseArg.value.span);
     if (!base.spec.reparam || base.spec.support !== 'Real' || base.spec.shapeRule !== 'elementwise') {
-      return ctx.fail('VAE304', `the base of a Flow must be a reparameterized distribution over real vectors; \`${base.spec.name}\` is not`, baseArg.value.span, 'use `Normal(...)` (or Laplace, StudentT)');
+      return ctx.reject('VAE304', { kind: 'flow-base-not-real', family: base.spec.name }, baseArg.value.span);
     }
     if (layersArg.value.kind !== 'list' || layersArg.value.items.length === 0) {
-      return ctx.fail('VAE305', 'the layers of a Flow are a non-empty list', layersArg.value.span, 'for example `[planar(), planar()]`');
+      return ctx.reject('VAE305', { kind: 'meta-call-arguments', call: 'Flow-layers' }, layersArg.value.span);
     }
     const layers: FlowLayerDecl[] = [];
     for (const item of layersArg.value.items) {
@@ -139,20 +140,20 @@ export function checkMetaDist(env: ExprEnv, e: A.CallExpr, name: string, block: 
     const kArg = e.args.find((a) => a.name?.text === 'k');
     const netName = netArg?.value.kind === 'name' ? netArg.value.name : undefined;
     const net = netName ? ctx.nets.get(netName) : undefined;
-    if (!netArg || !kArg || e.args.length !== 2) return ctx.fail('VAE305', '`VampPrior` takes the guide\'s encoder net and the number of pseudo-inputs', e.span, 'for example `VampPrior(encoder, k: 500)`');
+    if (!netArg || !kArg || e.args.length !== 2) return ctx.reject('VAE305', { kind: 'meta-call-arguments', call: 'VampPrior' }, e.span);
     if (!net) return ctx.reject('VAE203', { kind: 'not-a-net', found: netName ?? null, expected: [...ctx.nets.keys()] }, netArg.value.span);
     const loc = net.outputs.find((o) => o.name === 'loc');
     const scale = net.outputs.find((o) => o.name === 'scale');
     if (net.inputs.length !== 1 || !loc || !scale || loc.type.vk !== 'Real' || scale.type.vk !== 'Positive' || !sameShape(loc.type.shape, scale.type.shape) || loc.type.shape.length !== 1) {
-      return ctx.fail('VAE304', `\`${net.name}\` must take one input and output \`loc: Real[d]\` and \`scale: Positive[d]\``, netArg.value.span, 'the VampPrior is a mixture of Normal(loc, scale) at pseudo-inputs, so it needs a Gaussian encoder');
+      return ctx.reject('VAE304', { kind: 'vamp-net-not-gaussian', net: net.name }, netArg.value.span);
     }
-    const k = intArg(env, kArg, 'the number of pseudo-inputs', 'for example `k: 500`');
+    const k = intArg(env, kArg, 'VampPrior');
     if (k === undefined) return ERROR_TYPE;
     ctx.calls.set(e, { kind: 'vamp', net: net.name, k });
     return { kind: 'dist', spec: MixtureNormal, shape: loc.type.shape, classes: k };
   }
   // MixtureNormal(k: 10): learnable weights, locs and scales of the site's shape.
-  const k = intArg(env, e.args[0], 'the number of mixture components', 'for example `MixtureNormal(k: 10)`');
+  const k = intArg(env, e.args[0], 'MixtureNormal');
   if (k === undefined) return ERROR_TYPE;
   ctx.calls.set(e, { kind: 'mixture', k });
   return { kind: 'dist', spec: MixtureNormal, shape: [], classes: k };

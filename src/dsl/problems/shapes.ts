@@ -141,7 +141,28 @@ export type ShapeProblem =
   /** VAE312: `found` describes what is there instead of a tensor. */
   | { readonly kind: 'not-a-tensor'; readonly found: 'list' | 'string' | 'other'; readonly shown: string }
   /** VAE312: an expectation objective that is not a number per example. */
-  | { readonly kind: 'objective-not-numeric'; readonly shown: string };
+  | { readonly kind: 'objective-not-numeric'; readonly shown: string }
+  // Flows, VampPrior and mixture priors (check-meta.ts).
+  /** VAE308: `prior`: VampPrior's pseudo-inputs or MixtureNormal's components. */
+  | { readonly kind: 'prior-count-not-positive'; readonly prior: 'VampPrior' | 'MixtureNormal' }
+  /** VAE308 */
+  | { readonly kind: 'flow-hidden-not-positive'; readonly layer: string }
+  /** VAE305: `found` null for a positional argument; `allowed`: the layer's argument names. */
+  | { readonly kind: 'flow-layer-argument'; readonly layer: string; readonly found: string | null; readonly allowed: readonly string[] }
+  /** VAE305 */
+  | { readonly kind: 'flow-layer-partly-amortized'; readonly layer: string; readonly allowed: readonly string[] }
+  /** VAE316 */
+  | { readonly kind: 'flow-layer-without-density'; readonly layer: string }
+  /** VAE304 */
+  | { readonly kind: 'iaf-context-not-vector'; readonly found: TypeData }
+  /** VAE305: `what`: which call is malformed. */
+  | { readonly kind: 'meta-call-arguments'; readonly call: 'Flow' | 'Flow-layers' | 'VampPrior' }
+  /** VAE315: `found` null for a value that is not a tensor. */
+  | { readonly kind: 'flow-base-not-distribution'; readonly found: TypeData | null }
+  /** VAE304 */
+  | { readonly kind: 'flow-base-not-real'; readonly family: string }
+  /** VAE304 */
+  | { readonly kind: 'vamp-net-not-gaussian'; readonly net: string };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -198,6 +219,16 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'distribution-not-value': true,
   'not-a-tensor': true,
   'objective-not-numeric': true,
+  'prior-count-not-positive': true,
+  'flow-hidden-not-positive': true,
+  'flow-layer-argument': true,
+  'flow-layer-partly-amortized': true,
+  'flow-layer-without-density': true,
+  'iaf-context-not-vector': true,
+  'meta-call-arguments': true,
+  'flow-base-not-distribution': true,
+  'flow-base-not-real': true,
+  'vamp-net-not-gaussian': true,
 };
 
 function supportHint(support: string, spec: string, found: TypeData, observed: boolean): string | undefined {
@@ -390,6 +421,35 @@ export function renderShapes(p: ShapeProblem): Rendered {
       );
     case 'objective-not-numeric':
       return rendered(`the objective must be a number per example, found ${p.shown}`, 'use arithmetic on guide sites, e.g. `minimize(square(x))`; vectors are summed');
+    case 'prior-count-not-positive':
+      return p.prior === 'VampPrior'
+        ? rendered('the number of pseudo-inputs must be a positive integer known at compile time', 'for example `k: 500`')
+        : rendered('the number of mixture components must be a positive integer known at compile time', 'for example `MixtureNormal(k: 10)`');
+    case 'flow-hidden-not-positive':
+      return rendered(`the hidden widths of \`${p.layer}\` must be positive integers known at compile time`, `for example \`${p.layer}(hidden: [64, 64])\``);
+    case 'flow-layer-argument':
+      return rendered(
+        p.found !== null ? `\`${p.layer}\` has no argument \`${p.found}\`` : `the arguments of \`${p.layer}\` are named`,
+        p.allowed.length ? `its arguments are: ${p.allowed.map((x) => `${x}:`).join(', ')}` : `\`${p.layer}()\` takes no arguments`,
+      );
+    case 'flow-layer-partly-amortized':
+      return rendered(`an amortized \`${p.layer}\` layer needs all of ${p.allowed.map((x) => `\`${x}:\``).join(', ')}`, `or none, for a layer with learnable global parameters: \`${p.layer}()\``);
+    case 'flow-layer-without-density':
+      return rendered(`a \`${p.layer}\` layer has no density at a given value, which a prior needs`, 'use `coupling(hidden: [...])` layers in a flow prior; planar, radial and IAF layers belong in the guide');
+    case 'iaf-context-not-vector':
+      return rendered(`the context of \`iaf\` must be a vector per example, found ${showType(p.found)}`, 'pass a net output such as `q.h` declared `h: Real[64]`');
+    case 'meta-call-arguments':
+      return p.call === 'Flow'
+        ? rendered('`Flow` takes a base distribution and a list of layers', 'for example `Flow(Normal(q.loc, q.scale), [planar(), planar()])`')
+        : p.call === 'Flow-layers'
+          ? rendered('the layers of a Flow are a non-empty list', 'for example `[planar(), planar()]`')
+          : rendered("`VampPrior` takes the guide's encoder net and the number of pseudo-inputs", 'for example `VampPrior(encoder, k: 500)`');
+    case 'flow-base-not-distribution':
+      return rendered(`the base of a Flow must be a distribution, found ${p.found ? showType(p.found) : 'a value'}`, 'for example `Normal(q.loc, q.scale)`');
+    case 'flow-base-not-real':
+      return rendered(`the base of a Flow must be a reparameterized distribution over real vectors; \`${p.family}\` is not`, 'use `Normal(...)` (or Laplace, StudentT)');
+    case 'vamp-net-not-gaussian':
+      return rendered(`\`${p.net}\` must take one input and output \`loc: Real[d]\` and \`scale: Positive[d]\``, 'the VampPrior is a mixture of Normal(loc, scale) at pseudo-inputs, so it needs a Gaussian encoder');
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
