@@ -131,15 +131,13 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
           const i = constValue(ctx, index, s.vars);
           if (i === undefined || !Number.isInteger(i)) {
             once(e.index.span, () =>
-              ctx.accept('VAE333', `a step of \`${base}\` is selected by a whole number known at compile time${i === undefined ? '' : `, found ${i}`}`, { span: e.index.span }, { hint: 'use the loop variable plus or minus a number, e.g. `z[t - 1]`' }),
+              ctx.report('VAE333', { kind: 'step-index-not-integer', site: base, found: i ?? null }, { span: e.index.span }),
             );
             return { kind: 'error', span: e.span };
           }
           if (i < 0) {
             once(e.index.span, () =>
-              ctx.accept('VAE334', `\`${base}[${formatIndex(e.index)}]\` reads step ${i} at ${s.where || `index ${i}`}: a time index before 0`, { span: e.index.span }, {
-                hint: `steps start at 0: start the loop later (e.g. \`for t in 1..T\`) and draw the first step before it, e.g. \`${base}[0] ~ Normal(0, 1)\``,
-              }),
+              ctx.report('VAE334', { kind: 'step-read-before-zero', read: `${base}[${formatIndex(e.index)}]`, site: base, step: i, where: s.where }, { span: e.index.span }),
             );
             return { kind: 'error', span: e.span };
           }
@@ -183,7 +181,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
         if (inLoop) {
           ctx.broken.add(stmt.name.text);
           once(stmt.name.span, () =>
-            ctx.accept('VAE335', `the site \`${stmt.name.text}\` is inside a \`for\` loop but has no step index`, { span: stmt.name.span }, { hint: `give it one site per step: \`${stmt.name.text}[${[...s.vars.keys()].pop() ?? 't'}] ~ ...\`; or move it out of the loop` }),
+            ctx.report('VAE335', { kind: 'site-in-loop-without-step', site: stmt.name.text, variable: [...s.vars.keys()].pop() ?? 't' }, { span: stmt.name.span }),
           );
           continue;
         }
@@ -195,8 +193,8 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
       if (i === undefined || !Number.isInteger(i) || i < 0) {
         once(stmt.index.span, () =>
           i !== undefined && Number.isInteger(i)
-            ? ctx.accept('VAE334', `\`${base}[${formatIndex(stmt.index!)}]\` is step ${i}${s.where ? ` at ${s.where}` : ''}: a time index before 0`, { span: stmt.index!.span }, { hint: 'steps start at 0' })
-            : ctx.accept('VAE333', `the step of \`${base}\` must be a whole number known at compile time`, { span: stmt.index!.span }, { hint: inLoop ? 'index the site with the loop variable, e.g. `z[t] ~ ...`' : 'write the step as a number, e.g. `z[0] ~ ...`' }),
+            ? ctx.report('VAE334', { kind: 'site-step-before-zero', read: `${base}[${formatIndex(stmt.index!)}]`, step: i, where: s.where }, { span: stmt.index!.span })
+            : ctx.report('VAE333', { kind: 'site-step-not-integer', site: base, inLoop }, { span: stmt.index!.span }),
         );
         continue;
       }
@@ -217,7 +215,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
     const bound = (e: A.Expr): number | undefined => {
       const x = constValue(ctx, rewrite(e, s), s.vars);
       if (x === undefined || !Number.isInteger(x)) {
-        ctx.accept('VAE308', `a loop bound must be a whole number known at compile time${x === undefined ? '' : `, found ${x}`}`, { span: e.span }, { hint: 'use numbers and consts, e.g. `for t in 0..T` with `const T = 20`' });
+        ctx.report('VAE308', { kind: 'loop-bound-not-integer', found: x ?? null }, { span: e.span });
         return undefined;
       }
       return x;
@@ -226,7 +224,7 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
     const to = bound(f.to);
     if (from === undefined || to === undefined) return;
     if (from < 0 || to < from) {
-      ctx.accept('VAE334', from < 0 ? `the loop starts at ${from}: a time index before 0` : `the loop \`${from}..${to}\` has no steps`, { span: from < 0 ? f.from.span : f.to.span }, { hint: '`for t in a..b` runs t = a, a + 1, ..., b - 1 with 0 <= a < b' });
+      ctx.report('VAE334', { kind: 'loop-without-steps', from, to }, { span: from < 0 ? f.from.span : f.to.span });
       return;
     }
     // A loop up to the bound of a sequence axis (`for t in 1..T` with `data x: Real[..T, D]`) runs
@@ -259,22 +257,14 @@ export function unrollBlock(ctx: CheckContext, stmts: readonly A.Stmt[]): Unroll
     ctx.broken.add(r.address);
     const steps = sequences.get(r.base) ?? [];
     once(r.expr.index.span, () => {
-      const shown = `\`${r.base}[${formatIndex(r.expr.index)}]\``;
       if (at !== undefined) {
         ctx.report('VAE208', { kind: 'future-step', read: `${r.base}[${formatIndex(r.expr.index)}]`, step: r.index, ...(r.where ? { where: r.where } : {}) }, { span: r.expr.span });
       } else {
-        ctx.accept('VAE334', `${shown} reads step ${r.index}${r.where ? ` at ${r.where}` : ''}, but \`${r.base}\` has ${describeSteps(steps)}`, { span: r.expr.span }, { hint: steps.length > 0 && r.index > Math.max(...steps) ? 'end the loop one step earlier, or read an earlier step' : `draw \`${r.base}[${r.index}]\` before this line` });
+        ctx.report('VAE334', { kind: 'step-not-drawn', read: `${r.base}[${formatIndex(r.expr.index)}]`, site: r.base, step: r.index, where: r.where, steps: [...steps] }, { span: r.expr.span });
       }
     });
   }
   return budgetReported ? { stmts: out, sequences, truncated: true } : { stmts: out, sequences };
-}
-
-function describeSteps(steps: readonly number[]): string {
-  if (steps.length === 0) return 'no steps';
-  const sorted = [...steps].sort((a, b) => a - b);
-  const contiguous = sorted.every((x, i) => x === sorted[0]! + i);
-  return contiguous ? `steps ${sorted[0]} to ${sorted[sorted.length - 1]}` : `steps ${sorted.join(', ')}`;
 }
 
 /** The index expression as the user wrote it (loop variables by name). */

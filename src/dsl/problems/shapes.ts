@@ -162,7 +162,25 @@ export type ShapeProblem =
   /** VAE304 */
   | { readonly kind: 'flow-base-not-real'; readonly family: string }
   /** VAE304 */
-  | { readonly kind: 'vamp-net-not-gaussian'; readonly net: string };
+  | { readonly kind: 'vamp-net-not-gaussian'; readonly net: string }
+  // Steps of sequences and loops (unroll.ts). `read`: the indexed site as written, `z[t - 1]`;
+  // `where`: the loop step it is read at, `t = 0`.
+  /** VAE333: `found` the index's value when it is known but not whole. */
+  | { readonly kind: 'step-index-not-integer'; readonly site: string; readonly found: number | null }
+  /** VAE334 */
+  | { readonly kind: 'step-read-before-zero'; readonly read: string; readonly site: string; readonly step: number; readonly where: string }
+  /** VAE335: `variable`: the innermost loop variable. */
+  | { readonly kind: 'site-in-loop-without-step'; readonly site: string; readonly variable: string }
+  /** VAE334: a site's step index before 0. */
+  | { readonly kind: 'site-step-before-zero'; readonly read: string; readonly step: number; readonly where: string }
+  /** VAE333: `inLoop`: the site is inside a `for` loop. */
+  | { readonly kind: 'site-step-not-integer'; readonly site: string; readonly inLoop: boolean }
+  /** VAE308: `found` the bound's value when it is known but not whole. */
+  | { readonly kind: 'loop-bound-not-integer'; readonly found: number | null }
+  /** VAE334 */
+  | { readonly kind: 'loop-without-steps'; readonly from: number; readonly to: number }
+  /** VAE334: a read of a step the sequence does not have; `steps`: the steps it has. */
+  | { readonly kind: 'step-not-drawn'; readonly read: string; readonly site: string; readonly step: number; readonly where: string; readonly steps: readonly number[] };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -229,7 +247,23 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'flow-base-not-distribution': true,
   'flow-base-not-real': true,
   'vamp-net-not-gaussian': true,
+  'step-index-not-integer': true,
+  'step-read-before-zero': true,
+  'site-in-loop-without-step': true,
+  'site-step-before-zero': true,
+  'site-step-not-integer': true,
+  'loop-bound-not-integer': true,
+  'loop-without-steps': true,
+  'step-not-drawn': true,
 };
+
+/** `steps 0 to 4`, `steps 0, 2, 5`, `no steps`. */
+function describeSteps(steps: readonly number[]): string {
+  if (steps.length === 0) return 'no steps';
+  const sorted = [...steps].sort((a, b) => a - b);
+  const contiguous = sorted.every((x, i) => x === sorted[0]! + i);
+  return contiguous ? `steps ${sorted[0]} to ${sorted[sorted.length - 1]}` : `steps ${sorted.join(', ')}`;
+}
 
 function supportHint(support: string, spec: string, found: TypeData, observed: boolean): string | undefined {
   if (spec === 'Bernoulli' && observed) return 'for values in [0, 1] use `ContinuousBernoulli`; or binarize the data (`binarize: dynamic` in the train block) and declare it Binary';
@@ -450,6 +484,28 @@ export function renderShapes(p: ShapeProblem): Rendered {
       return rendered(`the base of a Flow must be a reparameterized distribution over real vectors; \`${p.family}\` is not`, 'use `Normal(...)` (or Laplace, StudentT)');
     case 'vamp-net-not-gaussian':
       return rendered(`\`${p.net}\` must take one input and output \`loc: Real[d]\` and \`scale: Positive[d]\``, 'the VampPrior is a mixture of Normal(loc, scale) at pseudo-inputs, so it needs a Gaussian encoder');
+    case 'step-index-not-integer':
+      return rendered(`a step of \`${p.site}\` is selected by a whole number known at compile time${p.found === null ? '' : `, found ${p.found}`}`, 'use the loop variable plus or minus a number, e.g. `z[t - 1]`');
+    case 'step-read-before-zero':
+      return rendered(
+        `\`${p.read}\` reads step ${p.step} at ${p.where || `index ${p.step}`}: a time index before 0`,
+        `steps start at 0: start the loop later (e.g. \`for t in 1..T\`) and draw the first step before it, e.g. \`${p.site}[0] ~ Normal(0, 1)\``,
+      );
+    case 'site-in-loop-without-step':
+      return rendered(`the site \`${p.site}\` is inside a \`for\` loop but has no step index`, `give it one site per step: \`${p.site}[${p.variable}] ~ ...\`; or move it out of the loop`);
+    case 'site-step-before-zero':
+      return rendered(`\`${p.read}\` is step ${p.step}${p.where ? ` at ${p.where}` : ''}: a time index before 0`, 'steps start at 0');
+    case 'site-step-not-integer':
+      return rendered(`the step of \`${p.site}\` must be a whole number known at compile time`, p.inLoop ? 'index the site with the loop variable, e.g. `z[t] ~ ...`' : 'write the step as a number, e.g. `z[0] ~ ...`');
+    case 'loop-bound-not-integer':
+      return rendered(`a loop bound must be a whole number known at compile time${p.found === null ? '' : `, found ${p.found}`}`, 'use numbers and consts, e.g. `for t in 0..T` with `const T = 20`');
+    case 'loop-without-steps':
+      return rendered(p.from < 0 ? `the loop starts at ${p.from}: a time index before 0` : `the loop \`${p.from}..${p.to}\` has no steps`, '`for t in a..b` runs t = a, a + 1, ..., b - 1 with 0 <= a < b');
+    case 'step-not-drawn':
+      return rendered(
+        `\`${p.read}\` reads step ${p.step}${p.where ? ` at ${p.where}` : ''}, but \`${p.site}\` has ${describeSteps(p.steps)}`,
+        p.steps.length > 0 && p.step > Math.max(...p.steps) ? 'end the loop one step earlier, or read an earlier step' : `draw \`${p.site}[${p.step}]\` before this line`,
+      );
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
