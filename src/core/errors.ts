@@ -12,19 +12,29 @@
 /** A catalog code: `VAE` and three digits. */
 export type ErrorCode = `VAE${number}`;
 
+/**
+ * What an error is about, as data (the expected and found values), for the errors whose message
+ * and hint are rendered from it (src/dsl/problems/files.ts); discriminated by `kind`.
+ */
+export interface ErrorData {
+  readonly kind: string;
+}
+
 /** A user-facing failure: code, message and hint, shown as `error[code]: message` + hint. */
 export class UserError extends Error {
   constructor(
     message: string,
     readonly hint?: string,
     readonly code: ErrorCode = 'VAE704',
+    /** The problem as data, where the message was rendered from it. */
+    readonly data?: ErrorData,
   ) {
     super(message);
   }
 
   /** The fields a tool needs, as plain JSON. */
-  toJSON(): { code: ErrorCode; message: string; hint?: string } {
-    return { code: this.code, message: this.message, ...(this.hint !== undefined ? { hint: this.hint } : {}) };
+  toJSON(): { code: ErrorCode; message: string; hint?: string; data?: ErrorData } {
+    return { code: this.code, message: this.message, ...(this.hint !== undefined ? { hint: this.hint } : {}), ...(this.data !== undefined ? { data: this.data } : {}) };
   }
 }
 

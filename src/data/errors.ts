@@ -9,6 +9,7 @@
  */
 
 import { UserError } from '../core/errors';
+import { renderProblem, type FileProblem } from '../dsl/problems/index';
 
 /** Where a DataError points and what to do about it. */
 export interface DataErrorInfo {
@@ -20,6 +21,8 @@ export interface DataErrorInfo {
   readonly line?: number;
   /** A 1-based column (field) number within `line`. */
   readonly column?: number;
+  /** The problem as data, when the message was rendered from it (src/dsl/problems/files.ts). */
+  readonly data?: FileProblem;
 }
 
 /** A user-facing data problem; see the module comment for the message conventions. */
@@ -30,7 +33,7 @@ export class DataError extends UserError {
   readonly column?: number;
 
   constructor(message: string, info: DataErrorInfo = {}) {
-    super(message.replace(/\s*\n\s*/g, ' '), info.hint, 'VAE702');
+    super(message.replace(/\s*\n\s*/g, ' '), info.hint, 'VAE702', info.data);
     if (info.file !== undefined) this.file = info.file;
     if (info.line !== undefined) this.line = info.line;
     if (info.column !== undefined) this.column = info.column;
@@ -52,18 +55,8 @@ export function q(file: string): string {
  * "cannot read 'foo.npy': no such file". Non-fs errors are reported by their code only.
  */
 export function fsError(err: unknown, file: string, verb: 'read' | 'write' = 'read'): DataError {
-  const code = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-  const what: Record<string, [string, string]> = {
-    ENOENT: ['no such file', verb === 'read'
-      ? `check the path; relative paths are resolved from ${process.cwd()}`
-      : 'check that the directory exists'],
-    EACCES: ['permission denied', 'check the file permissions'],
-    EPERM: ['permission denied', 'check the file permissions'],
-    EISDIR: ['it is a directory', 'name a file inside it'],
-    ENOTDIR: ['a parent of it is not a directory', 'check the path'],
-    ENOSPC: ['no space left on the device', 'free some disk space'],
-    EROFS: ['the file system is read-only', 'choose a writable location'],
-  };
-  const [reason, hint] = what[code] ?? [code === '' ? 'unknown I/O failure' : `I/O failure (${code})`, 'check the path and try again'];
-  return new DataError(`cannot ${verb} ${q(file)}: ${reason}`, { hint, file });
+  const errno = typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
+  const data: FileProblem = { kind: 'data-file-system', file, verb, errno, cwd: process.cwd() };
+  const r = renderProblem(data);
+  return new DataError(r.message, { ...(r.hint !== undefined ? { hint: r.hint } : {}), file, data });
 }

@@ -148,9 +148,9 @@ export function checkDigests(v: Json, read: (file: string) => Uint8Array | undef
     if (!only.includes(file)) continue;
     if (!isObject(d) || !isCount(d['bytes']) || typeof d['sha256'] !== 'string') throw new CheckpointError(`manifest.json: the entry of ${file} should be {bytes, sha256}`, CORRUPT_HINT);
     const data = read(file);
-    if (data === undefined) throw new CheckpointError(`the checkpoint is missing ${file} (listed in manifest.json)`, CORRUPT_HINT);
-    if (data.byteLength !== d['bytes']) throw new CheckpointError(`${file} holds ${data.byteLength} bytes but manifest.json records ${d['bytes']}`, CORRUPT_HINT);
-    if (sha256(data) !== d['sha256']) throw new CheckpointError(`${file} differs from what was saved (its SHA-256 does not match manifest.json)`, CORRUPT_HINT);
+    if (data === undefined) throw CheckpointError.of({ kind: 'checkpoint-file-missing', file, manifest: true });
+    if (data.byteLength !== d['bytes']) throw CheckpointError.of({ kind: 'checkpoint-size-mismatch', file, bytes: data.byteLength, expected: d['bytes'] });
+    if (sha256(data) !== d['sha256']) throw CheckpointError.of({ kind: 'checkpoint-hash-mismatch', file });
   }
 }
 

@@ -136,7 +136,7 @@ export function recoverInterruptedSave(dir: string): string[] {
 
 /** Finds the checkpoint directory for a run directory (or a checkpoint directory itself). */
 export function locateCheckpoint(dir: string): string {
-  if (!fs.existsSync(dir)) throw new CheckpointError(`no such directory '${dir}'`, 'give the run directory printed by `vae train` (e.g. runs/vae-20261121-1200)');
+  if (!fs.existsSync(dir)) throw CheckpointError.of({ kind: 'checkpoint-no-directory', dir });
   if (!fs.statSync(dir).isDirectory()) throw new CheckpointError(`'${dir}' is a file, not a run directory`, 'give the run directory printed by `vae train`, which contains checkpoint/');
   const candidates = [dir, path.join(dir, 'checkpoint')];
   // A crash between the two renames of saveCheckpoint leaves only checkpoint.old-*; use it.

@@ -70,7 +70,7 @@ export function loadWeights(prog: Program, weights: ReadonlyMap<string, tf.Tenso
     const w = weights.get(e.name);
     if (!w) throw new CheckpointError(`the checkpoint in '${dir}' has no weights for \`${e.name}\``, 'it belongs to a different program; evaluate it with the program it was trained with');
     if (w.shape.join(',') !== e.variable.shape.join(',')) {
-      throw new CheckpointError(`\`${e.name}\` has shape [${w.shape.join(', ')}] in the checkpoint but [${e.variable.shape.join(', ')}] in the program`, 'the program changed since the checkpoint was written');
+      throw CheckpointError.of({ kind: 'checkpoint-weight-shape', weight: e.name, found: [...w.shape], expected: [...e.variable.shape] });
     }
     e.variable.assign(w);
   }
