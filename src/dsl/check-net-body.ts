@@ -5,6 +5,7 @@
  * does not fit the declared outputs, is reported at the layer with the expected and found shapes.
  */
 import type * as A from './ast';
+import { typeData } from './problems/shapes';
 import type { CheckContext } from './check-context';
 import { constValue, mentionsBroken } from './check-types';
 import {
@@ -55,7 +56,7 @@ function positiveInt(ctx: CheckContext, e: A.Expr, what: string, allowZero = fal
   const v = constValue(ctx, e);
   if (v === undefined && mentionsBroken(ctx, e)) return undefined;
   if (v === undefined || !Number.isInteger(v) || v < (allowZero ? 0 : 1)) {
-    ctx.accept('VAE308', `${what} must be a ${allowZero ? 'non-negative' : 'positive'} integer known at compile time`, { span: e.span }, { hint: 'use a number or a `const`' });
+    ctx.report('VAE308', { kind: 'net-argument-not-positive', argument: what, allowZero }, { span: e.span });
     return undefined;
   }
   return v;
@@ -65,7 +66,7 @@ function positiveInt(ctx: CheckContext, e: A.Expr, what: string, allowZero = fal
 function pair(ctx: CheckContext, e: A.Expr, what: string, allowZero = false): Pair | undefined {
   if (e.kind === 'list') {
     if (e.items.length !== 2) {
-      ctx.accept('VAE308', `${what} takes one number or a pair [height, width], found ${e.items.length} numbers`, { span: e.span }, { hint: `write e.g. \`${what}: 3\` or \`${what}: [3, 5]\`` });
+      ctx.report('VAE308', { kind: 'net-argument-not-pair', argument: what, found: e.items.length }, { span: e.span });
       return undefined;
     }
     const a = positiveInt(ctx, e.items[0]!, what, allowZero);
@@ -87,7 +88,7 @@ function activationOf(ctx: CheckContext, e: A.Expr): Activation | undefined {
 
 function boolOf(ctx: CheckContext, e: A.Expr, what: string): boolean | undefined {
   if (e.kind === 'name' && (e.name === 'true' || e.name === 'false')) return e.name === 'true';
-  ctx.accept('VAE308', `${what} must be \`true\` or \`false\``, { span: e.span }, { hint: `write \`${what}: true\`` });
+  ctx.report('VAE308', { kind: 'net-argument-not-boolean', argument: what }, { span: e.span });
   return undefined;
 }
 
@@ -386,14 +387,11 @@ function checkRecurrent(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr | unde
   for (let i = 0; i < inputs.length; i++) {
     const t = inputs[i]!;
     if (t.shape.length !== 2) {
-      const what = t.shape.length < 2 ? 'has no time axis' : 'has more than one axis per step';
-      ctx.accept('VAE332', `a recurrent net runs over a time axis, but input ${i + 1} of \`${net}\` is ${formatTensorType(t)}, which ${what}`, { span: d.inputs[i]!.span }, {
-        hint: t.shape.length < 2 ? `declare the input as [T, d]: steps first, e.g. \`${t.vk}[T, ${t.shape[0] ?? 1}]\`; for a value without steps use \`mlp\`` : 'flatten each step to a vector: [T, d]',
-      });
+      ctx.report('VAE332', { kind: 'recurrent-input-not-sequence', net, input: i + 1, found: typeData(t) }, { span: d.inputs[i]!.span });
       return undefined;
     }
     if (steps !== undefined && t.shape[0] !== steps) {
-      ctx.accept('VAE332', `the inputs of \`${net}\` have different time axes: ${steps} and ${t.shape[0]} steps`, { span: d.inputs[i]!.span }, { secondary: [{ span: d.inputs[0]!.span, message: `${steps} steps` }], hint: 'a recurrent net reads its inputs step by step: give them the same number of steps' });
+      ctx.report('VAE332', { kind: 'recurrent-inputs-steps-differ', net, steps: [steps, t.shape[0]!] }, { span: d.inputs[i]!.span }, { secondary: [{ span: d.inputs[0]!.span, message: `${steps} steps` }] });
       return undefined;
     }
     steps = t.shape[0]!;
@@ -401,7 +399,7 @@ function checkRecurrent(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr | unde
   const perStep = outputs.filter((o) => o.type.shape.length >= 2 && o.type.shape[0] === steps);
   if (perStep.length > 0 && perStep.length < outputs.length) {
     const other = outputs.find((o) => !perStep.includes(o))!;
-    ctx.accept('VAE332', `the outputs of \`${net}\` mix per-step values (${formatTensorType(perStep[0]!.type)}) with a final one (${formatTensorType(other.type)})`, { span: other.span }, { hint: 'declare two nets, or give every output the time axis' });
+    ctx.report('VAE332', { kind: 'recurrent-outputs-mixed', net, perStep: typeData(perStep[0]!.type), final: typeData(other.type) }, { span: other.span });
     return undefined;
   }
   return { kind, hidden, reverse, steps: steps! };
@@ -436,7 +434,7 @@ export function checkNetBody(ctx: CheckContext, d: A.NetDecl, inputs: readonly T
         const v = constValue(ctx, it);
         if (v === undefined && mentionsBroken(ctx, it)) return undefined;
         if (v === undefined || !Number.isInteger(v) || v <= 0) {
-          ctx.accept('VAE308', 'hidden layer widths must be positive integers known at compile time', { span: it.span }, { hint: 'for example `hidden: [400]` or `hidden: [500, 500]`' });
+          ctx.report('VAE308', { kind: 'hidden-widths-not-positive' }, { span: it.span });
           return undefined;
         }
         hidden.push(v);

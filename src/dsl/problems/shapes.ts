@@ -180,7 +180,22 @@ export type ShapeProblem =
   /** VAE334 */
   | { readonly kind: 'loop-without-steps'; readonly from: number; readonly to: number }
   /** VAE334: a read of a step the sequence does not have; `steps`: the steps it has. */
-  | { readonly kind: 'step-not-drawn'; readonly read: string; readonly site: string; readonly step: number; readonly where: string; readonly steps: readonly number[] };
+  | { readonly kind: 'step-not-drawn'; readonly read: string; readonly site: string; readonly step: number; readonly where: string; readonly steps: readonly number[] }
+  // Net bodies (check-net-body.ts). `argument`: the argument or size as the message names it.
+  /** VAE308: `allowZero`: 0 is allowed (padding). */
+  | { readonly kind: 'net-argument-not-positive'; readonly argument: string; readonly allowZero: boolean }
+  /** VAE308: a size pair with another count of numbers. */
+  | { readonly kind: 'net-argument-not-pair'; readonly argument: string; readonly found: number }
+  /** VAE308 */
+  | { readonly kind: 'net-argument-not-boolean'; readonly argument: string }
+  /** VAE308 */
+  | { readonly kind: 'hidden-widths-not-positive' }
+  /** VAE332: input `input` (1-based) of a recurrent net is not [T, d]. */
+  | { readonly kind: 'recurrent-input-not-sequence'; readonly net: string; readonly input: number; readonly found: TypeData }
+  /** VAE332 */
+  | { readonly kind: 'recurrent-inputs-steps-differ'; readonly net: string; readonly steps: readonly number[] }
+  /** VAE332 */
+  | { readonly kind: 'recurrent-outputs-mixed'; readonly net: string; readonly perStep: TypeData; readonly final: TypeData };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -255,6 +270,13 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'loop-bound-not-integer': true,
   'loop-without-steps': true,
   'step-not-drawn': true,
+  'net-argument-not-positive': true,
+  'net-argument-not-pair': true,
+  'net-argument-not-boolean': true,
+  'hidden-widths-not-positive': true,
+  'recurrent-input-not-sequence': true,
+  'recurrent-inputs-steps-differ': true,
+  'recurrent-outputs-mixed': true,
 };
 
 /** `steps 0 to 4`, `steps 0, 2, 5`, `no steps`. */
@@ -506,6 +528,25 @@ export function renderShapes(p: ShapeProblem): Rendered {
         `\`${p.read}\` reads step ${p.step}${p.where ? ` at ${p.where}` : ''}, but \`${p.site}\` has ${describeSteps(p.steps)}`,
         p.steps.length > 0 && p.step > Math.max(...p.steps) ? 'end the loop one step earlier, or read an earlier step' : `draw \`${p.site}[${p.step}]\` before this line`,
       );
+    case 'net-argument-not-positive':
+      return rendered(`${p.argument} must be a ${p.allowZero ? 'non-negative' : 'positive'} integer known at compile time`, 'use a number or a `const`');
+    case 'net-argument-not-pair':
+      return rendered(`${p.argument} takes one number or a pair [height, width], found ${p.found} numbers`, `write e.g. \`${p.argument}: 3\` or \`${p.argument}: [3, 5]\``);
+    case 'net-argument-not-boolean':
+      return rendered(`${p.argument} must be \`true\` or \`false\``, `write \`${p.argument}: true\``);
+    case 'hidden-widths-not-positive':
+      return rendered('hidden layer widths must be positive integers known at compile time', 'for example `hidden: [400]` or `hidden: [500, 500]`');
+    case 'recurrent-input-not-sequence': {
+      const flat = p.found.shape.length < 2;
+      return rendered(
+        `a recurrent net runs over a time axis, but input ${p.input} of \`${p.net}\` is ${showType(p.found)}, which ${flat ? 'has no time axis' : 'has more than one axis per step'}`,
+        flat ? `declare the input as [T, d]: steps first, e.g. \`${p.found.vk}[T, ${p.found.shape[0] ?? 1}]\`; for a value without steps use \`mlp\`` : 'flatten each step to a vector: [T, d]',
+      );
+    }
+    case 'recurrent-inputs-steps-differ':
+      return rendered(`the inputs of \`${p.net}\` have different time axes: ${p.steps[0]} and ${p.steps[1]} steps`, 'a recurrent net reads its inputs step by step: give them the same number of steps');
+    case 'recurrent-outputs-mixed':
+      return rendered(`the outputs of \`${p.net}\` mix per-step values (${showType(p.perStep)}) with a final one (${showType(p.final)})`, 'declare two nets, or give every output the time axis');
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
