@@ -285,22 +285,22 @@ function checkChannelOutputs(ctx: CheckContext, last: Layer, outputs: readonly O
   let total = 0;
   for (const o of outputs) {
     const img = asImage(o.type.shape);
-    const label = o.name ? `the output \`${o.name}\`` : 'the output';
     if (!img || img[1] !== h || img[2] !== w) {
       const fix = img && outputs.length === 1 ? paddingFix(last, img[1]!, img[2]!) : undefined;
       const want = outputs.length === 1 ? (c === 1 ? `${o.type.vk}[${h}, ${w}]` : `${o.type.vk}[${c}, ${h}, ${w}]`) : `${o.type.vk}[channels, ${h}, ${w}]`;
-      ctx.accept('VAE331', `the last layer of \`${net}\` gives ${formatLayerShape(last.output)}, which does not fit ${label}, declared ${formatTensorType(o.type)}`, { span: last.span, message: `this gives ${formatLayerShape(last.output)}` }, {
-        secondary: [{ span: o.span, message: `declared ${formatTensorType(o.type)}` }],
-        hint: fix ?? (img ? `change the layers so the image is ${img[1]}x${img[2]} (see each layer's size rule in docs/language.md), or declare ${want}` : `declare ${want}, or end the layers with \`flatten()\` (the outputs then get linear heads)`),
-      });
+      ctx.report(
+        'VAE331',
+        { kind: 'net-output-image-mismatch', net, output: o.name ?? null, gives: [...last.output], declared: typeData(o.type), image: img ? [...img] : null, want, ...(fix !== undefined ? { fix } : {}) },
+        { span: last.span, message: `this gives ${formatLayerShape(last.output)}` },
+        { secondary: [{ span: o.span, message: `declared ${formatTensorType(o.type)}` }] },
+      );
       return false;
     }
     total += img[0]!;
   }
   if (total !== c) {
-    ctx.accept('VAE331', `the last layer of \`${net}\` gives ${c} channel${c === 1 ? '' : 's'} but the outputs need ${total}`, { span: last.span, message: `this gives ${formatLayerShape(last.output)}` }, {
+    ctx.report('VAE331', { kind: 'net-output-channels', net, channels: c, needed: total }, { span: last.span, message: `this gives ${formatLayerShape(last.output)}` }, {
       secondary: outputs.map((o) => ({ span: o.span, message: `declared ${formatTensorType(o.type)}` })),
-      hint: `give the last layer ${total} channel${total === 1 ? '' : 's'}: the outputs take the channels in order`,
     });
     return false;
   }
@@ -325,7 +325,7 @@ function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec
     activation = act;
   }
   if (items.length === 0) {
-    ctx.accept('VAE330', '`sequential` needs at least one layer', { span: call.span }, { hint: 'e.g. `sequential(conv2d(32, kernel: 4, stride: 2, padding: 1), flatten(), dense(256))`' });
+    ctx.report('VAE330', { kind: 'sequential-empty' }, { span: call.span });
     return undefined;
   }
   const firstName = items[0]!.kind === 'call' && items[0]!.callee.kind === 'name' ? items[0]!.callee.name : items[0]!.kind === 'name' ? items[0]!.name : '';
@@ -334,9 +334,8 @@ function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec
   if (spatialFirst) {
     const img = asImage(inputs[0]!.shape);
     if (!img && firstName !== 'flatten') {
-      ctx.accept('VAE330', `\`${firstName}\` needs an image, but the first input of \`${net}\` is ${formatTensorType(inputs[0]!)}`, { span: items[0]!.span }, {
+      ctx.report('VAE330', { kind: 'layer-needs-image-input', net, layer: firstName, found: typeData(inputs[0]!) }, { span: items[0]!.span }, {
         secondary: [{ span: d.inputs[0]!.span, message: 'the first input' }],
-        hint: inputs[0]!.shape.length === 1 ? `declare the input with its image shape, e.g. \`${inputs[0]!.vk}[28, 28]\` for 784 pixels, or start with \`dense(...)\` and \`reshape(C, H, W)\`` : 'declare the input as an image [H, W] or [C, H, W]',
       });
       return undefined;
     }
@@ -353,7 +352,7 @@ function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec
     st.last = l;
   }
   if (st.pending.length > 0) {
-    ctx.accept('VAE330', `\`${net}\` has ${inputs.length} inputs but no \`flatten()\` where the others join the image`, { span: call.span }, { hint: 'add `flatten()` after the convolutions; the other inputs are concatenated to the flattened image there' });
+    ctx.report('VAE330', { kind: 'inputs-without-flatten', net, inputs: inputs.length }, { span: call.span });
     return undefined;
   }
   const last = layers[layers.length - 1]!;
@@ -365,7 +364,7 @@ function checkSequential(ctx: CheckContext, d: A.NetDecl, call: A.CallExpr, spec
     return { kind: 'sequential', layers, ending: 'channels' };
   }
   if (last.output.length !== 1) {
-    ctx.accept('VAE331', `the last layer of \`${net}\` gives ${formatLayerShape(last.output)}; the outputs need a vector or an image`, { span: last.span }, { hint: 'end with `flatten()` or a `dense(...)` layer (linear heads follow), or an image [C, H, W]' });
+    ctx.report('VAE331', { kind: 'net-output-not-vector-or-image', net, gives: [...last.output] }, { span: last.span });
     return undefined;
   }
   return { kind: 'sequential', layers, ending: 'heads' };

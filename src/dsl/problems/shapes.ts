@@ -2,6 +2,7 @@
  * VAE3xx, types and shapes: the problems as data and their one renderer. Types are carried as
  * `TypeData` (value kind, shape, classes), shapes as number arrays.
  */
+import { formatLayerShape } from '../layers';
 import { formatNumber, formatShape, formatTensorType, type TensorType } from '../types';
 import { rendered, type Rendered } from './rendered';
 
@@ -195,7 +196,19 @@ export type ShapeProblem =
   /** VAE332 */
   | { readonly kind: 'recurrent-inputs-steps-differ'; readonly net: string; readonly steps: readonly number[] }
   /** VAE332 */
-  | { readonly kind: 'recurrent-outputs-mixed'; readonly net: string; readonly perStep: TypeData; readonly final: TypeData };
+  | { readonly kind: 'recurrent-outputs-mixed'; readonly net: string; readonly perStep: TypeData; readonly final: TypeData }
+  /** VAE331: the last layer's image does not fit an output; `want`: the output type to declare; `fix`: a padding change that would fit. */
+  | { readonly kind: 'net-output-image-mismatch'; readonly net: string; readonly output: string | null; readonly gives: readonly number[]; readonly declared: TypeData; readonly image: readonly number[] | null; readonly want: string; readonly fix?: string }
+  /** VAE331 */
+  | { readonly kind: 'net-output-channels'; readonly net: string; readonly channels: number; readonly needed: number }
+  /** VAE331 */
+  | { readonly kind: 'net-output-not-vector-or-image'; readonly net: string; readonly gives: readonly number[] }
+  /** VAE330 */
+  | { readonly kind: 'sequential-empty' }
+  /** VAE330: a spatial first layer on a flat input. */
+  | { readonly kind: 'layer-needs-image-input'; readonly net: string; readonly layer: string; readonly found: TypeData }
+  /** VAE330: several inputs without a `flatten()` where they join the image. */
+  | { readonly kind: 'inputs-without-flatten'; readonly net: string; readonly inputs: number };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -277,6 +290,12 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'recurrent-input-not-sequence': true,
   'recurrent-inputs-steps-differ': true,
   'recurrent-outputs-mixed': true,
+  'net-output-image-mismatch': true,
+  'net-output-channels': true,
+  'net-output-not-vector-or-image': true,
+  'sequential-empty': true,
+  'layer-needs-image-input': true,
+  'inputs-without-flatten': true,
 };
 
 /** `steps 0 to 4`, `steps 0, 2, 5`, `no steps`. */
@@ -547,6 +566,27 @@ export function renderShapes(p: ShapeProblem): Rendered {
       return rendered(`the inputs of \`${p.net}\` have different time axes: ${p.steps[0]} and ${p.steps[1]} steps`, 'a recurrent net reads its inputs step by step: give them the same number of steps');
     case 'recurrent-outputs-mixed':
       return rendered(`the outputs of \`${p.net}\` mix per-step values (${showType(p.perStep)}) with a final one (${showType(p.final)})`, 'declare two nets, or give every output the time axis');
+    case 'net-output-image-mismatch':
+      return rendered(
+        `the last layer of \`${p.net}\` gives ${formatLayerShape(p.gives)}, which does not fit ${p.output !== null ? `the output \`${p.output}\`` : 'the output'}, declared ${showType(p.declared)}`,
+        p.fix ??
+          (p.image
+            ? `change the layers so the image is ${p.image[1]}x${p.image[2]} (see each layer's size rule in docs/language.md), or declare ${p.want}`
+            : `declare ${p.want}, or end the layers with \`flatten()\` (the outputs then get linear heads)`),
+      );
+    case 'net-output-channels':
+      return rendered(`the last layer of \`${p.net}\` gives ${p.channels} ${plural(p.channels, 'channel')} but the outputs need ${p.needed}`, `give the last layer ${p.needed} ${plural(p.needed, 'channel')}: the outputs take the channels in order`);
+    case 'net-output-not-vector-or-image':
+      return rendered(`the last layer of \`${p.net}\` gives ${formatLayerShape(p.gives)}; the outputs need a vector or an image`, 'end with `flatten()` or a `dense(...)` layer (linear heads follow), or an image [C, H, W]');
+    case 'sequential-empty':
+      return rendered('`sequential` needs at least one layer', 'e.g. `sequential(conv2d(32, kernel: 4, stride: 2, padding: 1), flatten(), dense(256))`');
+    case 'layer-needs-image-input':
+      return rendered(
+        `\`${p.layer}\` needs an image, but the first input of \`${p.net}\` is ${showType(p.found)}`,
+        p.found.shape.length === 1 ? `declare the input with its image shape, e.g. \`${p.found.vk}[28, 28]\` for 784 pixels, or start with \`dense(...)\` and \`reshape(C, H, W)\`` : 'declare the input as an image [H, W] or [C, H, W]',
+      );
+    case 'inputs-without-flatten':
+      return rendered(`\`${p.net}\` has ${p.inputs} inputs but no \`flatten()\` where the others join the image`, 'add `flatten()` after the convolutions; the other inputs are concatenated to the flattened image there');
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
