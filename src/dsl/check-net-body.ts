@@ -5,7 +5,7 @@
  * does not fit the declared outputs, is reported at the layer with the expected and found shapes.
  */
 import type * as A from './ast';
-import { typeData } from './problems/shapes';
+import { typeData, type ShapeProblem } from './problems/shapes';
 import type { CheckContext } from './check-context';
 import { constValue, mentionsBroken } from './check-types';
 import {
@@ -92,11 +92,10 @@ function boolOf(ctx: CheckContext, e: A.Expr, what: string): boolean | undefined
   return undefined;
 }
 
-const pairText = (p: Pair): string => (p[0] === p[1] ? String(p[0]) : `[${p[0]}, ${p[1]}]`);
 const one = (m: Map<string, A.Expr[]>, k: string): A.Expr | undefined => m.get(k)?.[0];
 
-function layerFail(ctx: CheckContext, span: Span, message: string, hint: string): undefined {
-  ctx.accept('VAE330', message, { span }, { hint });
+function layerFail(ctx: CheckContext, span: Span, data: ShapeProblem): undefined {
+  ctx.report('VAE330', data, { span });
   return undefined;
 }
 
@@ -106,15 +105,6 @@ interface StackState {
   last?: Layer;
   /** Sizes of the net's other inputs still waiting for a `flatten()` to join. */
   pending: readonly number[];
-}
-
-/** The flat size hint: `reshape(...)` factors for a vector the conv layers need. */
-function reshapeHint(n: number): string {
-  for (const c of [64, 32, 16, 8, 4, 3, 2, 1]) {
-    const hw = Math.round(Math.sqrt(n / c));
-    if (hw > 1 && c * hw * hw === n) return `add \`reshape(${c}, ${hw}, ${hw})\` before it to make the ${n} values an image`;
-  }
-  return 'add `reshape(C, H, W)` before it to make the vector an image';
 }
 
 /** Checks one layer against its input shape; returns the layer with its output shape. */
@@ -132,7 +122,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
   const span = e.span;
   const needImage = (): boolean => {
     if (isImage(input)) return true;
-    layerFail(ctx, span, `\`${kind}\` needs an image [channels, height, width], but its input in \`${net}\` is ${formatLayerShape(input)}`, input.length === 1 ? reshapeHint(input[0]!) : 'declare the input as an image, e.g. `Real[28, 28]` or `Real[3, 32, 32]`');
+    layerFail(ctx, span, { kind: 'layer-needs-image', layer: kind, net, input: [...input] });
     return false;
   };
   const args = call ? call : ({ kind: 'call', callee: e, args: [], span } as A.CallExpr);
@@ -144,7 +134,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
       if (!a) return undefined;
       const ch = one(a, 'channels');
       const kx = one(a, 'kernel');
-      if (!ch || !kx) return layerFail(ctx, span, `\`${kind}\` needs ${!ch ? 'the number of output channels' : 'a kernel size'}`, `write \`${sig}\``);
+      if (!ch || !kx) return layerFail(ctx, span, { kind: 'layer-missing-argument', layer: kind, missing: !ch ? 'channels' : 'kernel', signature: sig });
       const channels = positiveInt(ctx, ch, 'the channel count');
       const kernel = pair(ctx, kx, 'kernel');
       const stride = one(a, 'stride') ? pair(ctx, one(a, 'stride')!, 'stride') : ([1, 1] as Pair);
@@ -157,7 +147,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
       const padExpr = one(a, 'padding');
       let padding: Padding;
       if (padExpr?.kind === 'name' && padExpr.name === 'same') {
-        if (kind === 'deconv2d') return layerFail(ctx, padExpr.span, '`padding: same` is for conv2d', 'give deconv2d a number: out = (in − 1)·stride − 2·padding + kernel + outputPadding');
+        if (kind === 'deconv2d') return layerFail(ctx, padExpr.span, { kind: 'padding-same-on-deconv' });
         padding = [samePadding(h, kernel[0], stride[0]), samePadding(w, kernel[1], stride[1])];
       } else {
         const p = padExpr ? pair(ctx, padExpr, 'padding', true) : ([0, 0] as Pair);
@@ -168,27 +158,27 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
         const ph = h + padding[0][0] + padding[0][1];
         const pw = w + padding[1][0] + padding[1][1];
         if (kernel[0] > ph || kernel[1] > pw) {
-          return layerFail(ctx, span, `\`conv2d\` in \`${net}\`: the kernel ${kernel[0]}x${kernel[1]} is larger than its padded input ${ph}x${pw} (input ${formatLayerShape(input)})`, 'use a smaller kernel, more padding, or fewer downsampling layers before this one');
+          return layerFail(ctx, span, { kind: 'kernel-larger-than-input', net, kernel: [...kernel], padded: [ph, pw], input: [...input] });
         }
         const output = [channels, convOut(h, kernel[0], stride[0], padding[0][0], padding[0][1]), convOut(w, kernel[1], stride[1], padding[1][0], padding[1][1])];
         return { kind, span, input, output, channels, kernel, stride, padding, outputPadding: [0, 0], activation };
       }
       const oh = deconvOut(h, kernel[0], stride[0], padding[0][0], padding[0][1], extra[0]);
       const ow = deconvOut(w, kernel[1], stride[1], padding[1][0], padding[1][1], extra[1]);
-      if (oh < 1 || ow < 1) return layerFail(ctx, span, `\`deconv2d\` in \`${net}\` would produce ${oh}x${ow} pixels from ${formatLayerShape(input)}`, 'use less padding or a larger kernel');
-      if (extra[0] >= stride[0] || extra[1] >= stride[1]) return layerFail(ctx, span, `\`outputPadding\` must be smaller than the stride, found ${pairText(extra)} with stride ${pairText(stride)}`, 'output padding only resolves the rounding of a strided convolution');
+      if (oh < 1 || ow < 1) return layerFail(ctx, span, { kind: 'deconv-empty-output', net, output: [oh, ow], input: [...input] });
+      if (extra[0] >= stride[0] || extra[1] >= stride[1]) return layerFail(ctx, span, { kind: 'output-padding-too-large', outputPadding: [...extra], stride: [...stride] });
       return { kind, span, input, output: [channels, oh, ow], channels, kernel, stride, padding, outputPadding: extra, activation };
     }
     case 'dense': {
       const a = bindArgs(ctx, args, kind, ['units', 'activation']);
       if (!a) return undefined;
       const u = one(a, 'units');
-      if (!u) return layerFail(ctx, span, '`dense` needs the number of units', `write \`${sig}\``);
+      if (!u) return layerFail(ctx, span, { kind: 'layer-missing-argument', layer: kind, missing: 'units', signature: sig });
       const units = positiveInt(ctx, u, 'the number of units');
       const actExpr = one(a, 'activation');
       const activation = actExpr ? activationOf(ctx, actExpr) : defaultAct;
       if (units === undefined || !activation) return undefined;
-      if (input.length !== 1) return layerFail(ctx, span, `\`dense\` needs a flat input, but its input in \`${net}\` is ${formatLayerShape(input)}`, 'add `flatten()` before it');
+      if (input.length !== 1) return layerFail(ctx, span, { kind: 'dense-needs-flat-input', net, input: [...input] });
       return { kind, span, input, output: [units], units, activation };
     }
     case 'upsample': {
@@ -205,7 +195,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
       const size = one(a, 'size') ? pair(ctx, one(a, 'size')!, 'size') : ([2, 2] as Pair);
       const stride = one(a, 'stride') ? pair(ctx, one(a, 'stride')!, 'stride') : size;
       if (!size || !stride || !needImage()) return undefined;
-      if (size[0] > input[1]! || size[1] > input[2]!) return layerFail(ctx, span, `\`${kind}\` in \`${net}\`: the window ${size[0]}x${size[1]} is larger than its input ${formatLayerShape(input)}`, 'use a smaller window');
+      if (size[0] > input[1]! || size[1] > input[2]!) return layerFail(ctx, span, { kind: 'window-larger-than-input', layer: kind, net, window: [...size], input: [...input] });
       return { kind, span, input, output: [input[0]!, convOut(input[1]!, size[0], stride[0], 0, 0), convOut(input[2]!, size[1], stride[1], 0, 0)], size, stride };
     }
     case 'flatten': {
@@ -223,11 +213,9 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
         if (v === undefined) return undefined;
         dims.push(v);
       }
-      if (dims.length === 0) return layerFail(ctx, span, '`reshape` needs the new shape', 'write e.g. `reshape(64, 7, 7)`');
+      if (dims.length === 0) return layerFail(ctx, span, { kind: 'layer-missing-argument', layer: kind, missing: 'shape', signature: sig });
       if (numel(dims) !== numel(input)) {
-        const before = st.last;
-        const hint = before?.kind === 'dense' ? `give the layer before it ${numel(dims)} units: \`dense(${numel(dims)})\`` : `make the sizes multiply to ${numel(input)}, or change the layer before it`;
-        return layerFail(ctx, span, `\`reshape(${dims.join(', ')})\` in \`${net}\` needs ${numel(dims)} values, but its input is ${formatLayerShape(input)}`, hint);
+        return layerFail(ctx, span, { kind: 'reshape-size-mismatch', net, dims: [...dims], input: [...input], afterDense: st.last?.kind === 'dense' });
       }
       return { kind, span, input, output: dims, shape: dims };
     }
@@ -238,7 +226,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
       const activation = actExpr ? activationOf(ctx, actExpr) : defaultAct;
       if (!activation) return undefined;
       const items = a.get('layers') ?? [];
-      if (items.length === 0) return layerFail(ctx, span, '`residual` needs at least one layer', 'write e.g. `residual(conv2d(64, kernel: 3, padding: 1), conv2d(64, kernel: 3, padding: 1))`');
+      if (items.length === 0) return layerFail(ctx, span, { kind: 'layer-missing-argument', layer: kind, missing: 'layers', signature: sig });
       const inner: StackState = { shape: input, pending: [] };
       const layers: Layer[] = [];
       for (let i = 0; i < items.length; i++) {
@@ -250,7 +238,7 @@ function checkLayer(ctx: CheckContext, e: A.Expr, st: StackState, net: string, d
         inner.shape = l.output;
       }
       if (formatShape(inner.shape) !== formatShape(input)) {
-        return layerFail(ctx, span, `a residual block must keep its shape, but this one maps ${formatLayerShape(input)} to ${formatLayerShape(inner.shape)}`, 'use stride 1 and `padding: same` (or padding (k − 1)/2) and the input\'s channel count inside the block');
+        return layerFail(ctx, span, { kind: 'residual-changes-shape', input: [...input], output: [...inner.shape] });
       }
       return { kind, span, input, output: input, layers, activation };
     }

@@ -208,7 +208,20 @@ export type ShapeProblem =
   /** VAE330: a spatial first layer on a flat input. */
   | { readonly kind: 'layer-needs-image-input'; readonly net: string; readonly layer: string; readonly found: TypeData }
   /** VAE330: several inputs without a `flatten()` where they join the image. */
-  | { readonly kind: 'inputs-without-flatten'; readonly net: string; readonly inputs: number };
+  | { readonly kind: 'inputs-without-flatten'; readonly net: string; readonly inputs: number }
+  // One layer of a `sequential` stack and its size rule (check-net-body.ts), VAE330. `input`: the layer's input shape.
+  | { readonly kind: 'layer-needs-image'; readonly layer: string; readonly net: string; readonly input: readonly number[] }
+  /** `missing`: what the call lacks; `signature`: the layer's call form. */
+  | { readonly kind: 'layer-missing-argument'; readonly layer: string; readonly missing: 'channels' | 'kernel' | 'units' | 'shape' | 'layers'; readonly signature: string }
+  | { readonly kind: 'padding-same-on-deconv' }
+  | { readonly kind: 'kernel-larger-than-input'; readonly net: string; readonly kernel: readonly number[]; readonly padded: readonly number[]; readonly input: readonly number[] }
+  | { readonly kind: 'deconv-empty-output'; readonly net: string; readonly output: readonly number[]; readonly input: readonly number[] }
+  | { readonly kind: 'output-padding-too-large'; readonly outputPadding: readonly number[]; readonly stride: readonly number[] }
+  | { readonly kind: 'dense-needs-flat-input'; readonly net: string; readonly input: readonly number[] }
+  | { readonly kind: 'window-larger-than-input'; readonly layer: string; readonly net: string; readonly window: readonly number[]; readonly input: readonly number[] }
+  /** `afterDense`: the layer before the reshape is `dense` (whose units to change). */
+  | { readonly kind: 'reshape-size-mismatch'; readonly net: string; readonly dims: readonly number[]; readonly input: readonly number[]; readonly afterDense: boolean }
+  | { readonly kind: 'residual-changes-shape'; readonly input: readonly number[]; readonly output: readonly number[] };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -296,7 +309,29 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'sequential-empty': true,
   'layer-needs-image-input': true,
   'inputs-without-flatten': true,
+  'layer-needs-image': true,
+  'layer-missing-argument': true,
+  'padding-same-on-deconv': true,
+  'kernel-larger-than-input': true,
+  'deconv-empty-output': true,
+  'output-padding-too-large': true,
+  'dense-needs-flat-input': true,
+  'window-larger-than-input': true,
+  'reshape-size-mismatch': true,
+  'residual-changes-shape': true,
 };
+
+/** The flat size hint: `reshape(...)` factors for a vector the conv layers need. */
+function reshapeHint(n: number): string {
+  for (const c of [64, 32, 16, 8, 4, 3, 2, 1]) {
+    const hw = Math.round(Math.sqrt(n / c));
+    if (hw > 1 && c * hw * hw === n) return `add \`reshape(${c}, ${hw}, ${hw})\` before it to make the ${n} values an image`;
+  }
+  return 'add `reshape(C, H, W)` before it to make the vector an image';
+}
+
+const pairText = (p: readonly number[]): string => (p[0] === p[1] ? String(p[0]) : `[${p[0]}, ${p[1]}]`);
+const numelOf = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** `steps 0 to 4`, `steps 0, 2, 5`, `no steps`. */
 function describeSteps(steps: readonly number[]): string {
@@ -587,6 +622,50 @@ export function renderShapes(p: ShapeProblem): Rendered {
       );
     case 'inputs-without-flatten':
       return rendered(`\`${p.net}\` has ${p.inputs} inputs but no \`flatten()\` where the others join the image`, 'add `flatten()` after the convolutions; the other inputs are concatenated to the flattened image there');
+    case 'layer-needs-image':
+      return rendered(
+        `\`${p.layer}\` needs an image [channels, height, width], but its input in \`${p.net}\` is ${formatLayerShape(p.input)}`,
+        p.input.length === 1 ? reshapeHint(p.input[0]!) : 'declare the input as an image, e.g. `Real[28, 28]` or `Real[3, 32, 32]`',
+      );
+    case 'layer-missing-argument':
+      switch (p.missing) {
+        case 'channels':
+        case 'kernel':
+          return rendered(`\`${p.layer}\` needs ${p.missing === 'channels' ? 'the number of output channels' : 'a kernel size'}`, `write \`${p.signature}\``);
+        case 'units':
+          return rendered('`dense` needs the number of units', `write \`${p.signature}\``);
+        case 'shape':
+          return rendered('`reshape` needs the new shape', 'write e.g. `reshape(64, 7, 7)`');
+        default:
+          return rendered('`residual` needs at least one layer', 'write e.g. `residual(conv2d(64, kernel: 3, padding: 1), conv2d(64, kernel: 3, padding: 1))`');
+      }
+    case 'padding-same-on-deconv':
+      return rendered('`padding: same` is for conv2d', 'give deconv2d a number: out = (in − 1)·stride − 2·padding + kernel + outputPadding');
+    case 'kernel-larger-than-input':
+      return rendered(
+        `\`conv2d\` in \`${p.net}\`: the kernel ${p.kernel[0]}x${p.kernel[1]} is larger than its padded input ${p.padded[0]}x${p.padded[1]} (input ${formatLayerShape(p.input)})`,
+        'use a smaller kernel, more padding, or fewer downsampling layers before this one',
+      );
+    case 'deconv-empty-output':
+      return rendered(`\`deconv2d\` in \`${p.net}\` would produce ${p.output[0]}x${p.output[1]} pixels from ${formatLayerShape(p.input)}`, 'use less padding or a larger kernel');
+    case 'output-padding-too-large':
+      return rendered(`\`outputPadding\` must be smaller than the stride, found ${pairText(p.outputPadding)} with stride ${pairText(p.stride)}`, 'output padding only resolves the rounding of a strided convolution');
+    case 'dense-needs-flat-input':
+      return rendered(`\`dense\` needs a flat input, but its input in \`${p.net}\` is ${formatLayerShape(p.input)}`, 'add `flatten()` before it');
+    case 'window-larger-than-input':
+      return rendered(`\`${p.layer}\` in \`${p.net}\`: the window ${p.window[0]}x${p.window[1]} is larger than its input ${formatLayerShape(p.input)}`, 'use a smaller window');
+    case 'reshape-size-mismatch': {
+      const n = numelOf(p.dims);
+      return rendered(
+        `\`reshape(${p.dims.join(', ')})\` in \`${p.net}\` needs ${n} values, but its input is ${formatLayerShape(p.input)}`,
+        p.afterDense ? `give the layer before it ${n} units: \`dense(${n})\`` : `make the sizes multiply to ${numelOf(p.input)}, or change the layer before it`,
+      );
+    }
+    case 'residual-changes-shape':
+      return rendered(
+        `a residual block must keep its shape, but this one maps ${formatLayerShape(p.input)} to ${formatLayerShape(p.output)}`,
+        "use stride 1 and `padding: same` (or padding (k − 1)/2) and the input's channel count inside the block",
+      );
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
