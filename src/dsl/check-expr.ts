@@ -6,6 +6,7 @@
 import { isSubKind } from '../distributions/constraints';
 import { FAMILIES } from '../distributions/schemas/index';
 import type * as A from './ast';
+import { typeData, type ShapeProblem } from './problems/shapes';
 import { BUILTINS } from './builtins';
 import { valueOf, type CheckContext, type ExprEnv, type Scope } from './check-context';
 import { checkDistCall } from './check-dist';
@@ -302,15 +303,11 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
   const named = e.args.find((a) => a.name !== null);
   if (named) {
     const shown = e.args.length === net.inputs.length ? e.args.map((a, i) => (a.value.kind === 'name' ? a.value.name : `x${i + 1}`)) : net.inputs.map((_, i) => `x${i + 1}`);
-    return ctx.fail('VAE303', `net inputs are positional; found \`${named.name!.text}:\``, named.span, `drop the names: write \`${name}(${shown.join(', ')})\``);
+    return ctx.reject('VAE303', { kind: 'net-input-named', name, found: named.name!.text, call: shown }, named.span);
   }
   if (e.args.length !== net.inputs.length) {
     const given = argTypes.map((t) => (t.kind === 'tensor' ? (t.vk === 'Category' ? `OneHot[${t.classes ?? 1}]` : formatTensorType(t)) : '...'));
-    const hint =
-      e.args.length > net.inputs.length
-        ? `to give \`${name}\` more inputs, declare them all in its signature: \`net ${name}: (${given.join(', ')}) -> ...\`; the net concatenates them`
-        : `pass all ${net.inputs.length} inputs, in the order of the declaration`;
-    return ctx.fail('VAE303', `\`${name}\` takes ${net.inputs.length} input${net.inputs.length === 1 ? '' : 's'}, found ${e.args.length}`, e.span, hint, [declared]);
+    return ctx.reject('VAE303', { kind: 'net-input-count', name, expected: net.inputs.length, found: e.args.length, given }, e.span, [declared]);
   }
   let bad = false;
   e.args.forEach((a, i) => {
@@ -322,28 +319,28 @@ function checkNetCall(env: ExprEnv, e: A.CallExpr, name: string): ExprType {
     }
     if (t.vk === 'Category') {
       bad = true;
-      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` is a class index (${formatTensorType(t)}), but nets take numbers`, { span: a.value.span }, { hint: 'pass `onehot(y)` and declare the input as `OneHot[k]`', secondary: [declared] });
+      ctx.report('VAE304', { kind: 'net-input-class-index-passed', name, input: i + 1, found: typeData(t) }, { span: a.value.span }, { secondary: [declared] });
     } else if (!isSubKind(t.vk, want.vk)) {
       bad = true;
-      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` must be ${formatTensorType(want)}, found ${formatTensorType(t)}`, { span: a.value.span }, { secondary: [declared] });
+      ctx.report('VAE304', { kind: 'net-input-kind', name, input: i + 1, expected: typeData(want), found: typeData(t) }, { span: a.value.span }, { secondary: [declared] });
     } else if (!sameShape(t.shape, want.shape)) {
       bad = true;
       const other = [...ctx.nets.values()].find((n) => n.name !== name && n.inputs.length === e.args.length && n.inputs[i] !== undefined && sameShape(n.inputs[i]!.shape, t.shape));
       const recurrent = net.body.kind === 'gru' || net.body.kind === 'lstm';
-      const hint =
+      const fix: Extract<ShapeProblem, { kind: 'net-input-shape' }>['fix'] =
         recurrent && sameShape(t.shape, want.shape.slice(1))
-          ? `\`${name}\` is a recurrent net: it reads a whole sequence [T, d] and runs over its steps itself; pass the sequence (e.g. \`${name}(x)\`), not one step, and index its output per step (\`h[t]\`)`
+          ? { kind: 'recurrent-step' }
           : t.shape.reduce((x, y) => x * y, 1) === want.shape.reduce((x, y) => x * y, 1)
           ? want.shape.length >= 2 && a.value.kind === 'name' && ctx.data.has(a.value.name)
             ? // An image net on data declared flat: the data's declaration is what to change.
-              `declare the data with its image shape, \`data ${a.value.name}: ${ctx.data.get(a.value.name)!.type.vk}${formatShape(want.shape)}\` (the same ${t.shape.reduce((x, y) => x * y, 1)} values: data files may hold them flat)`
-            : `declare the input as ${want.vk}${formatShape(t.shape)}; an mlp flattens its inputs`
+              { kind: 'flat-data', data: a.value.name, vk: ctx.data.get(a.value.name)!.type.vk }
+            : { kind: 'flatten' }
           : other
-            ? `\`${other.name}\` takes ${formatTensorType(other.inputs[i]!)}: did you mean \`${other.name}(...)\`?`
+            ? { kind: 'other-net', net: other.name, takes: typeData(other.inputs[i]!) }
             : t.shape.length === 0 && a.value.kind === 'name' && env.scope?.locals.get(a.value.name)?.kind === 'site'
-              ? `\`${a.value.name}\` is a scalar site: declare its shape, e.g. \`${a.value.name}: ${want.vk}${formatShape(want.shape)} ~ ...\``
-              : `pass a value of shape ${formatShape(want.shape)}`;
-      ctx.accept('VAE304', `input ${i + 1} of \`${name}\` has shape ${formatShape(t.shape)} but the net expects ${formatShape(want.shape)}`, { span: a.value.span }, { hint, secondary: [declared] });
+              ? { kind: 'scalar-site', site: a.value.name }
+              : { kind: 'none' };
+      ctx.report('VAE304', { kind: 'net-input-shape', name, input: i + 1, expected: typeData(want), found: [...t.shape], fix }, { span: a.value.span }, { secondary: [declared] });
     }
   });
   if (bad) return ERROR_TYPE;

@@ -221,7 +221,35 @@ export type ShapeProblem =
   | { readonly kind: 'window-larger-than-input'; readonly layer: string; readonly net: string; readonly window: readonly number[]; readonly input: readonly number[] }
   /** `afterDense`: the layer before the reshape is `dense` (whose units to change). */
   | { readonly kind: 'reshape-size-mismatch'; readonly net: string; readonly dims: readonly number[]; readonly input: readonly number[]; readonly afterDense: boolean }
-  | { readonly kind: 'residual-changes-shape'; readonly input: readonly number[]; readonly output: readonly number[] };
+  | { readonly kind: 'residual-changes-shape'; readonly input: readonly number[]; readonly output: readonly number[] }
+  // Net calls (check-expr.ts). `name`: the net.
+  /** VAE303: `call`: the arguments to write instead. */
+  | { readonly kind: 'net-input-named'; readonly name: string; readonly found: string; readonly call: readonly string[] }
+  /** VAE303: `given`: the types of the arguments passed (to declare them all, when there are more). */
+  | { readonly kind: 'net-input-count'; readonly name: string; readonly expected: number; readonly found: number; readonly given: readonly string[] }
+  /** VAE304 */
+  | { readonly kind: 'net-input-class-index-passed'; readonly name: string; readonly input: number; readonly found: TypeData }
+  /** VAE304 */
+  | { readonly kind: 'net-input-kind'; readonly name: string; readonly input: number; readonly expected: TypeData; readonly found: TypeData }
+  /**
+   * VAE304: an input of another shape; `fix` says what probably went wrong: one step passed to a
+   * recurrent net, data declared flat for an image net (`data`), a size mismatch an mlp would
+   * flatten away, another net meant (`net`, taking `takes`), a scalar site (`site`), or none.
+   */
+  | {
+      readonly kind: 'net-input-shape';
+      readonly name: string;
+      readonly input: number;
+      readonly expected: TypeData;
+      readonly found: readonly number[];
+      readonly fix:
+        | { readonly kind: 'recurrent-step' }
+        | { readonly kind: 'flat-data'; readonly data: string; readonly vk: string }
+        | { readonly kind: 'flatten' }
+        | { readonly kind: 'other-net'; readonly net: string; readonly takes: TypeData }
+        | { readonly kind: 'scalar-site'; readonly site: string }
+        | { readonly kind: 'none' };
+    };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
@@ -319,6 +347,11 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'window-larger-than-input': true,
   'reshape-size-mismatch': true,
   'residual-changes-shape': true,
+  'net-input-named': true,
+  'net-input-count': true,
+  'net-input-class-index-passed': true,
+  'net-input-kind': true,
+  'net-input-shape': true,
 };
 
 /** The flat size hint: `reshape(...)` factors for a vector the conv layers need. */
@@ -666,6 +699,36 @@ export function renderShapes(p: ShapeProblem): Rendered {
         `a residual block must keep its shape, but this one maps ${formatLayerShape(p.input)} to ${formatLayerShape(p.output)}`,
         "use stride 1 and `padding: same` (or padding (k − 1)/2) and the input's channel count inside the block",
       );
+    case 'net-input-named':
+      return rendered(`net inputs are positional; found \`${p.found}:\``, `drop the names: write \`${p.name}(${p.call.join(', ')})\``);
+    case 'net-input-count':
+      return rendered(
+        `\`${p.name}\` takes ${p.expected} ${plural(p.expected, 'input')}, found ${p.found}`,
+        p.found > p.expected
+          ? `to give \`${p.name}\` more inputs, declare them all in its signature: \`net ${p.name}: (${p.given.join(', ')}) -> ...\`; the net concatenates them`
+          : `pass all ${p.expected} inputs, in the order of the declaration`,
+      );
+    case 'net-input-class-index-passed':
+      return rendered(`input ${p.input} of \`${p.name}\` is a class index (${showType(p.found)}), but nets take numbers`, 'pass `onehot(y)` and declare the input as `OneHot[k]`');
+    case 'net-input-kind':
+      return rendered(`input ${p.input} of \`${p.name}\` must be ${showType(p.expected)}, found ${showType(p.found)}`);
+    case 'net-input-shape': {
+      const want = p.expected;
+      const f = p.fix;
+      const hint =
+        f.kind === 'recurrent-step'
+          ? `\`${p.name}\` is a recurrent net: it reads a whole sequence [T, d] and runs over its steps itself; pass the sequence (e.g. \`${p.name}(x)\`), not one step, and index its output per step (\`h[t]\`)`
+          : f.kind === 'flat-data'
+            ? `declare the data with its image shape, \`data ${f.data}: ${f.vk}${formatShape(want.shape)}\` (the same ${numelOf(p.found)} values: data files may hold them flat)`
+            : f.kind === 'flatten'
+              ? `declare the input as ${want.vk}${formatShape(p.found)}; an mlp flattens its inputs`
+              : f.kind === 'other-net'
+                ? `\`${f.net}\` takes ${showType(f.takes)}: did you mean \`${f.net}(...)\`?`
+                : f.kind === 'scalar-site'
+                  ? `\`${f.site}\` is a scalar site: declare its shape, e.g. \`${f.site}: ${want.vk}${formatShape(want.shape)} ~ ...\``
+                  : `pass a value of shape ${formatShape(want.shape)}`;
+      return rendered(`input ${p.input} of \`${p.name}\` has shape ${formatShape(p.found)} but the net expects ${formatShape(want.shape)}`, hint);
+    }
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
