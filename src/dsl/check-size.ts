@@ -12,7 +12,8 @@
  * Parameters are counted for `net`s (an mlp's weights and biases, as src/inference/nets.ts
  * creates them) and `param`s; the few parameters of flows and learnable priors are not counted.
  */
-import { diag, type Diagnostic } from './diagnostics';
+import { problem, type Diagnostic } from './diagnostics';
+import { formatBytes } from './problems/shapes';
 import type { Layer } from './layers';
 import type { NetBody } from './net-bodies';
 import type { Span } from './source';
@@ -82,19 +83,7 @@ export function netParameterCount(net: SizedNet): number {
   return total;
 }
 
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** `1.5 GiB`, `3.2 TiB`: binary units, one decimal. */
-export function formatBytes(bytes: number): string {
-  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${Math.round(v)} bytes` : `${v.toFixed(1)} ${units[i]}`;
-}
+export { formatBytes };
 
 interface Owner {
   readonly name: string;
@@ -111,13 +100,12 @@ export function checkSizes(nets: readonly (SizedNet & { readonly span: Span })[]
   ].sort((a, b) => b.count - a.count);
   const total = owners.reduce((n, o) => n + o.count, 0);
   if (total > MAX_PARAMETERS && owners[0]) {
-    const top = owners.slice(0, 2).map((o) => `\`${o.name}\` ${count(o.count)}`).join(', ');
+    const largest = owners.slice(0, 2).map((o) => ({ name: o.name, count: o.count }));
     out.push(
-      diag(
+      problem(
         'VAE317',
-        `this program has ${count(total)} parameters: ${formatBytes(total * 4)} as float32, ${formatBytes(total * BYTES_PER_PARAMETER)} to train (weights, gradients and Adam's two moments), over the ${formatBytes(MAX_TRAINING_BYTES)} the engine can address`,
-        { span: owners[0].span, message: `${count(owners[0].count)} parameters` },
-        { hint: `the largest are ${top}; at most ${count(MAX_PARAMETERS)} parameters fit: reduce the sizes (a \`const\` such as Z, or the hidden widths)` },
+        { kind: 'too-many-parameters', total, bytesPerParameter: BYTES_PER_PARAMETER, limitBytes: MAX_TRAINING_BYTES, maxParameters: MAX_PARAMETERS, largest },
+        { span: owners[0].span, message: `${Math.round(owners[0].count).toLocaleString('en-US')} parameters` },
       ),
     );
   }
@@ -126,14 +114,7 @@ export function checkSizes(nets: readonly (SizedNet & { readonly span: Span })[]
     const per = numel(s.shape);
     if (per * batch <= MAX_TENSOR_ELEMENTS || seen.has(s.name)) continue;
     seen.add(s.name);
-    out.push(
-      diag(
-        'VAE317',
-        `\`${s.name}\` has ${count(per)} elements per example: a batch of ${batch} is ${count(per * batch)} elements (${formatBytes(per * batch * 4)} as float32), over the ${count(MAX_TENSOR_ELEMENTS)} one tensor can hold`,
-        { span: s.span },
-        { hint: 'reduce the size of its type, or the batch (`batch:` in the train block)' },
-      ),
-    );
+    out.push(problem('VAE317', { kind: 'site-too-large', site: s.name, perExample: per, batch, maxElements: MAX_TENSOR_ELEMENTS }, { span: s.span }));
   }
   return out;
 }

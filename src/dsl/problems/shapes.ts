@@ -224,6 +224,17 @@ export type ShapeProblem =
   | { readonly kind: 'residual-changes-shape'; readonly input: readonly number[]; readonly output: readonly number[] }
   // Net calls (check-expr.ts). `name`: the net.
   /** VAE303: `call`: the arguments to write instead. */
+  /** VAE317: the program's parameters do not fit the training memory; `largest`: the biggest owners. */
+  | {
+      readonly kind: 'too-many-parameters';
+      readonly total: number;
+      readonly bytesPerParameter: number;
+      readonly limitBytes: number;
+      readonly maxParameters: number;
+      readonly largest: readonly { readonly name: string; readonly count: number }[];
+    }
+  /** VAE317: a site's batch does not fit one tensor. */
+  | { readonly kind: 'site-too-large'; readonly site: string; readonly perExample: number; readonly batch: number; readonly maxElements: number }
   | { readonly kind: 'net-input-named'; readonly name: string; readonly found: string; readonly call: readonly string[] }
   /** VAE303: `given`: the types of the arguments passed (to declare them all, when there are more). */
   | { readonly kind: 'net-input-count'; readonly name: string; readonly expected: number; readonly found: number; readonly given: readonly string[] }
@@ -352,7 +363,23 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'net-input-class-index-passed': true,
   'net-input-kind': true,
   'net-input-shape': true,
+  'too-many-parameters': true,
+  'site-too-large': true,
 };
+
+const count = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/** `1.5 GiB`, `3.2 TiB`: binary units, one decimal. */
+export function formatBytes(bytes: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${Math.round(v)} bytes` : `${v.toFixed(1)} ${units[i]}`;
+}
 
 /** The flat size hint: `reshape(...)` factors for a vector the conv layers need. */
 function reshapeHint(n: number): string {
@@ -729,6 +756,16 @@ export function renderShapes(p: ShapeProblem): Rendered {
                   : `pass a value of shape ${formatShape(want.shape)}`;
       return rendered(`input ${p.input} of \`${p.name}\` has shape ${formatShape(p.found)} but the net expects ${formatShape(want.shape)}`, hint);
     }
+    case 'too-many-parameters':
+      return rendered(
+        `this program has ${count(p.total)} parameters: ${formatBytes(p.total * 4)} as float32, ${formatBytes(p.total * p.bytesPerParameter)} to train (weights, gradients and Adam's two moments), over the ${formatBytes(p.limitBytes)} the engine can address`,
+        `the largest are ${p.largest.map((o) => `\`${o.name}\` ${count(o.count)}`).join(', ')}; at most ${count(p.maxParameters)} parameters fit: reduce the sizes (a \`const\` such as Z, or the hidden widths)`,
+      );
+    case 'site-too-large':
+      return rendered(
+        `\`${p.site}\` has ${count(p.perExample)} elements per example: a batch of ${p.batch} is ${count(p.perExample * p.batch)} elements (${formatBytes(p.perExample * p.batch * 4)} as float32), over the ${count(p.maxElements)} one tensor can hold`,
+        'reduce the size of its type, or the batch (`batch:` in the train block)',
+      );
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
