@@ -192,13 +192,12 @@ function checkIndex(env: ExprEnv, e: A.IndexExpr): ExprType {
   const what = describeTarget(e.target);
   if (tt.kind === 'record') {
     const first = [...tt.fields.keys()][0] ?? 'loc';
-    return ctx.fail('VAE333', `\`${tt.net}\` has several outputs; pick one to index`, e.target.span, `index one output, e.g. \`${e.target.kind === 'name' ? e.target.name : tt.net}.${first}[...]\``);
+    return ctx.reject('VAE333', { kind: 'index-net-outputs', net: tt.net, example: e.target.kind === 'name' ? e.target.name : tt.net, field: first }, e.target.span);
   }
   const t = valueOf(env, tt, e.target);
   if (!t) return ERROR_TYPE;
   if (t.vk === 'Category' || t.shape.length === 0) {
-    const hint = t.vk === 'Category' ? 'a label selects an entry of a table: put the table first, e.g. `mus[y]` with `param mus: Real[10, Z]`' : 'only values with an axis can be indexed, e.g. `Real[10, Z]`';
-    return ctx.fail('VAE333', `${what} is ${formatTensorType(t)}, which has no axis to index`, e.target.span, hint);
+    return ctx.reject('VAE333', { kind: 'index-without-axis', target: what, found: typeData(t) }, e.target.span);
   }
   const n = t.shape[0]!;
   const rest = t.shape.slice(1);
@@ -209,32 +208,26 @@ function checkIndex(env: ExprEnv, e: A.IndexExpr): ExprType {
     return ERROR_TYPE;
   }
   if (it.vk === 'Category') {
-    if (it.shape.length > 0) return ctx.fail('VAE333', `an index is one label, found ${formatTensorType(it)}`, e.index.span, 'index with a single label `Category[k]`');
+    if (it.shape.length > 0) return ctx.reject('VAE333', { kind: 'index-not-one-label', found: typeData(it) }, e.index.span);
     const k = it.classes ?? 1;
     if (k > n) {
-      return ctx.fail('VAE334', `${describeTarget(e.index)} has ${k} classes but the first axis of ${what} has ${n} entries`, e.index.span, `labels ${n}..${k - 1} would be out of range: give ${what} ${k} entries, e.g. ${e.target.kind === 'name' && ctx.params.has(e.target.name) ? `\`param ${e.target.name}: ${t.vk}[${[k, ...rest].join(', ')}]\`` : `[${[k, ...rest].join(', ')}]`}`, [{ span: e.target.span, message: `${what} is ${formatTensorType(t)}` }]);
+      const param = e.target.kind === 'name' && ctx.params.has(e.target.name) ? e.target.name : null;
+      return ctx.reject('VAE334', { kind: 'index-classes-exceed', index: describeTarget(e.index), target: what, classes: k, entries: n, param, vk: t.vk, rest: [...rest] }, e.index.span, [{ span: e.target.span, message: `${what} is ${formatTensorType(t)}` }]);
     }
     return tensor(vk, rest);
   }
   if (it.value !== undefined && it.shape.length === 0) {
     const v = it.value;
-    if (!Number.isInteger(v)) return ctx.fail('VAE333', `an index must be a whole number, found ${formatNumber(v)}`, e.index.span, `use an integer from 0 to ${n - 1}`);
+    if (!Number.isInteger(v)) return ctx.reject('VAE333', { kind: 'index-not-whole', found: v, entries: n }, e.index.span);
     const loop = loopVarOf(e.index);
     if (loop && (v < 0 || v >= n)) {
-      const at = `\`${describeTarget(e.target).replace(/`/g, '')}[${formatIndex(e.index)}]\` reads step ${formatNumber(v)} at ${loop.name} = ${loop.value}`;
-      if (v < 0) return ctx.fail('VAE334', `${at}: a time index before 0`, e.index.span, 'steps start at 0: start the loop later, e.g. `for t in 1..T`');
-      return ctx.fail('VAE334', `${at}, but ${what} has ${n} steps (0 to ${n - 1}): the sequence is longer than the data`, e.index.span, `end the loop at ${n - (v - loop.value)}, e.g. \`for ${loop.name} in 0..${n - (v - loop.value)}\``);
+      const read = `${describeTarget(e.target).replace(/`/g, '')}[${formatIndex(e.index)}]`;
+      return ctx.reject('VAE334', { kind: 'loop-step-out-of-range', read, step: v, variable: loop.name, at: loop.value, target: what, steps: n }, e.index.span);
     }
-    if (v < 0 || v >= n) return ctx.fail('VAE334', `index ${formatNumber(v)} is out of range: ${what} has ${n} entr${n === 1 ? 'y' : 'ies'} on its first axis (0 to ${n - 1})`, e.index.span, `indices start at 0; the last entry is ${n - 1}`);
+    if (v < 0 || v >= n) return ctx.reject('VAE334', { kind: 'index-out-of-range', index: v, target: what, entries: n }, e.index.span);
     return tensor(vk, rest);
   }
-  const hint =
-    it.vk === 'OneHot'
-      ? 'index with the label itself (`Category[k]`), not its one-hot vector'
-      : it.vk === 'Simplex'
-        ? 'to select by these probabilities, draw a label from them with a site, e.g. `y ~ Categorical(probs: p)`, and index with `y`'
-        : 'an index is a class label `Category[k]` or a number known at compile time; a learned value cannot select an entry';
-  return ctx.fail('VAE333', `an index must be a class label or a whole number known at compile time, found ${formatTensorType(it)}`, e.index.span, hint);
+  return ctx.reject('VAE333', { kind: 'index-not-label', found: typeData(it) }, e.index.span);
 }
 
 function checkField(env: ExprEnv, e: A.FieldExpr): ExprType {

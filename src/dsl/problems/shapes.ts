@@ -222,8 +222,6 @@ export type ShapeProblem =
   /** `afterDense`: the layer before the reshape is `dense` (whose units to change). */
   | { readonly kind: 'reshape-size-mismatch'; readonly net: string; readonly dims: readonly number[]; readonly input: readonly number[]; readonly afterDense: boolean }
   | { readonly kind: 'residual-changes-shape'; readonly input: readonly number[]; readonly output: readonly number[] }
-  // Net calls (check-expr.ts). `name`: the net.
-  /** VAE303: `call`: the arguments to write instead. */
   /** VAE317: the program's parameters do not fit the training memory; `largest`: the biggest owners. */
   | {
       readonly kind: 'too-many-parameters';
@@ -235,6 +233,25 @@ export type ShapeProblem =
     }
   /** VAE317: a site's batch does not fit one tensor. */
   | { readonly kind: 'site-too-large'; readonly site: string; readonly perExample: number; readonly batch: number; readonly maxElements: number }
+  // Indexing (check-expr.ts). `target`: the indexed value as the message shows it (`\`mus\``).
+  /** VAE333: `example`: the net (or name) to write before the field. */
+  | { readonly kind: 'index-net-outputs'; readonly net: string; readonly example: string; readonly field: string }
+  /** VAE333 */
+  | { readonly kind: 'index-without-axis'; readonly target: string; readonly found: TypeData }
+  /** VAE333 */
+  | { readonly kind: 'index-not-one-label'; readonly found: TypeData }
+  /** VAE334: `param`: the target is this param (whose declaration to change); `vk`/`rest`: its value kind and trailing axes. */
+  | { readonly kind: 'index-classes-exceed'; readonly index: string; readonly target: string; readonly classes: number; readonly entries: number; readonly param: string | null; readonly vk: string; readonly rest: readonly number[] }
+  /** VAE333 */
+  | { readonly kind: 'index-not-whole'; readonly found: number; readonly entries: number }
+  /** VAE334: a loop reads a step outside the data; `read`: the indexed value as written; `variable`/`at`: the loop step. */
+  | { readonly kind: 'loop-step-out-of-range'; readonly read: string; readonly step: number; readonly variable: string; readonly at: number; readonly target: string; readonly steps: number }
+  /** VAE334 */
+  | { readonly kind: 'index-out-of-range'; readonly index: number; readonly target: string; readonly entries: number }
+  /** VAE333: `found`: a one-hot vector, probabilities or another learned value. */
+  | { readonly kind: 'index-not-label'; readonly found: TypeData }
+  // Net calls (check-expr.ts). `name`: the net.
+  /** VAE303: `call`: the arguments to write instead. */
   | { readonly kind: 'net-input-named'; readonly name: string; readonly found: string; readonly call: readonly string[] }
   /** VAE303: `given`: the types of the arguments passed (to declare them all, when there are more). */
   | { readonly kind: 'net-input-count'; readonly name: string; readonly expected: number; readonly found: number; readonly given: readonly string[] }
@@ -365,6 +382,14 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'net-input-shape': true,
   'too-many-parameters': true,
   'site-too-large': true,
+  'index-net-outputs': true,
+  'index-without-axis': true,
+  'index-not-one-label': true,
+  'index-classes-exceed': true,
+  'index-not-whole': true,
+  'loop-step-out-of-range': true,
+  'index-out-of-range': true,
+  'index-not-label': true,
 };
 
 const count = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -765,6 +790,45 @@ export function renderShapes(p: ShapeProblem): Rendered {
       return rendered(
         `\`${p.site}\` has ${count(p.perExample)} elements per example: a batch of ${p.batch} is ${count(p.perExample * p.batch)} elements (${formatBytes(p.perExample * p.batch * 4)} as float32), over the ${count(p.maxElements)} one tensor can hold`,
         'reduce the size of its type, or the batch (`batch:` in the train block)',
+      );
+    case 'index-net-outputs':
+      return rendered(`\`${p.net}\` has several outputs; pick one to index`, `index one output, e.g. \`${p.example}.${p.field}[...]\``);
+    case 'index-without-axis':
+      return rendered(
+        `${p.target} is ${showType(p.found)}, which has no axis to index`,
+        p.found.vk === 'Category' ? 'a label selects an entry of a table: put the table first, e.g. `mus[y]` with `param mus: Real[10, Z]`' : 'only values with an axis can be indexed, e.g. `Real[10, Z]`',
+      );
+    case 'index-not-one-label':
+      return rendered(`an index is one label, found ${showType(p.found)}`, 'index with a single label `Category[k]`');
+    case 'index-classes-exceed': {
+      const dims = [p.classes, ...p.rest].join(', ');
+      return rendered(
+        `${p.index} has ${p.classes} classes but the first axis of ${p.target} has ${p.entries} entries`,
+        `labels ${p.entries}..${p.classes - 1} would be out of range: give ${p.target} ${p.classes} entries, e.g. ${p.param !== null ? `\`param ${p.param}: ${p.vk}[${dims}]\`` : `[${dims}]`}`,
+      );
+    }
+    case 'index-not-whole':
+      return rendered(`an index must be a whole number, found ${formatNumber(p.found)}`, `use an integer from 0 to ${p.entries - 1}`);
+    case 'loop-step-out-of-range': {
+      const at = `\`${p.read}\` reads step ${formatNumber(p.step)} at ${p.variable} = ${p.at}`;
+      const end = p.steps - (p.step - p.at);
+      return p.step < 0
+        ? rendered(`${at}: a time index before 0`, 'steps start at 0: start the loop later, e.g. `for t in 1..T`')
+        : rendered(`${at}, but ${p.target} has ${p.steps} steps (0 to ${p.steps - 1}): the sequence is longer than the data`, `end the loop at ${end}, e.g. \`for ${p.variable} in 0..${end}\``);
+    }
+    case 'index-out-of-range':
+      return rendered(
+        `index ${formatNumber(p.index)} is out of range: ${p.target} has ${p.entries} ${p.entries === 1 ? 'entry' : 'entries'} on its first axis (0 to ${p.entries - 1})`,
+        `indices start at 0; the last entry is ${p.entries - 1}`,
+      );
+    case 'index-not-label':
+      return rendered(
+        `an index must be a class label or a whole number known at compile time, found ${showType(p.found)}`,
+        p.found.vk === 'OneHot'
+          ? 'index with the label itself (`Category[k]`), not its one-hot vector'
+          : p.found.vk === 'Simplex'
+            ? 'to select by these probabilities, draw a label from them with a site, e.g. `y ~ Categorical(probs: p)`, and index with `y`'
+            : 'an index is a class label `Category[k]` or a number known at compile time; a learned value cannot select an entry',
       );
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
