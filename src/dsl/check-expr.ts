@@ -58,7 +58,7 @@ function typeExpr(env: ExprEnv, e: A.Expr): ExprType {
     case 'list':
       return { kind: 'list', items: e.items.map((i) => checkExpr(env, i)) };
     case 'arrow':
-      return ctx.fail('VAE312', 'a range `a -> b` is not a value', e.span, 'ranges appear only in schedules, e.g. `beta: anneal(0 -> 1, epochs: 10)`');
+      return ctx.reject('VAE312', { kind: 'range-not-value' }, e.span);
     case 'call':
       return checkCall(env, e);
   }
@@ -104,9 +104,9 @@ function checkName(env: ExprEnv, e: A.NameExpr): ExprType {
     ctx.refs.set(e, { kind: 'param', name });
     return p.type;
   }
-  if (ctx.nets.has(name)) return ctx.fail('VAE312', `\`${name}\` is a net; call it`, e.span, `write \`${name}(...)\` with its inputs`);
-  if (FAMILIES.has(name)) return ctx.fail('VAE311', `\`${name}\` is a distribution, not a value`, e.span, `write \`${name}(...)\` right after \`~\``);
-  if (BUILTINS.has(name)) return ctx.fail('VAE312', `\`${name}\` is a function; call it`, e.span, `write \`${name}(...)\``);
+  if (ctx.nets.has(name)) return ctx.reject('VAE312', { kind: 'callable-not-value', name, what: 'net' }, e.span);
+  if (FAMILIES.has(name)) return ctx.reject('VAE311', { kind: 'callable-not-value', name, what: 'distribution' }, e.span);
+  if (BUILTINS.has(name)) return ctx.reject('VAE312', { kind: 'callable-not-value', name, what: 'function' }, e.span);
   // An unknown name is reported at its first use only; later uses are quiet.
   if (firstReport(ctx, name)) return ERROR_TYPE;
   if (scope?.block === 'guide' && env.modelLatents.has(name)) {
@@ -144,13 +144,12 @@ function checkBinary(env: ExprEnv, e: A.BinaryExpr): ExprType {
   if (!l || !r) return ERROR_TYPE;
   for (const [t, x] of [[l, e.left], [r, e.right]] as const) {
     if (t.vk === 'Category') {
-      const what = x.kind === 'name' ? `\`${x.name}\`` : 'this operand';
-      return ctx.fail('VAE310', `arithmetic on a class index: ${what} is ${formatTensorType(t)}`, x.span, `class indices are labels, not numbers; use \`onehot(${x.kind === 'name' ? x.name : 'y'})\` to get a one-hot vector`);
+      return ctx.reject('VAE310', { kind: 'arithmetic-on-class-index', operand: x.kind === 'name' ? x.name : null, found: typeData(t) }, x.span);
     }
   }
   const shape = broadcastShapes(l.shape, r.shape);
   if (!shape) {
-    return ctx.fail('VAE302', `shapes ${formatShape(l.shape)} and ${formatShape(r.shape)} do not broadcast`, e.opSpan, 'broadcasting aligns shapes on the right; each pair of sizes must be equal or 1', [
+    return ctx.reject('VAE302', { kind: 'operands-do-not-broadcast', left: [...l.shape], right: [...r.shape] }, e.opSpan, [
       { span: e.left.span, message: `this is ${formatTensorType(l)}` },
       { span: e.right.span, message: `this is ${formatTensorType(r)}` },
     ]);
@@ -256,9 +255,9 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
       return ctx.reject('VAE210', { kind: 'qualified-name', module: base, name: fn }, callee.span);
     }
     const t = checkExpr(env, callee);
-    return t.kind === 'error' ? t : ctx.fail('VAE312', `${formatType(t)} is not a function`, callee.span, 'only nets, distributions and built-ins can be called');
+    return t.kind === 'error' ? t : ctx.reject('VAE312', { kind: 'not-callable', shown: formatType(t) }, callee.span);
   }
-  if (callee.kind !== 'name') return ctx.fail('VAE312', 'only names can be called', callee.span, 'call a net, a distribution or a built-in by its name, e.g. `decoder(z)`');
+  if (callee.kind !== 'name') return ctx.reject('VAE312', { kind: 'callee-not-name' }, callee.span);
   const name = callee.name;
   if (ctx.broken.has(name)) {
     for (const a of e.args) checkExpr(env, a.value);

@@ -233,6 +233,19 @@ export type ShapeProblem =
     }
   /** VAE317: a site's batch does not fit one tensor. */
   | { readonly kind: 'site-too-large'; readonly site: string; readonly perExample: number; readonly batch: number; readonly maxElements: number }
+  // Expressions (check-expr.ts).
+  /** VAE312 */
+  | { readonly kind: 'range-not-value' }
+  /** VAE312, VAE311: a net, distribution or built-in named without calling it. */
+  | { readonly kind: 'callable-not-value'; readonly name: string; readonly what: 'net' | 'distribution' | 'function' }
+  /** VAE310: `operand`: the operand's name (null: not a name). */
+  | { readonly kind: 'arithmetic-on-class-index'; readonly operand: string | null; readonly found: TypeData }
+  /** VAE302 */
+  | { readonly kind: 'operands-do-not-broadcast'; readonly left: readonly number[]; readonly right: readonly number[] }
+  /** VAE312: `shown`: what the callee is, as the message shows it. */
+  | { readonly kind: 'not-callable'; readonly shown: string }
+  /** VAE312 */
+  | { readonly kind: 'callee-not-name' }
   // Indexing (check-expr.ts). `target`: the indexed value as the message shows it (`\`mus\``).
   /** VAE333: `example`: the net (or name) to write before the field. */
   | { readonly kind: 'index-net-outputs'; readonly net: string; readonly example: string; readonly field: string }
@@ -382,6 +395,12 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'net-input-shape': true,
   'too-many-parameters': true,
   'site-too-large': true,
+  'range-not-value': true,
+  'callable-not-value': true,
+  'arithmetic-on-class-index': true,
+  'operands-do-not-broadcast': true,
+  'not-callable': true,
+  'callee-not-name': true,
   'index-net-outputs': true,
   'index-without-axis': true,
   'index-not-one-label': true,
@@ -830,6 +849,25 @@ export function renderShapes(p: ShapeProblem): Rendered {
             ? 'to select by these probabilities, draw a label from them with a site, e.g. `y ~ Categorical(probs: p)`, and index with `y`'
             : 'an index is a class label `Category[k]` or a number known at compile time; a learned value cannot select an entry',
       );
+    case 'range-not-value':
+      return rendered('a range `a -> b` is not a value', 'ranges appear only in schedules, e.g. `beta: anneal(0 -> 1, epochs: 10)`');
+    case 'callable-not-value':
+      return p.what === 'net'
+        ? rendered(`\`${p.name}\` is a net; call it`, `write \`${p.name}(...)\` with its inputs`)
+        : p.what === 'distribution'
+          ? rendered(`\`${p.name}\` is a distribution, not a value`, `write \`${p.name}(...)\` right after \`~\``)
+          : rendered(`\`${p.name}\` is a function; call it`, `write \`${p.name}(...)\``);
+    case 'arithmetic-on-class-index':
+      return rendered(
+        `arithmetic on a class index: ${p.operand !== null ? `\`${p.operand}\`` : 'this operand'} is ${showType(p.found)}`,
+        `class indices are labels, not numbers; use \`onehot(${p.operand ?? 'y'})\` to get a one-hot vector`,
+      );
+    case 'operands-do-not-broadcast':
+      return rendered(`shapes ${formatShape(p.left)} and ${formatShape(p.right)} do not broadcast`, 'broadcasting aligns shapes on the right; each pair of sizes must be equal or 1');
+    case 'not-callable':
+      return rendered(`${p.shown} is not a function`, 'only nets, distributions and built-ins can be called');
+    case 'callee-not-name':
+      return rendered('only names can be called', 'call a net, a distribution or a built-in by its name, e.g. `decoder(z)`');
     case 'site-not-distribution': {
       const likelihood = p.data === 'Binary' ? 'Bernoulli(logits: ...)' : p.data === 'Category' ? 'Categorical(logits: ...)' : 'Normal(..., 1)';
       return rendered(
