@@ -2,17 +2,18 @@
  * Validates a `train { ... }` block against a table of settings (one entry per key) and
  * resolves it to a TrainConfig. Each entry's parser reads the raw value expressions.
  */
-import { buildObjective, OBJECTIVE_ARGS, OBJECTIVE_NAMES, OBJECTIVES } from './objectives';
+import { OBJECTIVE_ARGS, OBJECTIVE_NAMES, OBJECTIVES } from './objectives';
 import type * as A from './ast';
-import { diag, problem, type Diagnostic } from './diagnostics';
+import { problem, type Diagnostic } from './diagnostics';
+import type { SettingValueProblem } from './problems/train';
 import type { SourceSet } from './source';
-import { didYouMean, suggest } from './suggest';
+import { suggest } from './suggest';
 
 /** `{ [key]: value }` when the value is defined, else `{}` (optional data fields stay absent). */
 const optional = <K extends string, V>(key: K, value: V | undefined): { [k in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [k in K]: V }));
 import { DEFAULT_TRAIN, type ResolvedTrain, type TrainConfig, type TrainKey } from './train-config';
 
-type Result<T> = { ok: true; value: T } | { ok: false; message: string; hint?: string; span?: A.Expr['span'] };
+type Result<T> = { ok: true; value: T } | { ok: false; problem: SettingValueProblem; span?: A.Expr['span'] };
 
 interface EntryContext {
   readonly entry: A.TrainEntry;
@@ -28,7 +29,7 @@ interface SettingSpec {
   parse(values: readonly A.Expr[], ctx: EntryContext): Result<TrainConfig[TrainKey]>;
 }
 
-const fail = (message: string, hint?: string, span?: A.Expr['span']): Result<never> => ({ ok: false, message, ...(hint ? { hint } : {}), ...(span ? { span } : {}) });
+const fail = (problem: SettingValueProblem, span?: A.Expr['span']): Result<never> => ({ ok: false, problem, ...(span ? { span } : {}) });
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 
 function num(e: A.Expr | undefined): number | undefined {
@@ -42,18 +43,18 @@ function word(e: A.Expr | undefined): string | undefined {
   return e?.kind === 'name' ? e.name : undefined;
 }
 
-function single(values: readonly A.Expr[], syntax: string): Result<A.Expr> {
-  if (values.length !== 1) return fail(`expected one value, found ${values.length}`, `write ${syntax}`, values[1]?.span);
+function single(values: readonly A.Expr[]): Result<A.Expr> {
+  if (values.length !== 1) return fail({ kind: 'value-count', found: values.length }, values[1]?.span);
   return ok(values[0]!);
 }
 
-function positiveInt(syntax: string, allowZero = false) {
+function positiveInt(allowZero = false) {
   return (values: readonly A.Expr[]): Result<number> => {
-    const v = single(values, syntax);
+    const v = single(values);
     if (!v.ok) return v;
     const n = num(v.value);
     if (n === undefined || !Number.isInteger(n) || n < (allowZero ? 0 : 1)) {
-      return fail(`expected a ${allowZero ? 'non-negative' : 'positive'} integer`, `write ${syntax}`, v.value.span);
+      return fail({ kind: 'not-an-integer', found: n ?? null, allowZero }, v.value.span);
     }
     return ok(n);
   };
@@ -62,15 +63,15 @@ function positiveInt(syntax: string, allowZero = false) {
 /** Keyword arguments of `name(a: 1, b: 2)` with their allowed names; positional ones map in order. */
 function callArgs(e: A.Expr, allowed: readonly string[]): Result<{ name: string; args: Map<string, A.Expr> }> {
   const fn = e.kind === 'call' ? word(e.callee) : word(e);
-  if (fn === undefined) return fail('expected a name such as `adam(lr: 1e-3)`', undefined, e.span);
+  if (fn === undefined) return fail({ kind: 'not-a-call' }, e.span);
   const args = new Map<string, A.Expr>();
   if (e.kind === 'call') {
     let pos = 0;
     for (const a of e.args) {
       const name = a.name?.text ?? allowed[pos++];
       if (name === undefined || !allowed.includes(name)) {
-        const hint = a.name ? didYouMean(a.name.text, allowed) : undefined;
-        return fail(`\`${fn}\` has no argument ${a.name ? `\`${a.name.text}\`` : `number ${pos}`}`, hint ?? `its arguments are: ${allowed.join(', ') || 'none'}`, a.span);
+        const argument = a.name?.text ?? null;
+        return fail({ kind: 'no-such-argument', callee: fn, argument, position: pos, allowed, ...optional('suggestion', argument !== null ? suggest(argument, allowed) : undefined) }, a.span);
       }
       args.set(name, a.value);
     }
@@ -78,11 +79,18 @@ function callArgs(e: A.Expr, allowed: readonly string[]): Result<{ name: string;
   return ok({ name: fn, args });
 }
 
+const OPTIMIZERS = ['adam', 'sgd', 'rmsprop'];
+
+/** One of a few words; `w`: the word written, if the value is one. */
+function oneOf(w: string | undefined, allowed: readonly string[], span: A.Expr['span']): Result<never> {
+  return fail({ kind: 'not-one-of', found: w ?? null, allowed, ...optional('suggestion', w !== undefined ? suggest(w, allowed) : undefined) }, span);
+}
+
 function numArg(args: Map<string, A.Expr>, name: string, dflt: number, check: (x: number) => boolean, what: string): Result<number> {
   const e = args.get(name);
   if (!e) return ok(dflt);
   const n = num(e);
-  if (n === undefined || !check(n)) return fail(`\`${name}\` must be ${what}`, undefined, e.span);
+  if (n === undefined || !check(n)) return fail({ kind: 'bad-argument', argument: name, found: n ?? null, expected: what }, e.span);
   return ok(n);
 }
 
@@ -92,12 +100,12 @@ const SETTINGS: SettingSpec[] = [
     syntax: '`objective: elbo`, `objective: iwae(k: 5)` or `objective: minimize(square(x))`',
     doc: 'The training objective: the ELBO, the importance-weighted bound with K samples (Burda et al. 2015), or the expectation under the guide of an expression of guide sites to minimize or maximize.',
     parse(values, ctx) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const e = v.value;
       if (e.kind === 'call' && e.callee.kind === 'name' && (e.callee.name === 'minimize' || e.callee.name === 'maximize')) {
         const arg = e.args[0];
-        if (e.args.length !== 1 || !arg || arg.name !== null) return fail(`\`${e.callee.name}\` takes one expression of guide sites`, 'for example `objective: minimize(square(x))`', e.span);
+        if (e.args.length !== 1 || !arg || arg.name !== null) return fail({ kind: 'expectation-arity', sense: e.callee.name }, e.span);
         const src = ctx.sources.get(arg.value.span.file);
         const text = src ? src.text.slice(arg.value.span.start, arg.value.span.end) : '...';
         return ok({ kind: 'expectation' as const, sense: e.callee.name, text });
@@ -105,25 +113,29 @@ const SETTINGS: SettingSpec[] = [
       const c = callArgs(v.value, OBJECTIVE_ARGS);
       if (!c.ok) return c;
       const def = OBJECTIVES.get(c.value.name);
-      if (!def) return fail(`unknown objective \`${c.value.name}\``, didYouMean(c.value.name, OBJECTIVE_NAMES) ?? 'choose `elbo`, `iwae(k: 5)` or `minimize(f)`', v.value.span);
+      if (!def) return fail({ kind: 'unknown-objective', found: c.value.name, allowed: OBJECTIVE_NAMES, ...optional('suggestion', suggest(c.value.name, OBJECTIVE_NAMES)) }, v.value.span);
       const args = new Map<string, number>();
+      let stray: string | undefined;
       for (const name of c.value.args.keys()) {
         const a = def.args.find((x) => x.name === name);
-        const n = a ? numArg(c.value.args, name, a.default, a.check, a.what) : ok(NaN); // NaN: buildObjective names the stray argument
+        const n = a ? numArg(c.value.args, name, a.default, a.check, a.what) : ok(NaN);
         if (!n.ok) return n;
+        if (!a) stray ??= name;
         args.set(name, n.value);
       }
-      const built = buildObjective(def, args);
-      return built.ok ? ok(built.value) : fail(built.problem, undefined, v.value.span);
+      // As buildObjective would say it; every argument it knows was checked above.
+      if (def.args.length === 0 && args.size > 0) return fail({ kind: 'objective-takes-no-arguments', objective: def.name, ...optional('note', def.noArgs) }, v.value.span);
+      if (stray !== undefined) return fail({ kind: 'objective-no-argument', objective: def.name, argument: stray }, v.value.span);
+      return ok(def.build(args));
     },
   },
-  { key: 'particles', syntax: '`particles: 1`', doc: 'Monte Carlo samples per example for the ELBO.', parse: positiveInt('`particles: 1`') },
+  { key: 'particles', syntax: '`particles: 1`', doc: 'Monte Carlo samples per example for the ELBO.', parse: positiveInt() },
   {
     key: 'optimizer',
     syntax: '`optimizer: adam(lr: 1e-3)`',
     doc: 'adam(lr, beta1, beta2, epsilon), sgd(lr, momentum) or rmsprop(lr, decay, momentum, epsilon).',
     parse(values) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const pos = (x: number) => x > 0;
       const unit = (x: number) => x >= 0 && x < 1;
@@ -159,22 +171,22 @@ const SETTINGS: SettingSpec[] = [
         for (const r of [lr, d, m, eps]) if (!r.ok) return r;
         return ok({ kind: 'rmsprop' as const, lr: (lr as { value: number }).value, decay: (d as { value: number }).value, momentum: (m as { value: number }).value, epsilon: (eps as { value: number }).value });
       }
-      return fail(`unknown optimizer \`${name}\``, didYouMean(name, ['adam', 'sgd', 'rmsprop']) ?? 'choose adam, sgd or rmsprop', v.value.span);
+      return fail({ kind: 'unknown-optimizer', found: name, allowed: OPTIMIZERS, ...optional('suggestion', suggest(name, OPTIMIZERS)) }, v.value.span);
     },
   },
-  { key: 'batch', syntax: '`batch: 100`', doc: 'Examples per minibatch.', parse: positiveInt('`batch: 100`') },
-  { key: 'epochs', syntax: '`epochs: 10`', doc: 'Passes over the training data.', parse: positiveInt('`epochs: 10`') },
-  { key: 'steps', syntax: '`steps: 5000`', doc: 'A fixed number of optimizer steps (overrides epochs).', parse: positiveInt('`steps: 5000`') },
+  { key: 'batch', syntax: '`batch: 100`', doc: 'Examples per minibatch.', parse: positiveInt() },
+  { key: 'epochs', syntax: '`epochs: 10`', doc: 'Passes over the training data.', parse: positiveInt() },
+  { key: 'steps', syntax: '`steps: 5000`', doc: 'A fixed number of optimizer steps (overrides epochs).', parse: positiveInt() },
   {
     key: 'kl',
     syntax: '`kl: auto`',
     doc: 'auto (analytic where the registry has the pair), analytic (required), or mc (always sampled).',
     parse(values) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const w = word(v.value);
       if (w === 'auto' || w === 'analytic' || w === 'mc') return ok(w);
-      return fail('expected `auto`, `analytic` or `mc`', w ? didYouMean(w, ['auto', 'analytic', 'mc']) : undefined, v.value.span);
+      return oneOf(w, ['auto', 'analytic', 'mc'], v.value.span);
     },
   },
   {
@@ -182,24 +194,24 @@ const SETTINGS: SettingSpec[] = [
     syntax: '`beta: 1` or `beta: anneal(0 -> 1, epochs: 10)`',
     doc: 'The KL weight β, constant or linearly annealed.',
     parse(values) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const n = num(v.value);
-      if (n !== undefined) return n >= 0 ? ok({ kind: 'constant' as const, value: n }) : fail('β must be non-negative', undefined, v.value.span);
+      if (n !== undefined) return n >= 0 ? ok({ kind: 'constant' as const, value: n }) : fail({ kind: 'negative-beta', found: n }, v.value.span);
       const e = v.value;
-      if (e.kind !== 'call' || word(e.callee) !== 'anneal') return fail('expected a number or `anneal(from -> to, epochs: E)`', undefined, e.span);
+      if (e.kind !== 'call' || word(e.callee) !== 'anneal') return fail({ kind: 'beta-form' }, e.span);
       const range = e.args[0];
       const lengthArg = e.args[1];
       if (!range || range.name !== null || range.value.kind !== 'arrow' || !lengthArg || !lengthArg.name || e.args.length !== 2) {
-        return fail('expected `anneal(from -> to, epochs: E)`', 'for example `beta: anneal(0 -> 1, epochs: 10)`', e.span);
+        return fail({ kind: 'anneal-form' }, e.span);
       }
       const from = num(range.value.from);
       const to = num(range.value.to);
       const len = num(lengthArg.value);
       const unit = lengthArg.name.text;
-      if (from === undefined || to === undefined || from < 0 || to < 0) return fail('the β range must be two non-negative numbers', undefined, range.span);
-      if (unit !== 'epochs' && unit !== 'steps') return fail(`expected \`epochs:\` or \`steps:\`, found \`${unit}:\``, undefined, lengthArg.span);
-      if (len === undefined || len <= 0) return fail(`\`${unit}\` must be positive`, undefined, lengthArg.value.span);
+      if (from === undefined || to === undefined || from < 0 || to < 0) return fail({ kind: 'anneal-range', from: from ?? null, to: to ?? null }, range.span);
+      if (unit !== 'epochs' && unit !== 'steps') return fail({ kind: 'anneal-unit', found: unit }, lengthArg.span);
+      if (len === undefined || len <= 0) return fail({ kind: 'anneal-length', unit, found: len ?? null }, lengthArg.value.span);
       return ok({ kind: 'anneal' as const, from, to, unit, length: len });
     },
   },
@@ -208,10 +220,10 @@ const SETTINGS: SettingSpec[] = [
     syntax: '`freeBits: 0.5`',
     doc: 'Free bits λ (Kingma et al. 2016): each latent dimension pays at least λ nats of KL.',
     parse(values) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const n = num(v.value);
-      return n !== undefined && n >= 0 ? ok(n) : fail('free bits must be a non-negative number of nats', undefined, v.value.span);
+      return n !== undefined && n >= 0 ? ok(n) : fail({ kind: 'free-bits', found: n ?? null }, v.value.span);
     },
   },
   {
@@ -220,14 +232,14 @@ const SETTINGS: SettingSpec[] = [
     doc: 'Adds α·log q(y|x) on labelled examples (the auxiliary loss of Kingma et al. 2014).',
     parse(values, ctx) {
       const site = word(values[0]);
-      if (site === undefined) return fail('expected the name of a Category data site', 'write `classify: y weight 46`', values[0]?.span);
+      if (site === undefined) return fail({ kind: 'classify-site' }, values[0]?.span);
       if (!ctx.categoryData.has(site)) {
-        return fail(`\`${site}\` is not a Category data declaration`, didYouMean(site, ctx.categoryData.keys()) ?? 'declare it, e.g. `data y: Category[10]?`', values[0]!.span);
+        return fail({ kind: 'classify-not-category', site, categories: [...ctx.categoryData.keys()], ...optional('suggestion', suggest(site, ctx.categoryData.keys())) }, values[0]!.span);
       }
       if (values.length === 1) return ok({ site, weight: 1 });
       const weight = num(values[2]);
       if (values.length !== 3 || word(values[1]) !== 'weight' || weight === undefined || weight < 0) {
-        return fail('expected `classify: y weight α` with α ≥ 0', undefined, values[1]?.span);
+        return fail({ kind: 'classify-weight', found: weight ?? null }, values[1]?.span);
       }
       return ok({ site, weight });
     },
@@ -243,7 +255,7 @@ const SETTINGS: SettingSpec[] = [
       const last = values[values.length - 1]!;
       const text = src ? src.text.slice(first.span.start, last.span.end).replace(/\s+/g, '') : undefined;
       if (text && /^[A-Za-z0-9_.\-/]+$/.test(text)) return ok(text);
-      return fail('expected a dataset name or a quoted path', 'for example `dataset: binarized-mnist` or `dataset: "data/x.npy"`', first.span);
+      return fail({ kind: 'dataset-form' }, first.span);
     },
   },
   {
@@ -251,11 +263,11 @@ const SETTINGS: SettingSpec[] = [
     syntax: '`binarize: dynamic`',
     doc: 'For grayscale data on Binary sites: dynamic (resampled each epoch), threshold (> 0.5), or none.',
     parse(values) {
-      const v = single(values, this.syntax);
+      const v = single(values);
       if (!v.ok) return v;
       const w = word(v.value);
       if (w === 'dynamic' || w === 'threshold' || w === 'none') return ok(w);
-      return fail('expected `dynamic`, `threshold` or `none`', w ? didYouMean(w, ['dynamic', 'threshold', 'none']) : undefined, v.value.span);
+      return oneOf(w, ['dynamic', 'threshold', 'none'], v.value.span);
     },
   },
   {
@@ -266,11 +278,11 @@ const SETTINGS: SettingSpec[] = [
       if (values.length === 1 && word(values[0]) === 'all') return ok(null);
       const n = num(values[0]);
       if (values.length === 3 && n !== undefined && Number.isInteger(n) && n > 0 && word(values[1]) === 'per' && word(values[2]) === 'class') return ok(n);
-      return fail('expected `labels: N per class` or `labels: all`', undefined, values[0]?.span);
+      return fail({ kind: 'labels-form' }, values[0]?.span);
     },
   },
-  { key: 'seed', syntax: '`seed: 1`', doc: 'The random seed of initialization, minibatches and sampling.', parse: positiveInt('`seed: 1`', true) },
-  { key: 'earlyStopping', syntax: '`earlyStopping: 5`', doc: 'Stop after this many epochs without a better validation ELBO.', parse: positiveInt('`earlyStopping: 5`') },
+  { key: 'seed', syntax: '`seed: 1`', doc: 'The random seed of initialization, minibatches and sampling.', parse: positiveInt(true) },
+  { key: 'earlyStopping', syntax: '`earlyStopping: 5`', doc: 'Stop after this many epochs without a better validation ELBO.', parse: positiveInt() },
 ];
 
 /** Settings as PyTorch scripts and other tools name them, with where they live here. */
@@ -315,7 +327,7 @@ export function checkTrain(
         explicit.add(spec.key);
       } else {
         const code = spec.key === 'classify' ? 'VAE606' : 'VAE602';
-        diagnostics.push(diag(code, `invalid \`${key}\`: ${r.message}`, { span: r.span ?? entry.values[0]?.span ?? entry.key.span }, { hint: r.hint ?? `write ${spec.syntax}` }));
+        diagnostics.push(problem(code, { kind: 'bad-setting', setting: key, syntax: spec.syntax, problem: r.problem }, { span: r.span ?? entry.values[0]?.span ?? entry.key.span }));
       }
     }
   }

@@ -11,7 +11,46 @@ export interface StatementData {
   readonly loop: { readonly variable: string; readonly from: string; readonly to: string } | null;
 }
 
+/**
+ * What is wrong with one setting's value (inside `bad-setting`): what was found, where known,
+ * and what is expected (a range, a form, the allowed names).
+ */
+export type SettingValueProblem =
+  /** More or fewer values than one. */
+  | { readonly kind: 'value-count'; readonly found: number }
+  /** `found`: the number written (null: not a number). */
+  | { readonly kind: 'not-an-integer'; readonly found: number | null; readonly allowZero: boolean }
+  /** An optimizer or objective that is not a name or a call of one. */
+  | { readonly kind: 'not-a-call' }
+  /** `argument`: the name written (null: a positional one, `position` counted from 1). */
+  | { readonly kind: 'no-such-argument'; readonly callee: string; readonly argument: string | null; readonly position: number; readonly allowed: readonly string[]; readonly suggestion?: string }
+  /** `expected`: what the argument must be (`positive`, `in [0, 1)`). */
+  | { readonly kind: 'bad-argument'; readonly argument: string; readonly found: number | null; readonly expected: string }
+  | { readonly kind: 'expectation-arity'; readonly sense: string }
+  | { readonly kind: 'unknown-objective'; readonly found: string; readonly allowed: readonly string[]; readonly suggestion?: string }
+  /** `note`: the objective's own advice (how to get what the argument was meant for). */
+  | { readonly kind: 'objective-takes-no-arguments'; readonly objective: string; readonly note?: string }
+  | { readonly kind: 'objective-no-argument'; readonly objective: string; readonly argument: string }
+  | { readonly kind: 'unknown-optimizer'; readonly found: string; readonly allowed: readonly string[]; readonly suggestion?: string }
+  /** One of a few words (`kl`, `binarize`); `found`: the word written (null: not a word). */
+  | { readonly kind: 'not-one-of'; readonly found: string | null; readonly allowed: readonly string[]; readonly suggestion?: string }
+  | { readonly kind: 'negative-beta'; readonly found: number }
+  | { readonly kind: 'beta-form' }
+  | { readonly kind: 'anneal-form' }
+  | { readonly kind: 'anneal-range'; readonly from: number | null; readonly to: number | null }
+  | { readonly kind: 'anneal-unit'; readonly found: string }
+  | { readonly kind: 'anneal-length'; readonly unit: string; readonly found: number | null }
+  | { readonly kind: 'free-bits'; readonly found: number | null }
+  | { readonly kind: 'classify-site' }
+  /** `categories`: the Category data sites declared. */
+  | { readonly kind: 'classify-not-category'; readonly site: string; readonly categories: readonly string[]; readonly suggestion?: string }
+  | { readonly kind: 'classify-weight'; readonly found: number | null }
+  | { readonly kind: 'dataset-form' }
+  | { readonly kind: 'labels-form' };
+
 export type TrainProblem =
+  /** VAE602 (VAE606 for `classify`): a setting's value; `syntax`: how the setting is written. */
+  | { readonly kind: 'bad-setting'; readonly setting: string; readonly syntax: string; readonly problem: SettingValueProblem }
   /** VAE601: `suggestion`: a setting of a near spelling. */
   | { readonly kind: 'unknown-setting'; readonly found: string; readonly settings: readonly string[]; readonly suggestion?: string }
   /** VAE607 */
@@ -44,6 +83,7 @@ export type TrainProblem =
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const TRAIN_KINDS: Record<TrainProblem['kind'], true> = {
   'unknown-setting': true,
+  'bad-setting': true,
   'setting-set-twice': true,
   'kl-not-analytic': true,
   'setting-without-kl': true,
@@ -89,8 +129,74 @@ function listed(items: readonly string[]): string {
   return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** `a`, `a or b`, `a, b or c`. */
+function either(items: readonly string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`;
+}
+
+const mean = (suggestion: string | undefined): string | undefined => (suggestion === undefined ? undefined : `did you mean \`${suggestion}\`?`);
+
+/** The message after `invalid \`key\`: ` and the hint, if the value problem has its own. */
+function renderSettingValue(p: SettingValueProblem): Rendered {
+  switch (p.kind) {
+    case 'value-count':
+      return rendered(`expected one value, found ${p.found}`);
+    case 'not-an-integer':
+      return rendered(`expected a ${p.allowZero ? 'non-negative' : 'positive'} integer`);
+    case 'not-a-call':
+      return rendered('expected a name such as `adam(lr: 1e-3)`');
+    case 'no-such-argument':
+      return rendered(
+        `\`${p.callee}\` has no argument ${p.argument !== null ? `\`${p.argument}\`` : `number ${p.position}`}`,
+        mean(p.suggestion) ?? `its arguments are: ${p.allowed.join(', ') || 'none'}`,
+      );
+    case 'bad-argument':
+      return rendered(`\`${p.argument}\` must be ${p.expected}`);
+    case 'expectation-arity':
+      return rendered(`\`${p.sense}\` takes one expression of guide sites`, 'for example `objective: minimize(square(x))`');
+    case 'unknown-objective':
+      return rendered(`unknown objective \`${p.found}\``, mean(p.suggestion) ?? 'choose `elbo`, `iwae(k: 5)` or `minimize(f)`');
+    case 'objective-takes-no-arguments':
+      return rendered(`\`${p.objective}\` takes no arguments${p.note ? `; ${p.note}` : ''}`);
+    case 'objective-no-argument':
+      return rendered(`\`${p.objective}\` has no argument \`${p.argument}\``);
+    case 'unknown-optimizer':
+      return rendered(`unknown optimizer \`${p.found}\``, mean(p.suggestion) ?? `choose ${either(p.allowed)}`);
+    case 'not-one-of':
+      return rendered(`expected ${either(p.allowed.map((a) => `\`${a}\``))}`, mean(p.suggestion));
+    case 'negative-beta':
+      return rendered('β must be non-negative');
+    case 'beta-form':
+      return rendered('expected a number or `anneal(from -> to, epochs: E)`');
+    case 'anneal-form':
+      return rendered('expected `anneal(from -> to, epochs: E)`', 'for example `beta: anneal(0 -> 1, epochs: 10)`');
+    case 'anneal-range':
+      return rendered('the β range must be two non-negative numbers');
+    case 'anneal-unit':
+      return rendered(`expected \`epochs:\` or \`steps:\`, found \`${p.found}:\``);
+    case 'anneal-length':
+      return rendered(`\`${p.unit}\` must be positive`);
+    case 'free-bits':
+      return rendered('free bits must be a non-negative number of nats');
+    case 'classify-site':
+      return rendered('expected the name of a Category data site', 'write `classify: y weight 46`');
+    case 'classify-not-category':
+      return rendered(`\`${p.site}\` is not a Category data declaration`, mean(p.suggestion) ?? 'declare it, e.g. `data y: Category[10]?`');
+    case 'classify-weight':
+      return rendered('expected `classify: y weight α` with α ≥ 0');
+    case 'dataset-form':
+      return rendered('expected a dataset name or a quoted path', 'for example `dataset: binarized-mnist` or `dataset: "data/x.npy"`');
+    case 'labels-form':
+      return rendered('expected `labels: N per class` or `labels: all`');
+  }
+}
+
 export function renderTrain(p: TrainProblem): Rendered {
   switch (p.kind) {
+    case 'bad-setting': {
+      const r = renderSettingValue(p.problem);
+      return rendered(`invalid \`${p.setting}\`: ${r.message}`, r.hint ?? `write ${p.syntax}`);
+    }
     case 'unknown-setting':
       return rendered(`unknown train setting \`${p.found}\``, KEY_ALIASES.get(p.found) ?? (p.suggestion !== undefined ? `did you mean \`${p.suggestion}\`?` : `the settings are: ${p.settings.join(', ')}`));
     case 'setting-set-twice':
