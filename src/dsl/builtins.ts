@@ -5,6 +5,7 @@
  */
 import { isSubKind, type ValueKind } from '../distributions/constraints';
 import type { Diagnostic } from './diagnostics';
+import { typeData, type ShapeProblem } from './problems/shapes';
 import { broadcast as broadcastShapes } from '../core/shapes';
 import { ERROR_TYPE, formatType, tensor, type ExprType, type TensorType } from './types';
 import type * as A from './ast';
@@ -17,7 +18,8 @@ export interface TypedArg {
 
 export interface BuiltinContext {
   readonly call: A.CallExpr;
-  error(code: Diagnostic['code'], message: string, span: A.Expr['span'], hint?: string): ExprType;
+  /** Reports a problem given as data and returns the error type. */
+  reject(code: Diagnostic['code'], data: ShapeProblem, span: A.Expr['span']): ExprType;
 }
 
 export interface BuiltinSpec {
@@ -48,7 +50,7 @@ function squareArg(a: TypedArg, ctx: BuiltinContext, fn: string): TensorType | u
   if (!t) return undefined;
   const n = t.shape.length;
   if (n < 2 || t.shape[n - 1] !== t.shape[n - 2]) {
-    ctx.error('VAE310', `\`${fn}\` needs square matrices [..., d, d], found ${formatType(t)}`, a.expr.span, 'make it square, e.g. a net output `Real[d, d]`; a d x r factor is the `cov_factor` of `LowRankMultivariateNormal`');
+    ctx.reject('VAE310', { kind: 'builtin-not-square', fn, found: typeData(t) }, a.expr.span);
     return undefined;
   }
   return t;
@@ -57,11 +59,11 @@ function squareArg(a: TypedArg, ctx: BuiltinContext, fn: string): TensorType | u
 function expectArity(args: readonly TypedArg[], n: number, ctx: BuiltinContext, name: string, sig: string): boolean {
   const named = args.find((a) => a.name !== null);
   if (named) {
-    ctx.error('VAE310', `\`${name}\` takes no named arguments; found \`${named.name}:\``, ctx.call.span, `write \`${sig}\``);
+    ctx.reject('VAE310', { kind: 'builtin-named-argument', fn: name, name: named.name!, signature: sig }, ctx.call.span);
     return false;
   }
   if (args.length !== n) {
-    ctx.error('VAE310', `\`${name}\` takes ${n} argument${n === 1 ? '' : 's'}, found ${args.length}`, ctx.call.span, `write \`${sig}\``);
+    ctx.reject('VAE310', { kind: 'builtin-arity', fn: name, expected: n, found: args.length, signature: sig }, ctx.call.span);
     return false;
   }
   return true;
@@ -70,7 +72,7 @@ function expectArity(args: readonly TypedArg[], n: number, ctx: BuiltinContext, 
 function tensorArg(a: TypedArg, ctx: BuiltinContext, fn: string): TensorType | undefined {
   if (a.type.kind === 'tensor') return a.type;
   if (a.type.kind !== 'error') {
-    ctx.error('VAE310', `\`${fn}\` needs a tensor, found ${formatType(a.type)}`, a.expr.span, a.type.kind === 'record' ? 'pick one output with `.name`, e.g. `q.loc`' : undefined);
+    ctx.reject('VAE310', { kind: 'builtin-not-tensor', fn, shown: formatType(a.type), record: a.type.kind === 'record' }, a.expr.span);
   }
   return undefined;
 }
@@ -80,7 +82,8 @@ function constInt(a: TypedArg): number | undefined {
   return a.type.kind === 'tensor' && a.type.value !== undefined && Number.isInteger(a.type.value) && a.type.value > 0 ? a.type.value : undefined;
 }
 
-function elementwise(name: string, doc: string, result: (t: TensorType) => ValueKind | undefined, domainHint?: string): BuiltinSpec {
+/** An elementwise built-in; `result` undefined: not defined for every value (the hint is the renderer's, problems/shapes.ts). */
+function elementwise(name: string, doc: string, result: (t: TensorType) => ValueKind | undefined): BuiltinSpec {
   const signature = `${name}(x)`;
   return {
     name,
@@ -90,9 +93,9 @@ function elementwise(name: string, doc: string, result: (t: TensorType) => Value
       if (!expectArity(args, 1, ctx, name, signature)) return ERROR_TYPE;
       const t = tensorArg(args[0]!, ctx, name);
       if (!t) return ERROR_TYPE;
-      if (t.vk === 'Category') return ctx.error('VAE310', `\`${name}\` needs real values, found ${formatType(t)}`, args[0]!.expr.span, 'class indices are not numbers; use `onehot(y)`');
+      if (t.vk === 'Category') return ctx.reject('VAE310', { kind: 'elementwise-class-index', fn: name, found: typeData(t) }, args[0]!.expr.span);
       const vk = result(t);
-      if (vk === undefined) return ctx.error('VAE310', `\`${name}\` is not defined for every ${formatType(t)} value`, args[0]!.expr.span, domainHint);
+      if (vk === undefined) return ctx.reject('VAE310', { kind: 'elementwise-domain', fn: name, found: typeData(t) }, args[0]!.expr.span);
       return tensor(vk, t.shape);
     },
   };
@@ -108,7 +111,7 @@ function constructor(name: 'zeros' | 'ones', vk: ValueKind): BuiltinSpec {
       const dims: number[] = [];
       for (const a of args) {
         const d = constInt(a);
-        if (d === undefined) return ctx.error('VAE308', `\`${name}\` needs positive integer dimensions known at compile time`, a.expr.span, 'use numbers or `const` names');
+        if (d === undefined) return ctx.reject('VAE308', { kind: 'builtin-size-not-const', fn: name }, a.expr.span);
         dims.push(d);
       }
       return tensor(vk, dims);
@@ -127,7 +130,7 @@ const TABLE: BuiltinSpec[] = [
       if (!t) return ERROR_TYPE;
       if (t.vk === 'OneHot') return t;
       if (t.vk !== 'Category' || t.classes === undefined) {
-        return ctx.error('VAE310', `\`onehot\` needs a class index (Category[k]), found ${formatType(t)}`, args[0]!.expr.span);
+        return ctx.reject('VAE310', { kind: 'onehot-not-class-index', found: typeData(t) }, args[0]!.expr.span);
       }
       return tensor('OneHot', [...t.shape, t.classes]);
     },
@@ -139,22 +142,22 @@ const TABLE: BuiltinSpec[] = [
     check(args, ctx) {
       if (!expectArity(args, 1, ctx, 'uniform', 'uniform(k)')) return ERROR_TYPE;
       const k = constInt(args[0]!);
-      if (k === undefined) return ctx.error('VAE308', '`uniform` needs a positive integer known at compile time', args[0]!.expr.span);
+      if (k === undefined) return ctx.reject('VAE308', { kind: 'builtin-size-not-const', fn: 'uniform' }, args[0]!.expr.span);
       return tensor('Simplex', [k]);
     },
   },
   constructor('zeros', 'Real'),
   constructor('ones', 'Positive'),
   elementwise('exp', 'e^x, elementwise: Real -> Positive.', () => 'Positive'),
-  elementwise('log', 'The natural logarithm, elementwise: Positive -> Real.', (t) => (positiveish(t) || isSubKind(t.vk, 'Unit') ? 'Real' : undefined), 'log needs positive values: apply it to a Positive expression, e.g. `log(softplus(h))`'),
+  elementwise('log', 'The natural logarithm, elementwise: Positive -> Real.', (t) => (positiveish(t) || isSubKind(t.vk, 'Unit') ? 'Real' : undefined)),
   elementwise('softplus', 'log(1 + e^x), elementwise: Real -> Positive.', () => 'Positive'),
   elementwise('sigmoid', '1 / (1 + e^-x), elementwise: Real -> Unit.', () => 'Unit'),
   elementwise('tanh', 'The hyperbolic tangent, elementwise.', () => 'Real'),
-  elementwise('sqrt', 'The square root, elementwise, of non-negative values.', (t) => (nonneg(t) ? t.vk : undefined), 'sqrt needs non-negative values: apply it to a Positive or Unit expression'),
+  elementwise('sqrt', 'The square root, elementwise, of non-negative values.', (t) => (nonneg(t) ? t.vk : undefined)),
   elementwise('square', 'x^2, elementwise.', (t) => (positiveish(t) ? 'Positive' : 'Real')),
   elementwise('abs', '|x|, elementwise.', () => 'Real'),
-  elementwise('softmax', 'Normalizes the last axis to a probability vector: Real[k] -> Simplex[k].', (t) => (t.shape.length > 0 ? 'Simplex' : undefined), 'softmax needs a vector'),
-  elementwise('log1p', 'log(1 + x), elementwise, of non-negative values (e.g. counts): -> Real.', (t) => (nonneg(t) ? 'Real' : undefined), 'log1p needs non-negative values: apply it to Count, Positive or Unit values'),
+  elementwise('softmax', 'Normalizes the last axis to a probability vector: Real[k] -> Simplex[k].', (t) => (t.shape.length > 0 ? 'Simplex' : undefined)),
+  elementwise('log1p', 'log(1 + x), elementwise, of non-negative values (e.g. counts): -> Real.', (t) => (nonneg(t) ? 'Real' : undefined)),
   {
     name: 'sum',
     signature: 'sum(x)',
@@ -163,8 +166,8 @@ const TABLE: BuiltinSpec[] = [
       if (!expectArity(args, 1, ctx, 'sum', 'sum(x)')) return ERROR_TYPE;
       const t = tensorArg(args[0]!, ctx, 'sum');
       if (!t) return ERROR_TYPE;
-      if (t.vk === 'Category') return ctx.error('VAE310', '`sum` needs numbers, found a class index', args[0]!.expr.span, 'use `onehot(y)`');
-      if (t.shape.length === 0) return ctx.error('VAE310', '`sum` adds up the last axis of a vector, found a scalar', args[0]!.expr.span, 'a scalar is its own sum');
+      if (t.vk === 'Category') return ctx.reject('VAE310', { kind: 'builtin-class-index', fn: 'sum' }, args[0]!.expr.span);
+      if (t.shape.length === 0) return ctx.reject('VAE310', { kind: 'sum-of-scalar' }, args[0]!.expr.span);
       return tensor(sumKind(t.vk), t.shape.slice(0, -1));
     },
   },
@@ -186,7 +189,7 @@ const TABLE: BuiltinSpec[] = [
       if (!expectArity(args, 1, ctx, 'diag', 'diag(s)')) return ERROR_TYPE;
       const t = tensorArg(args[0]!, ctx, 'diag');
       if (!t) return ERROR_TYPE;
-      if (t.shape.length === 0 || !positiveish(t)) return ctx.error('VAE310', `\`diag\` needs a vector of positive values, found ${formatType(t)}`, args[0]!.expr.span, 'e.g. a net output `Positive[d]` or `ones(d)`');
+      if (t.shape.length === 0 || !positiveish(t)) return ctx.reject('VAE310', { kind: 'diag-not-positive-vector', found: typeData(t) }, args[0]!.expr.span);
       return tensor('LowerCholesky', [...t.shape, t.shape[t.shape.length - 1]!]);
     },
   },
@@ -197,7 +200,7 @@ const TABLE: BuiltinSpec[] = [
     check(args, ctx) {
       if (!expectArity(args, 1, ctx, 'eye', 'eye(d)')) return ERROR_TYPE;
       const d = constInt(args[0]!);
-      if (d === undefined) return ctx.error('VAE308', '`eye` needs a positive integer known at compile time', args[0]!.expr.span);
+      if (d === undefined) return ctx.reject('VAE308', { kind: 'builtin-size-not-const', fn: 'eye' }, args[0]!.expr.span);
       return tensor('LowerCholesky', [d, d]);
     },
   },
@@ -206,13 +209,13 @@ const TABLE: BuiltinSpec[] = [
     signature: 'concat(a, b, ...)',
     doc: 'Concatenates along the last axis; the other axes must agree.',
     check(args, ctx) {
-      if (args.length < 2) return ctx.error('VAE310', '`concat` needs at least two tensors', ctx.call.span, 'write `concat(a, b)`');
+      if (args.length < 2) return ctx.reject('VAE310', { kind: 'concat-too-few' }, ctx.call.span);
       const ts: TensorType[] = [];
       for (const a of args) {
         const t = tensorArg(a, ctx, 'concat');
         if (!t) return ERROR_TYPE;
-        if (t.vk === 'Category') return ctx.error('VAE310', '`concat` needs real values, found a class index', a.expr.span, 'use `onehot(y)`');
-        if (t.shape.length === 0) return ctx.error('VAE310', '`concat` joins vectors, found a scalar', a.expr.span, 'scalars have no axis to join along');
+        if (t.vk === 'Category') return ctx.reject('VAE310', { kind: 'builtin-class-index', fn: 'concat' }, a.expr.span);
+        if (t.shape.length === 0) return ctx.reject('VAE310', { kind: 'concat-scalar' }, a.expr.span);
         ts.push(t);
       }
       const first = ts[0]!;
@@ -222,7 +225,7 @@ const TABLE: BuiltinSpec[] = [
       for (let i = 0; i < ts.length; i++) {
         const t = ts[i]!;
         const b = broadcastShapes(lead, t.shape.slice(0, -1));
-        if (!b) return ctx.error('VAE302', `\`concat\` cannot join ${formatType(first)} with ${formatType(t)}`, args[i]!.expr.span, 'all axes but the last must broadcast');
+        if (!b) return ctx.reject('VAE302', { kind: 'concat-does-not-broadcast', first: typeData(first), found: typeData(t) }, args[i]!.expr.span);
         lead = b;
         last += t.shape[t.shape.length - 1]!;
         vk = isSubKind(vk, 'Real') && isSubKind(t.vk, vk) ? vk : isSubKind(vk, t.vk) ? t.vk : 'Real';

@@ -4,7 +4,7 @@
  */
 import type * as A from './ast';
 import type { CallTarget, DataInfo, NetInfo, ParamInfo, Ref } from './checked';
-import { diag, problem, type DiagCode, type Diagnostic, type Label, type ProblemData } from './diagnostics';
+import { problem, type DiagCode, type Diagnostic, type Label, type ProblemData } from './diagnostics';
 import type { SourceSet, Span } from './source';
 import { ERROR_TYPE, formatType, type ExprType, type TensorType } from './types';
 
@@ -54,16 +54,9 @@ export class CheckContext {
 
   constructor(readonly sources: SourceSet) {}
 
-  accept(code: DiagCode, message: string, primary: Label, extra: { hint?: string | undefined; secondary?: Label[]; data?: ProblemData } = {}): void {
-    // The steps of a `for` loop are checked one copy at a time: a problem in its body is reported once.
-    const key = `${code}@${primary.span.file}:${primary.span.start}:${primary.span.end}`;
-    if (this.reportedAt.has(key)) return;
-    this.reportedAt.add(key);
-    this.diagnostics.push(diag(code, message, primary, extra));
-  }
-
   /** Reports a problem given as data (the message and hint are rendered from it, problems/). */
   report(code: DiagCode, data: ProblemData, primary: Label, extra: { secondary?: Label[] } = {}): void {
+    // The steps of a `for` loop are checked one copy at a time: a problem in its body is reported once.
     const key = `${code}@${primary.span.file}:${primary.span.start}:${primary.span.end}`;
     if (this.reportedAt.has(key)) return;
     this.reportedAt.add(key);
@@ -73,12 +66,6 @@ export class CheckContext {
   /** Reports a problem given as data and returns the error type, to stop cascades in the caller. */
   reject(code: DiagCode, data: ProblemData, span: Span, secondary?: Label[]): ExprType {
     this.report(code, data, { span }, secondary ? { secondary } : {});
-    return ERROR_TYPE;
-  }
-
-  /** Reports and returns the error type, to stop cascades in the caller. */
-  fail(code: DiagCode, message: string, span: Span, hint?: string, secondary?: Label[]): ExprType {
-    this.accept(code, message, { span }, { hint, ...(secondary ? { secondary } : {}) });
     return ERROR_TYPE;
   }
 

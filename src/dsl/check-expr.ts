@@ -273,7 +273,7 @@ function checkCall(env: ExprEnv, e: A.CallExpr): ExprType {
     const args = e.args.map((a) => ({ expr: a.value, type: checkExpr(env, a.value), name: a.name?.text ?? null }));
     if (args.some((a) => a.type.kind === 'error')) return ERROR_TYPE;
     ctx.calls.set(e, { kind: 'builtin', name });
-    return builtin.check(args, { call: e, error: (code, message, span, hint) => ctx.fail(code, message, span, hint) });
+    return builtin.check(args, { call: e, reject: (code, data, span) => ctx.reject(code, data, span) });
   }
   for (const a of e.args) checkExpr(env, a.value);
   if (firstReport(ctx, `${name}(`)) return ERROR_TYPE;

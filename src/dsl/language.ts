@@ -9,7 +9,7 @@
  */
 import type { CheckedProgram } from './checked';
 import { checkProgram } from './check';
-import { diag, hasErrors, sortDiagnostics, type Diagnostic } from './diagnostics';
+import { hasErrors, problem, sortDiagnostics, type Diagnostic } from './diagnostics';
 import { loadProgram, type LoaderOptions, type LoadOptions } from './load';
 import type { Source } from './source';
 
@@ -28,8 +28,8 @@ export function checkLanguage(file: string, opts: LoaderOptions): LanguageOutcom
     opts.readFile(file.startsWith('/') ? file : `${opts.cwd.replace(/\/+$/, '')}/${file}`);
   } catch (e) {
     const code = (e as { code?: unknown }).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : 'it cannot be read';
-    const d = diag('VAE701', `cannot read \`${file}\`: ${reason}`, { span: { file, start: 0, end: 0 } }, { hint: 'check the path; model files usually live in models/, e.g. models/vae.vae' });
+    const reason = code === 'ENOENT' ? 'missing' : code === 'EISDIR' ? 'directory' : 'unreadable';
+    const d = problem('VAE701', { kind: 'program-file-unreadable', file, reason }, { span: { file, start: 0, end: 0 } });
     return { diagnostics: [d], sources: new Map(), checked: undefined, partial: undefined };
   }
   const loaded = loadProgram(file, opts);

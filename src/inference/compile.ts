@@ -10,7 +10,8 @@ import { SamplingError } from '../distributions/sampling-error';
 import type { Distribution } from '../distributions/types';
 import type * as A from '../dsl/ast';
 import type { CheckedProgram, SiteInfo } from '../dsl/checked';
-import { diag, DiagnosticError } from '../dsl/diagnostics';
+import { DiagnosticError, problem } from '../dsl/diagnostics';
+import type { RuntimeWhere } from '../dsl/problems/runtime';
 import type { ExprType } from '../dsl/types';
 import { padEvent } from './align';
 import { entryAt, entryOf } from './indexing';
@@ -202,7 +203,7 @@ class Compiler {
           try {
             env.locals.set(name, f(env));
           } catch (err) {
-            throw runtimeError(`\`let ${name}\``, stmt.span, err);
+            throw runtimeError({ at: 'let', name }, stmt.span, err);
           }
         };
       }
@@ -228,21 +229,19 @@ class Compiler {
   }
 }
 
-const SHAPE_HINT = 'the data or a net did not have the shape the program declares; check the data binding (--data) and the declared types';
-
 /** Turns a failure inside a site into a diagnostic at the site's span (no tfjs text). */
 export function siteError(site: SiteInfo, err: unknown): Error {
-  return runtimeError(`the site \`${site.name}\``, site.stmt.span, err);
+  return runtimeError({ at: 'site', name: site.name }, site.stmt.span, err);
 }
 
 /** A failure at run time (a site's or a `let`'s), as a VAE902 diagnostic at `span` (no tfjs text). */
-export function runtimeError(what: string, span: A.Stmt['span'], err: unknown): Error {
+export function runtimeError(where: RuntimeWhere, span: A.Stmt['span'], err: unknown): Error {
   if (err instanceof DiagnosticError) return err;
-  if (err instanceof SamplingError) return new DiagnosticError([diag('VAE902', `${what}: ${err.message}`, { span }, { hint: err.hint })]);
+  if (err instanceof SamplingError) return new DiagnosticError([problem('VAE902', { kind: 'sampling-failed', ...where, reason: err.message, hint: err.hint }, { span })]);
   const raw = err instanceof Error ? err.message : String(err);
   const shapes = [...raw.matchAll(/\[[\d, ]*\]/g)].map((m) => m[0]).slice(0, 2);
-  const detail = shapes.length === 2 ? `: values of shapes ${shapes[0]} and ${shapes[1]} met` : '';
-  return new DiagnosticError([diag('VAE902', `${what} failed at run time${detail}`, { span }, { hint: SHAPE_HINT })]);
+  const met = shapes.length === 2 ? ([shapes[0]!, shapes[1]!] as const) : null;
+  return new DiagnosticError([problem('VAE902', { kind: 'run-time-shape-failure', ...where, shapes: met }, { span })]);
 }
 
 /**
@@ -258,9 +257,8 @@ function checkValueShape(site: SiteInfo, msg: Message): void {
   const event = v.shape.slice(Math.max(0, v.rank - rank));
   const fits = v.rank >= rank && event.every((d, i) => d === site.shape[i]) && (!observed || v.rank === rank + 1);
   if (fits) return;
-  const want = `[${[observed ? 'B' : '...', ...site.shape].join(', ')}]`;
   throw new DiagnosticError([
-    diag('VAE902', `the site \`${site.name}\` got a value of shape [${v.shape.join(', ')}]; its declared type needs ${want}`, { span: site.stmt.span }, { hint: SHAPE_HINT }),
+    problem('VAE902', { kind: 'site-value-shape', site: site.name, found: [...v.shape], declared: [...site.shape], observed }, { span: site.stmt.span }),
   ]);
 }
 

@@ -4,6 +4,8 @@
 import { rendered, type Rendered } from './rendered';
 
 export type FileProblem =
+  /** VAE701: the program file cannot be read (`missing`: no such file). */
+  | { readonly kind: 'program-file-unreadable'; readonly file: string; readonly reason: 'missing' | 'directory' | 'unreadable' }
   /** VAE704: an estimator name the registry does not have. */
   | { readonly kind: 'unknown-estimator'; readonly site: string; readonly found: string; readonly expected: readonly string[] }
   /** VAE702: a data file the file system refused (`errno`: ENOENT, EACCES, ...; `cwd`: where relative paths start). */
@@ -23,6 +25,7 @@ export type FileProblem =
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const FILE_KINDS: Record<FileProblem['kind'], true> = {
+  'program-file-unreadable': true,
   'unknown-estimator': true,
   'unknown-override-site': true,
   'data-file-system': true,
@@ -52,6 +55,10 @@ function fileSystemReason(errno: string, verb: 'read' | 'write', cwd: string): [
 
 export function renderFiles(p: FileProblem): Rendered {
   switch (p.kind) {
+    case 'program-file-unreadable': {
+      const reason = p.reason === 'missing' ? 'no such file' : p.reason === 'directory' ? 'it is a directory' : 'it cannot be read';
+      return rendered(`cannot read \`${p.file}\`: ${reason}`, 'check the path; model files usually live in models/, e.g. models/vae.vae');
+    }
     case 'unknown-estimator':
       return rendered(`unknown estimator \`${p.found}\` for \`${p.site}\``, `the estimators are: ${p.expected.join(', ')}`);
     case 'data-file-system': {

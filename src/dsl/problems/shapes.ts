@@ -25,6 +25,14 @@ function showType(t: TypeData): string {
 const code = (names: readonly string[], sep = ', '): string => names.map((n) => `\`${n}\``).join(sep);
 const plural = (n: number, one: string, many = `${one}s`): string => (n === 1 ? one : many);
 
+/** The hint when an elementwise built-in is not defined for every value of its argument's kind. */
+const DOMAIN_HINTS: Readonly<Record<string, string>> = {
+  log: 'log needs positive values: apply it to a Positive expression, e.g. `log(softplus(h))`',
+  sqrt: 'sqrt needs non-negative values: apply it to a Positive or Unit expression',
+  softmax: 'softmax needs a vector',
+  log1p: 'log1p needs non-negative values: apply it to Count, Positive or Unit values',
+};
+
 export type ShapeProblem =
   /**
    * VAE301: a site's distribution has another shape than the site is declared with. `image`: the
@@ -233,6 +241,35 @@ export type ShapeProblem =
     }
   /** VAE317: a site's batch does not fit one tensor. */
   | { readonly kind: 'site-too-large'; readonly site: string; readonly perExample: number; readonly batch: number; readonly maxElements: number }
+  // Built-in functions (builtins.ts). `fn`: the built-in's name.
+  /** VAE310: `signature`: how to call it, e.g. `exp(x)`. */
+  | { readonly kind: 'builtin-named-argument'; readonly fn: string; readonly name: string; readonly signature: string }
+  /** VAE310 */
+  | { readonly kind: 'builtin-arity'; readonly fn: string; readonly expected: number; readonly found: number; readonly signature: string }
+  /** VAE310: `shown`: what the argument is, as the message shows it; `record`: it is a net's named outputs. */
+  | { readonly kind: 'builtin-not-tensor'; readonly fn: string; readonly shown: string; readonly record: boolean }
+  /** VAE310 */
+  | { readonly kind: 'builtin-not-square'; readonly fn: string; readonly found: TypeData }
+  /** VAE310: an elementwise function of a class index. */
+  | { readonly kind: 'elementwise-class-index'; readonly fn: string; readonly found: TypeData }
+  /** VAE310: an elementwise function outside its domain (the hint is the function's, from the renderer). */
+  | { readonly kind: 'elementwise-domain'; readonly fn: string; readonly found: TypeData }
+  /** VAE310 */
+  | { readonly kind: 'builtin-class-index'; readonly fn: 'sum' | 'concat' }
+  /** VAE308: `zeros`, `ones` (dimensions), `uniform`, `eye` (one size) need sizes known at compile time. */
+  | { readonly kind: 'builtin-size-not-const'; readonly fn: 'zeros' | 'ones' | 'uniform' | 'eye' }
+  /** VAE310 */
+  | { readonly kind: 'onehot-not-class-index'; readonly found: TypeData }
+  /** VAE310 */
+  | { readonly kind: 'sum-of-scalar' }
+  /** VAE310 */
+  | { readonly kind: 'diag-not-positive-vector'; readonly found: TypeData }
+  /** VAE310 */
+  | { readonly kind: 'concat-too-few' }
+  /** VAE310 */
+  | { readonly kind: 'concat-scalar' }
+  /** VAE302: all axes but the last must broadcast. */
+  | { readonly kind: 'concat-does-not-broadcast'; readonly first: TypeData; readonly found: TypeData }
   // Expressions (check-expr.ts).
   /** VAE312 */
   | { readonly kind: 'range-not-value' }
@@ -395,6 +432,20 @@ export const SHAPE_KINDS: Record<ShapeProblem['kind'], true> = {
   'net-input-shape': true,
   'too-many-parameters': true,
   'site-too-large': true,
+  'builtin-named-argument': true,
+  'builtin-arity': true,
+  'builtin-not-tensor': true,
+  'builtin-not-square': true,
+  'elementwise-class-index': true,
+  'elementwise-domain': true,
+  'builtin-class-index': true,
+  'builtin-size-not-const': true,
+  'onehot-not-class-index': true,
+  'sum-of-scalar': true,
+  'diag-not-positive-vector': true,
+  'concat-too-few': true,
+  'concat-scalar': true,
+  'concat-does-not-broadcast': true,
   'range-not-value': true,
   'callable-not-value': true,
   'arithmetic-on-class-index': true,
@@ -849,6 +900,39 @@ export function renderShapes(p: ShapeProblem): Rendered {
             ? 'to select by these probabilities, draw a label from them with a site, e.g. `y ~ Categorical(probs: p)`, and index with `y`'
             : 'an index is a class label `Category[k]` or a number known at compile time; a learned value cannot select an entry',
       );
+    case 'builtin-named-argument':
+      return rendered(`\`${p.fn}\` takes no named arguments; found \`${p.name}:\``, `write \`${p.signature}\``);
+    case 'builtin-arity':
+      return rendered(`\`${p.fn}\` takes ${p.expected} ${plural(p.expected, 'argument')}, found ${p.found}`, `write \`${p.signature}\``);
+    case 'builtin-not-tensor':
+      return rendered(`\`${p.fn}\` needs a tensor, found ${p.shown}`, p.record ? 'pick one output with `.name`, e.g. `q.loc`' : undefined);
+    case 'builtin-not-square':
+      return rendered(
+        `\`${p.fn}\` needs square matrices [..., d, d], found ${showType(p.found)}`,
+        'make it square, e.g. a net output `Real[d, d]`; a d x r factor is the `cov_factor` of `LowRankMultivariateNormal`',
+      );
+    case 'elementwise-class-index':
+      return rendered(`\`${p.fn}\` needs real values, found ${showType(p.found)}`, 'class indices are not numbers; use `onehot(y)`');
+    case 'elementwise-domain':
+      return rendered(`\`${p.fn}\` is not defined for every ${showType(p.found)} value`, DOMAIN_HINTS[p.fn]);
+    case 'builtin-class-index':
+      return rendered(`\`${p.fn}\` needs ${p.fn === 'sum' ? 'numbers' : 'real values'}, found a class index`, 'use `onehot(y)`');
+    case 'builtin-size-not-const':
+      return p.fn === 'zeros' || p.fn === 'ones'
+        ? rendered(`\`${p.fn}\` needs positive integer dimensions known at compile time`, 'use numbers or `const` names')
+        : rendered(`\`${p.fn}\` needs a positive integer known at compile time`);
+    case 'onehot-not-class-index':
+      return rendered(`\`onehot\` needs a class index (Category[k]), found ${showType(p.found)}`);
+    case 'sum-of-scalar':
+      return rendered('`sum` adds up the last axis of a vector, found a scalar', 'a scalar is its own sum');
+    case 'diag-not-positive-vector':
+      return rendered(`\`diag\` needs a vector of positive values, found ${showType(p.found)}`, 'e.g. a net output `Positive[d]` or `ones(d)`');
+    case 'concat-too-few':
+      return rendered('`concat` needs at least two tensors', 'write `concat(a, b)`');
+    case 'concat-scalar':
+      return rendered('`concat` joins vectors, found a scalar', 'scalars have no axis to join along');
+    case 'concat-does-not-broadcast':
+      return rendered(`\`concat\` cannot join ${showType(p.first)} with ${showType(p.found)}`, 'all axes but the last must broadcast');
     case 'range-not-value':
       return rendered('a range `a -> b` is not a value', 'ranges appear only in schedules, e.g. `beta: anneal(0 -> 1, epochs: 10)`');
     case 'callable-not-value':
