@@ -21,13 +21,22 @@ export type FileProblem =
   /** VAE703: a weight of the program has another shape in the checkpoint. */
   | { readonly kind: 'checkpoint-weight-shape'; readonly weight: string; readonly found: readonly number[]; readonly expected: readonly number[] }
   /** VAE704: `--estimator site=kind` for a site the guide does not have; `sites` are the guide's. */
-  | { readonly kind: 'unknown-override-site'; readonly site: string; readonly estimator: string; readonly sites: readonly string[] };
+  | { readonly kind: 'unknown-override-site'; readonly site: string; readonly estimator: string; readonly sites: readonly string[] }
+  /** VAE704: a flag's value as written (`found`) that is not the number `expected`. */
+  | { readonly kind: 'bad-flag-number'; readonly flag: string; readonly found: string; readonly expected: 'positive integer' | 'positive number' | 'non-negative integer' }
+  /** VAE704: an `--estimator` item not of the form `site=kind`. */
+  | { readonly kind: 'bad-estimator-flag'; readonly found: string }
+  /** VAE704: an `--objective` not of a short form (`elbo`, `iwae`, `iwae:K`), or with a bad argument. */
+  | { readonly kind: 'bad-objective-flag'; readonly found: string };
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const FILE_KINDS: Record<FileProblem['kind'], true> = {
   'program-file-unreadable': true,
   'unknown-estimator': true,
   'unknown-override-site': true,
+  'bad-flag-number': true,
+  'bad-estimator-flag': true,
+  'bad-objective-flag': true,
   'data-file-system': true,
   'checkpoint-no-directory': true,
   'checkpoint-file-missing': true,
@@ -77,5 +86,11 @@ export function renderFiles(p: FileProblem): Rendered {
       return rendered(`\`${p.weight}\` has shape [${p.found.join(', ')}] in the checkpoint but [${p.expected.join(', ')}] in the program`, 'the program changed since the checkpoint was written');
     case 'unknown-override-site':
       return rendered(`--estimator ${p.site}=${p.estimator}: the guide has no site \`${p.site}\``, `the guide's sites are: ${p.sites.join(', ') || 'none'}`);
+    case 'bad-flag-number':
+      return rendered(`invalid ${p.flag} '${p.found}'`, `${p.flag} takes a ${p.expected}`);
+    case 'bad-estimator-flag':
+      return rendered(`invalid --estimator '${p.found}'`, 'write --estimator site=kind, e.g. --estimator y=score');
+    case 'bad-objective-flag':
+      return rendered(`invalid --objective '${p.found}'`, 'use elbo, iwae or iwae:K (e.g. iwae:5)');
   }
 }
