@@ -39,6 +39,12 @@ export class DataError extends UserError {
     if (info.column !== undefined) this.column = info.column;
   }
 
+  /** A data error built from its data: message and hint rendered by problems/files.ts; `at` locates it in a text file. */
+  static of(data: FileProblem & { readonly file: string }, at: { readonly line?: number; readonly column?: number } = {}): DataError {
+    const r = renderProblem(data);
+    return new DataError(r.message, { ...(r.hint !== undefined ? { hint: r.hint } : {}), file: data.file, ...at, data });
+  }
+
   /** The message plus the hint, as the CLI prints it. */
   format(): string {
     return this.hint === undefined ? this.message : `${this.message}\n  hint: ${this.hint}`;

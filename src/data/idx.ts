@@ -17,9 +17,10 @@
  * and transparent gunzip (detected by the gzip magic, so `.gz` names are optional).
  */
 import { gzipSync } from 'node:zlib';
-import { DataError, q } from './errors';
+import type { IdxHeaderFault } from '../dsl/problems/files';
+import { DataError } from './errors';
 import { readMaybeGzip, writeFileAtomic } from './files';
-import { type NdArray, dtypeOf, formatShape, numel } from './ndarray';
+import { type NdArray, dtypeOf, numel } from './ndarray';
 
 /** The IDX element types, by type code. */
 export const IDX_TYPES = {
@@ -43,23 +44,23 @@ function isIdxCode(c: number): c is IdxTypeCode {
  * @param file the name used in error messages
  */
 export function parseIdx(bytes: Uint8Array, file = 'the IDX file'): NdArray {
-  const bad = (what: string, hint?: string): DataError =>
-    new DataError(`${q(file)} is not a valid IDX file: ${what}`, { hint: hint ?? 'IDX files start with 00 00 <type> <ndims>, as in MNIST', file });
-  if (bytes.length < 4) throw bad(`expected a 4-byte magic number, found ${bytes.length} bytes`);
+  const bad = (fault: IdxHeaderFault, found: string, declared?: number): DataError =>
+    DataError.of({ kind: 'idx-header', file, fault, found, ...(declared !== undefined ? { declared } : {}) });
+  if (bytes.length < 4) throw bad('short', String(bytes.length));
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes[0] !== 0 || bytes[1] !== 0) {
     const hex = Array.from(bytes.subarray(0, 4), (b) => b.toString(16).padStart(2, '0')).join(' ');
-    throw bad(`expected the magic number to start with 00 00, found ${hex}`);
+    throw bad('magic', hex);
   }
   const code = bytes[2] as number;
   if (!isIdxCode(code)) {
-    throw bad(`expected a type code 08, 09, 0b, 0c, 0d or 0e, found ${code.toString(16).padStart(2, '0')}`);
+    throw bad('type-code', code.toString(16).padStart(2, '0'));
   }
   const ndims = bytes[3] as number;
-  if (ndims === 0) throw bad('expected at least one dimension, found 0');
+  if (ndims === 0) throw bad('no-dimensions', '0');
   const headerLen = 4 + 4 * ndims;
   if (bytes.length < headerLen) {
-    throw bad(`the header declares ${ndims} dimensions (${headerLen} header bytes) but the file has only ${bytes.length} bytes`, 'the file is truncated; copy or download it again');
+    throw bad('length', String(bytes.length), ndims);
   }
   const shape: number[] = [];
   for (let i = 0; i < ndims; i++) shape.push(view.getUint32(4 + 4 * i, false));
@@ -67,11 +68,7 @@ export function parseIdx(bytes: Uint8Array, file = 'the IDX file'): NdArray {
   const count = numel(shape);
   const expected = headerLen + count * size;
   if (bytes.length !== expected) {
-    const found = bytes.length - headerLen;
-    throw new DataError(
-      `${q(file)} is ${bytes.length < expected ? 'truncated' : 'longer than its header says'}: shape ${formatShape(shape)} of ${name} needs ${count * size} data bytes, found ${found}`,
-      { hint: bytes.length < expected ? 'the file is incomplete; copy or download it again' : 'the file may be corrupt or not an IDX file', file },
-    );
+    throw DataError.of({ kind: 'array-data-length', file, format: 'idx', shape, dtype: name, expected: count * size, found: bytes.length - headerLen });
   }
   return { shape, data: decode(view, headerLen, count, code) };
 }

@@ -19,9 +19,10 @@
  * Structured and object dtypes are rejected. Truncated or over-long files are rejected.
  * `writeNpy` writes v1.0 files with 64-byte-aligned headers, exactly as `np.save` does.
  */
-import { DataError, q } from './errors';
+import type { NpyHeaderFault } from '../dsl/problems/files';
+import { DataError } from './errors';
 import { readBytes, writeFileAtomic } from './files';
-import { type NdArray, type TypedData, dtypeOf, formatShape, numel } from './ndarray';
+import { type NdArray, type TypedData, dtypeOf, numel } from './ndarray';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -44,10 +45,10 @@ export interface NpyHeader {
 
 /** Parses and checks the header of `.npy` bytes. */
 export function parseNpyHeader(bytes: Uint8Array, file = 'the .npy file'): NpyHeader {
-  const bad = (what: string, hint = 'save the array with numpy.save'): DataError =>
-    new DataError(`${q(file)} is not a valid .npy file: ${what}`, { hint, file });
+  const bad = (fault: NpyHeaderFault, found?: string, declared?: number): DataError =>
+    DataError.of({ kind: 'npy-header', file, fault, ...(found !== undefined ? { found } : {}), ...(declared !== undefined ? { declared } : {}) });
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) {
-    throw bad('expected the magic string \\x93NUMPY at the start, found something else');
+    throw bad('magic');
   }
   const major = bytes[6] as number;
   const minor = bytes[7] as number;
@@ -58,49 +59,42 @@ export function parseNpyHeader(bytes: Uint8Array, file = 'the .npy file'): NpyHe
     headerLen = view.getUint16(8, true);
     start = 10;
   } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw bad('the header is truncated', 'the file is incomplete; save or copy it again');
+    if (bytes.length < 12) throw bad('truncated');
     headerLen = view.getUint32(8, true);
     start = 12;
   } else {
-    throw bad(`expected format version 1, 2 or 3, found ${major}.${minor}`);
+    throw bad('version', `${major}.${minor}`);
   }
   if (bytes.length < start + headerLen) {
-    throw bad(`the header declares ${headerLen} bytes but the file ends after ${bytes.length - start}`, 'the file is incomplete; save or copy it again');
+    throw bad('length', String(bytes.length - start), headerLen);
   }
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(bytes.subarray(start, start + headerLen));
 
   if (/['"]descr['"]\s*:\s*\[/.test(text)) {
-    throw bad('expected a plain numeric dtype, found a structured dtype', 'save each field as its own array');
+    throw bad('structured');
   }
   const descr = /['"]descr['"]\s*:\s*['"]([^'"]*)['"]/.exec(text)?.[1];
-  if (descr === undefined) throw bad(`expected a 'descr' entry in the header, found ${JSON.stringify(text.trim())}`);
+  if (descr === undefined) throw bad('no-descr', JSON.stringify(text.trim()));
   const fortran = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text)?.[1];
-  if (fortran === undefined) throw bad("expected a 'fortran_order' entry in the header");
+  if (fortran === undefined) throw bad('no-fortran-order');
   const shapeText = /['"]shape['"]\s*:\s*\(([^)]*)\)/.exec(text)?.[1];
-  if (shapeText === undefined) throw bad("expected a 'shape' tuple in the header");
+  if (shapeText === undefined) throw bad('no-shape');
   const shape = shapeText
     .split(',')
     .map((s) => s.trim().replace(/L$/, ''))
     .filter((s) => s !== '')
     .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw bad(`expected non-negative integer dimensions, found (${shapeText})`);
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw bad('dimensions', shapeText);
 
   const order = descr[0] ?? '';
   const type = descr.slice(1) as NpyType;
   if (!'<>|='.includes(order) || order === '' || !NPY_TYPES.includes(type)) {
-    const obj = descr.includes('O') ? ' (Python objects)' : descr.includes('U') || descr.includes('S') ? ' (strings)' : '';
-    throw new DataError(`${q(file)} has dtype '${descr}'${obj}; expected one of bool, uint8, int8, int16, uint16, int32, uint32, int64, uint64, float16, float32, float64`, {
-      hint: 'convert it with arr.astype(np.float32) (or np.int32 for labels) before saving',
-      file,
-    });
+    throw DataError.of({ kind: 'npy-dtype', file, found: descr });
   }
   const littleEndian = order === '>' ? false : order === '=' ? HOST_LITTLE_ENDIAN : true;
   const fortranOrder = fortran === 'True';
   if (fortranOrder && shape.length >= 2) {
-    throw new DataError(`${q(file)} is stored in Fortran (column-major) order; expected C (row-major) order`, {
-      hint: 'save it with np.save(path, np.ascontiguousarray(arr))',
-      file,
-    });
+    throw DataError.of({ kind: 'npy-fortran-order', file });
   }
   return { version: [major, minor], descr, type, littleEndian, fortranOrder, shape, dataOffset: start + headerLen };
 }
@@ -116,11 +110,7 @@ export function parseNpy(bytes: Uint8Array, file = 'the .npy file'): NdArray {
   const need = n * size;
   const found = bytes.length - h.dataOffset;
   if (found !== need) {
-    const short = found < need;
-    throw new DataError(
-      `${q(file)} is ${short ? 'truncated' : 'longer than its header says'}: shape ${formatShape(h.shape)} of '${h.descr}' needs ${need} data bytes, found ${found}`,
-      { hint: short ? 'the file is incomplete; save or copy it again' : 'the file may be corrupt; save it again with numpy.save', file },
-    );
+    throw DataError.of({ kind: 'array-data-length', file, format: 'npy', shape: [...h.shape], dtype: h.descr, expected: need, found });
   }
   const raw = bytes.subarray(h.dataOffset, h.dataOffset + need);
   return { shape: [...h.shape], data: decode(raw, h, n, file) };
@@ -173,10 +163,7 @@ function checkedInt32(n: number, get: (i: number) => number | bigint, h: NpyHead
   for (let i = 0; i < n; i++) {
     const v = get(i);
     if (v < INT32_MIN || v > INT32_MAX) {
-      throw new DataError(`${q(file)} holds '${h.descr}' values outside the int32 range: ${v} at flat index ${i}`, {
-        hint: 'vaelang stores integers as int32; store labels as int32 (arr.astype(np.int32)) or reals as float32',
-        file,
-      });
+      throw DataError.of({ kind: 'npy-int32-range', file, dtype: h.descr, found: String(v), index: i });
     }
     out[i] = Number(v);
   }

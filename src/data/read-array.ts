@@ -8,7 +8,7 @@
  * expected.
  */
 import * as path from 'node:path';
-import { DataError, q } from './errors';
+import { DataError } from './errors';
 import { readMaybeGzip } from './files';
 import { parseIdx } from './idx';
 import type { NdArray } from './ndarray';
@@ -28,10 +28,7 @@ export function sniffArrayFormat(bytes: Uint8Array): ArrayFormat | undefined {
 export function readArray(file: string): NdArray {
   const ext = path.extname(file.replace(/\.gz$/i, '')).toLowerCase();
   if (ext === '.csv' || ext === '.tsv') {
-    throw new DataError(`${q(file)} is a CSV file; expected a single array here (.npy or IDX)`, {
-      hint: 'CSV columns are matched to data sites by name; read it with readCsvSites',
-      file,
-    });
+    throw DataError.of({ kind: 'array-file-is-csv', file });
   }
   const bytes = readMaybeGzip(file);
   switch (sniffArrayFormat(bytes)) {
@@ -40,9 +37,6 @@ export function readArray(file: string): NdArray {
     case 'idx':
       return parseIdx(bytes, file);
     default:
-      throw new DataError(`${q(file)} is neither a .npy nor an IDX file (it starts with neither \\x93NUMPY nor 00 00)`, {
-        hint: ext === '.npz' ? '.npz archives are not supported; save each array with numpy.save' : 'save arrays with numpy.save, or use a CSV file with a header',
-        file,
-      });
+      throw DataError.of({ kind: 'array-file-unknown-format', file, npz: ext === '.npz' });
   }
 }

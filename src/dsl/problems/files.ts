@@ -27,7 +27,29 @@ export type FileProblem =
   /** VAE704: an `--estimator` item not of the form `site=kind`. */
   | { readonly kind: 'bad-estimator-flag'; readonly found: string }
   /** VAE704: an `--objective` not of a short form (`elbo`, `iwae`, `iwae:K`), or with a bad argument. */
-  | { readonly kind: 'bad-objective-flag'; readonly found: string };
+  | { readonly kind: 'bad-objective-flag'; readonly found: string }
+  /** VAE702: a `.npy` header that cannot be read (`fault`: which part; `found`: what was there, as shown). */
+  | { readonly kind: 'npy-header'; readonly file: string; readonly fault: NpyHeaderFault; readonly found?: string; readonly declared?: number }
+  /** VAE702: a `.npy` dtype (`found`, the header's descr) that is not a plain number type. */
+  | { readonly kind: 'npy-dtype'; readonly file: string; readonly found: string }
+  /** VAE702: a `.npy` array of rank >= 2 in Fortran (column-major) order. */
+  | { readonly kind: 'npy-fortran-order'; readonly file: string }
+  /** VAE702: an array file whose data bytes (`found`) differ from what its header's shape needs (`expected`); `dtype` as the header names it. */
+  | { readonly kind: 'array-data-length'; readonly file: string; readonly format: 'npy' | 'idx'; readonly shape: readonly number[]; readonly dtype: string; readonly expected: number; readonly found: number }
+  /** VAE702: a 64-bit or unsigned `.npy` integer (`found`, in decimal) outside int32 at flat `index`. */
+  | { readonly kind: 'npy-int32-range'; readonly file: string; readonly dtype: string; readonly found: string; readonly index: number }
+  /** VAE702: an IDX header that cannot be read (`found`: what was there, as shown; `declared`: the dimension count). */
+  | { readonly kind: 'idx-header'; readonly file: string; readonly fault: IdxHeaderFault; readonly found: string; readonly declared?: number }
+  /** VAE702: a CSV file given where a single array (.npy or IDX) is expected. */
+  | { readonly kind: 'array-file-is-csv'; readonly file: string }
+  /** VAE702: a file that starts like neither a .npy nor an IDX file (`npz`: named .npz). */
+  | { readonly kind: 'array-file-unknown-format'; readonly file: string; readonly npz: boolean };
+
+/** The part of a `.npy` header at fault. */
+export type NpyHeaderFault = 'magic' | 'truncated' | 'version' | 'length' | 'structured' | 'no-descr' | 'no-fortran-order' | 'no-shape' | 'dimensions';
+
+/** The part of an IDX header at fault. */
+export type IdxHeaderFault = 'short' | 'magic' | 'type-code' | 'no-dimensions' | 'length';
 
 /** The kinds of this range (the index dispatches on them; the compiler keeps the list complete). */
 export const FILE_KINDS: Record<FileProblem['kind'], true> = {
@@ -43,6 +65,14 @@ export const FILE_KINDS: Record<FileProblem['kind'], true> = {
   'checkpoint-size-mismatch': true,
   'checkpoint-hash-mismatch': true,
   'checkpoint-weight-shape': true,
+  'npy-header': true,
+  'npy-dtype': true,
+  'npy-fortran-order': true,
+  'array-data-length': true,
+  'npy-int32-range': true,
+  'idx-header': true,
+  'array-file-is-csv': true,
+  'array-file-unknown-format': true,
 };
 
 /** The hint for a corrupt checkpoint. */
@@ -60,6 +90,57 @@ function fileSystemReason(errno: string, verb: 'read' | 'write', cwd: string): [
     EROFS: ['the file system is read-only', 'choose a writable location'],
   };
   return what[errno] ?? [errno === '' ? 'unknown I/O failure' : `I/O failure (${errno})`, 'check the path and try again'];
+}
+
+const NPY_SAVE_HINT = 'save the array with numpy.save';
+const INCOMPLETE_HINT = 'the file is incomplete; save or copy it again';
+const IDX_HINT = 'IDX files start with 00 00 <type> <ndims>, as in MNIST';
+
+/** What is wrong with a `.npy` header, in words, and the hint. */
+function npyHeaderText(p: Extract<FileProblem, { kind: 'npy-header' }>): [string, string] {
+  switch (p.fault) {
+    case 'magic':
+      return ['expected the magic string \\x93NUMPY at the start, found something else', NPY_SAVE_HINT];
+    case 'truncated':
+      return ['the header is truncated', INCOMPLETE_HINT];
+    case 'version':
+      return [`expected format version 1, 2 or 3, found ${p.found ?? ''}`, NPY_SAVE_HINT];
+    case 'length':
+      return [`the header declares ${p.declared ?? 0} bytes but the file ends after ${p.found ?? ''}`, INCOMPLETE_HINT];
+    case 'structured':
+      return ['expected a plain numeric dtype, found a structured dtype', 'save each field as its own array'];
+    case 'no-descr':
+      return [`expected a 'descr' entry in the header, found ${p.found ?? ''}`, NPY_SAVE_HINT];
+    case 'no-fortran-order':
+      return ["expected a 'fortran_order' entry in the header", NPY_SAVE_HINT];
+    case 'no-shape':
+      return ["expected a 'shape' tuple in the header", NPY_SAVE_HINT];
+    case 'dimensions':
+      return [`expected non-negative integer dimensions, found (${p.found ?? ''})`, NPY_SAVE_HINT];
+  }
+}
+
+/** What is wrong with an IDX header, in words, and the hint. */
+function idxHeaderText(p: Extract<FileProblem, { kind: 'idx-header' }>): [string, string] {
+  switch (p.fault) {
+    case 'short':
+      return [`expected a 4-byte magic number, found ${p.found} bytes`, IDX_HINT];
+    case 'magic':
+      return [`expected the magic number to start with 00 00, found ${p.found}`, IDX_HINT];
+    case 'type-code':
+      return [`expected a type code 08, 09, 0b, 0c, 0d or 0e, found ${p.found}`, IDX_HINT];
+    case 'no-dimensions':
+      return [`expected at least one dimension, found ${p.found}`, IDX_HINT];
+    case 'length': {
+      const ndims = p.declared ?? 0;
+      return [`the header declares ${ndims} dimensions (${4 + 4 * ndims} header bytes) but the file has only ${p.found} bytes`, 'the file is truncated; copy or download it again'];
+    }
+  }
+}
+
+/** A shape as the data messages show it: `[28, 28]`. */
+function shapeText(shape: readonly number[]): string {
+  return `[${shape.join(', ')}]`;
 }
 
 export function renderFiles(p: FileProblem): Rendered {
@@ -92,5 +173,43 @@ export function renderFiles(p: FileProblem): Rendered {
       return rendered(`invalid --estimator '${p.found}'`, 'write --estimator site=kind, e.g. --estimator y=score');
     case 'bad-objective-flag':
       return rendered(`invalid --objective '${p.found}'`, 'use elbo, iwae or iwae:K (e.g. iwae:5)');
+    case 'npy-header': {
+      const [what, hint] = npyHeaderText(p);
+      return rendered(`'${p.file}' is not a valid .npy file: ${what}`, hint);
+    }
+    case 'npy-dtype': {
+      const d = p.found;
+      const obj = d.includes('O') ? ' (Python objects)' : d.includes('U') || d.includes('S') ? ' (strings)' : '';
+      return rendered(
+        `'${p.file}' has dtype '${d}'${obj}; expected one of bool, uint8, int8, int16, uint16, int32, uint32, int64, uint64, float16, float32, float64`,
+        'convert it with arr.astype(np.float32) (or np.int32 for labels) before saving',
+      );
+    }
+    case 'npy-fortran-order':
+      return rendered(`'${p.file}' is stored in Fortran (column-major) order; expected C (row-major) order`, 'save it with np.save(path, np.ascontiguousarray(arr))');
+    case 'array-data-length': {
+      const short = p.found < p.expected;
+      const dtype = p.format === 'npy' ? `'${p.dtype}'` : p.dtype;
+      const hint = short
+        ? p.format === 'npy' ? INCOMPLETE_HINT : 'the file is incomplete; copy or download it again'
+        : p.format === 'npy' ? 'the file may be corrupt; save it again with numpy.save' : 'the file may be corrupt or not an IDX file';
+      return rendered(`'${p.file}' is ${short ? 'truncated' : 'longer than its header says'}: shape ${shapeText(p.shape)} of ${dtype} needs ${p.expected} data bytes, found ${p.found}`, hint);
+    }
+    case 'npy-int32-range':
+      return rendered(
+        `'${p.file}' holds '${p.dtype}' values outside the int32 range: ${p.found} at flat index ${p.index}`,
+        'vaelang stores integers as int32; store labels as int32 (arr.astype(np.int32)) or reals as float32',
+      );
+    case 'idx-header': {
+      const [what, hint] = idxHeaderText(p);
+      return rendered(`'${p.file}' is not a valid IDX file: ${what}`, hint);
+    }
+    case 'array-file-is-csv':
+      return rendered(`'${p.file}' is a CSV file; expected a single array here (.npy or IDX)`, 'CSV columns are matched to data sites by name; read it with readCsvSites');
+    case 'array-file-unknown-format':
+      return rendered(
+        `'${p.file}' is neither a .npy nor an IDX file (it starts with neither \\x93NUMPY nor 00 00)`,
+        p.npz ? '.npz archives are not supported; save each array with numpy.save' : 'save arrays with numpy.save, or use a CSV file with a header',
+      );
   }
 }
