@@ -20,7 +20,7 @@
  * 1-based line and the column, e.g. "data.csv has no column 'x[3]' for site x (5 values per
  * example); found columns x[0], x[1], x[2], y".
  */
-import { DataError, q } from './errors';
+import { DataError } from './errors';
 import { readBytes } from './files';
 import type { NdArray } from './ndarray';
 
@@ -71,12 +71,7 @@ export function parseCsv(text: string, file = 'the CSV file'): CsvTable {
     }
     if (c === '"') {
       if (field.trim() !== '') {
-        throw new DataError(`line ${line} of ${q(file)} has a quote inside an unquoted field; expected quotes only around a whole field`, {
-          hint: 'quote the whole field and double any quote inside it ("")',
-          file,
-          line,
-          column: fields.length + 1,
-        });
+        throw DataError.of({ kind: 'csv-quote-in-field', file, line, column: fields.length + 1 });
       }
       field = '';
       quoted = true;
@@ -91,48 +86,35 @@ export function parseCsv(text: string, file = 'the CSV file'): CsvTable {
       recordLine = line;
     } else if (wasQuoted) {
       if (c.trim() !== '') {
-        throw new DataError(`line ${line} of ${q(file)} has text after a closing quote; expected a comma or the end of the line`, {
-          hint: 'double any quote inside a quoted field ("")',
-          file,
-          line,
-          column: fields.length + 1,
-        });
+        throw DataError.of({ kind: 'csv-text-after-quote', file, line, column: fields.length + 1 });
       }
     } else {
       field += c;
     }
   }
   if (quoted) {
-    throw new DataError(`${q(file)} ends inside a quoted field that starts on line ${quoteLine}; expected a closing quote`, {
-      hint: 'close the quote, or double any quote inside the field ("")',
-      file,
-      line: quoteLine,
-    });
+    throw DataError.of({ kind: 'csv-unclosed-quote', file, line: quoteLine });
   }
   if (field !== '' || wasQuoted || fields.length > 0) endRecord();
 
   const head = records.shift();
   if (head === undefined) {
-    throw new DataError(`${q(file)} is empty; expected a header row naming the columns`, { hint: 'add a header such as x[0],x[1],y', file });
+    throw DataError.of({ kind: 'csv-empty', file });
   }
   const header = head.fields;
   const seen = new Set<string>();
   header.forEach((name, j) => {
     if (name === '') {
-      throw new DataError(`the header of ${q(file)} has an empty name in column ${j + 1}; expected every column to be named`, { file, line: head.line, column: j + 1 });
+      throw DataError.of({ kind: 'csv-empty-column-name', file, line: head.line, column: j + 1 });
     }
     if (seen.has(name)) {
-      throw new DataError(`the header of ${q(file)} names column '${name}' twice`, { hint: 'rename one of them', file, line: head.line, column: j + 1 });
+      throw DataError.of({ kind: 'csv-duplicate-column', file, line: head.line, column: j + 1, found: name });
     }
     seen.add(name);
   });
   for (const r of records) {
     if (r.fields.length !== header.length) {
-      throw new DataError(`line ${r.line} of ${q(file)} has ${r.fields.length} fields; expected ${header.length} as in the header`, {
-        hint: 'quote fields that contain commas',
-        file,
-        line: r.line,
-      });
+      throw DataError.of({ kind: 'csv-field-count', file, line: r.line, found: r.fields.length, expected: header.length });
     }
   }
   return { file, header, rows: records.map((r) => r.fields), lines: records.map((r) => r.line) };
@@ -170,32 +152,15 @@ export function resolveColumns(table: CsvTable, sites: readonly SiteRequest[]): 
     const anyNamed = index.has(site.name) || cols.some((c) => c !== undefined);
     if (sites.length === 1 && !anyNamed) {
       if (table.header.length !== site.size) {
-        throw new DataError(
-          `${q(table.file)} has ${table.header.length} columns but site ${site.name} takes ${site.size} values per example; expected ${site.size} columns (or columns named ${describeNames(site)})`,
-          { hint: `name the columns ${describeNames(site)}, or fix the declared size of ${site.name}`, file: table.file },
-        );
+        throw DataError.of({ kind: 'csv-column-count', file: table.file, site: site.name, size: site.size, found: table.header.length });
       }
       out.set(site.name, table.header.map((_, j) => j));
       continue;
     }
     const missing = site.size === 1 && !anyNamed ? site.name : names[cols.findIndex((c) => c === undefined)];
-    throw new DataError(
-      `${q(table.file)} has no column '${missing}' for site ${site.name} (${site.size} value${site.size === 1 ? '' : 's'} per example); found columns ${listColumns(table.header)}`,
-      { hint: `name the columns of ${site.name} ${describeNames(site)}`, file: table.file, line: 1 },
-    );
+    throw DataError.of({ kind: 'csv-missing-column', file: table.file, line: 1, site: site.name, size: site.size, missing: missing as string, columns: [...table.header] });
   }
   return out;
-}
-
-function describeNames(site: SiteRequest): string {
-  if (site.size === 1) return `'${site.name}'`;
-  if (site.size === 2) return `'${site.name}[0]', '${site.name}[1]'`;
-  return `'${site.name}[0]' ... '${site.name}[${site.size - 1}]'`;
-}
-
-function listColumns(header: readonly string[]): string {
-  const shown = header.slice(0, 12).join(', ');
-  return header.length > 12 ? `${shown}, ... (${header.length} in all)` : shown;
 }
 
 /**
@@ -230,10 +195,7 @@ function parseCell(text: string, site: SiteRequest, table: CsvTable, r: number, 
   const ok = site.integer ? Number.isSafeInteger(v) : nanText || !Number.isNaN(v);
   if (!ok || /^[+-]?0[xob]/i.test(text)) {
     const line = table.lines[r] as number;
-    throw new DataError(
-      `line ${line} of ${q(table.file)}, column '${table.header[j]}': expected ${site.integer ? 'an integer label' : 'a number'}, found '${text}'`,
-      { hint: 'leave the cell empty for a missing value', file: table.file, line, column: j + 1 },
-    );
+    throw DataError.of({ kind: 'csv-bad-cell', file: table.file, line, column: j + 1, header: table.header[j] as string, found: text, expected: site.integer ? 'integer' : 'number' });
   }
   return v;
 }

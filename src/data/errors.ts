@@ -39,9 +39,10 @@ export class DataError extends UserError {
     if (info.column !== undefined) this.column = info.column;
   }
 
-  /** A data error built from its data: message and hint rendered by problems/files.ts; `at` locates it in a text file. */
-  static of(data: FileProblem & { readonly file: string }, at: { readonly line?: number; readonly column?: number } = {}): DataError {
+  /** A data error built from its data: message and hint rendered by problems/files.ts; file, line and column taken from it. */
+  static of(data: FileProblem & { readonly file: string; readonly line?: number; readonly column?: number }): DataError {
     const r = renderProblem(data);
+    const at = { ...(data.line !== undefined ? { line: data.line } : {}), ...(data.column !== undefined ? { column: data.column } : {}) };
     return new DataError(r.message, { ...(r.hint !== undefined ? { hint: r.hint } : {}), file: data.file, ...at, data });
   }
 

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as fs from 'node:fs';
+import { parseCsv, selectSites } from '../../src/data/csv';
 import { DataError, fsError } from '../../src/data/errors';
 import { parseIdx } from '../../src/data/idx';
 import { parseNpy } from '../../src/data/npy';
@@ -111,5 +112,46 @@ describe('errors as data', () => {
     expect(npz.data).toEqual({ kind: 'array-file-unknown-format', file, npz: true });
     expect(npz.message).toBe(`'${file}' is neither a .npy nor an IDX file (it starts with neither \\x93NUMPY nor 00 00)`);
     expect(npz.hint).toBe('.npz archives are not supported; save each array with numpy.save');
+  });
+
+  it('a CSV syntax or header fault carries the 1-based line and column', () => {
+    const quote = dataError(() => parseCsv('a,b\n1,x"y\n', 'd.csv'));
+    expect(quote.data).toEqual({ kind: 'csv-quote-in-field', file: 'd.csv', line: 2, column: 2 });
+    expect(quote).toMatchObject({ file: 'd.csv', line: 2, column: 2 });
+    expect(quote.message).toBe("line 2 of 'd.csv' has a quote inside an unquoted field; expected quotes only around a whole field");
+    const after = dataError(() => parseCsv('a,b\n"1"x,2\n', 'd.csv'));
+    expect(after.data).toEqual({ kind: 'csv-text-after-quote', file: 'd.csv', line: 2, column: 1 });
+    expect(after.hint).toBe('double any quote inside a quoted field ("")');
+    const open = dataError(() => parseCsv('a,b\n1,"2\n3,4\n', 'd.csv'));
+    expect(open.data).toEqual({ kind: 'csv-unclosed-quote', file: 'd.csv', line: 2 });
+    expect(open.message).toBe("'d.csv' ends inside a quoted field that starts on line 2; expected a closing quote");
+    const empty = dataError(() => parseCsv('', 'd.csv'));
+    expect(empty.data).toEqual({ kind: 'csv-empty', file: 'd.csv' });
+    expect(empty.hint).toBe('add a header such as x[0],x[1],y');
+    const unnamed = dataError(() => parseCsv('a,,c\n1,2,3\n', 'd.csv'));
+    expect(unnamed.data).toEqual({ kind: 'csv-empty-column-name', file: 'd.csv', line: 1, column: 2 });
+    expect(unnamed.message).toBe("the header of 'd.csv' has an empty name in column 2; expected every column to be named");
+    expect(unnamed.hint).toBeUndefined();
+    const twice = dataError(() => parseCsv('a,b,a\n1,2,3\n', 'd.csv'));
+    expect(twice.data).toEqual({ kind: 'csv-duplicate-column', file: 'd.csv', line: 1, column: 3, found: 'a' });
+    expect(twice.message).toBe("the header of 'd.csv' names column 'a' twice");
+    const fields = dataError(() => parseCsv('a,b\n1,2\n3\n', 'd.csv'));
+    expect(fields.data).toEqual({ kind: 'csv-field-count', file: 'd.csv', line: 3, found: 1, expected: 2 });
+    expect(fields.message).toBe("line 3 of 'd.csv' has 1 fields; expected 2 as in the header");
+  });
+
+  it('a CSV column or cell fault names the site, the value found and what was expected', () => {
+    const count = dataError(() => selectSites(parseCsv('p,q,r\n1,2,3\n', 'd.csv'), [{ name: 'x', size: 2 }]));
+    expect(count.data).toEqual({ kind: 'csv-column-count', file: 'd.csv', site: 'x', size: 2, found: 3 });
+    expect(count.message).toBe("'d.csv' has 3 columns but site x takes 2 values per example; expected 2 columns (or columns named 'x[0]', 'x[1]')");
+    expect(count.hint).toBe("name the columns 'x[0]', 'x[1]', or fix the declared size of x");
+    const missing = dataError(() => selectSites(parseCsv('x[0],x[1],y\n1,2,3\n', 'd.csv'), [{ name: 'x', size: 3 }, { name: 'y', size: 1 }]));
+    expect(missing.data).toEqual({ kind: 'csv-missing-column', file: 'd.csv', line: 1, site: 'x', size: 3, missing: 'x[2]', columns: ['x[0]', 'x[1]', 'y'] });
+    expect(missing.message).toBe("'d.csv' has no column 'x[2]' for site x (3 values per example); found columns x[0], x[1], y");
+    expect(missing.hint).toBe("name the columns of x 'x[0]' ... 'x[2]'");
+    const cell = dataError(() => selectSites(parseCsv('y\n1\n2.5\n', 'd.csv'), [{ name: 'y', size: 1, integer: true }]));
+    expect(cell.data).toEqual({ kind: 'csv-bad-cell', file: 'd.csv', line: 3, column: 1, header: 'y', found: '2.5', expected: 'integer' });
+    expect(cell.message).toBe("line 3 of 'd.csv', column 'y': expected an integer label, found '2.5'");
+    expect(cell.hint).toBe('leave the cell empty for a missing value');
   });
 });

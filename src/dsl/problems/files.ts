@@ -43,7 +43,27 @@ export type FileProblem =
   /** VAE702: a CSV file given where a single array (.npy or IDX) is expected. */
   | { readonly kind: 'array-file-is-csv'; readonly file: string }
   /** VAE702: a file that starts like neither a .npy nor an IDX file (`npz`: named .npz). */
-  | { readonly kind: 'array-file-unknown-format'; readonly file: string; readonly npz: boolean };
+  | { readonly kind: 'array-file-unknown-format'; readonly file: string; readonly npz: boolean }
+  /** VAE702: a quote inside an unquoted CSV field (`line`, `column`: 1-based). */
+  | { readonly kind: 'csv-quote-in-field'; readonly file: string; readonly line: number; readonly column: number }
+  /** VAE702: text after a closing quote in a CSV field. */
+  | { readonly kind: 'csv-text-after-quote'; readonly file: string; readonly line: number; readonly column: number }
+  /** VAE702: a CSV file that ends inside a quoted field opened on `line`. */
+  | { readonly kind: 'csv-unclosed-quote'; readonly file: string; readonly line: number }
+  /** VAE702: a CSV file without even a header row. */
+  | { readonly kind: 'csv-empty'; readonly file: string }
+  /** VAE702: a CSV header with an empty name in `column`. */
+  | { readonly kind: 'csv-empty-column-name'; readonly file: string; readonly line: number; readonly column: number }
+  /** VAE702: a CSV header naming a column (`found`) a second time, in `column`. */
+  | { readonly kind: 'csv-duplicate-column'; readonly file: string; readonly line: number; readonly column: number; readonly found: string }
+  /** VAE702: a CSV record with `found` fields where the header has `expected`. */
+  | { readonly kind: 'csv-field-count'; readonly file: string; readonly line: number; readonly found: number; readonly expected: number }
+  /** VAE702: an unnamed CSV table whose `found` columns are not the `size` values per example of the one `site`. */
+  | { readonly kind: 'csv-column-count'; readonly file: string; readonly site: string; readonly size: number; readonly found: number }
+  /** VAE702: a site's column (`missing`) absent from the CSV header (`columns`, on `line`). */
+  | { readonly kind: 'csv-missing-column'; readonly file: string; readonly line: number; readonly site: string; readonly size: number; readonly missing: string; readonly columns: readonly string[] }
+  /** VAE702: a CSV cell (`found`) in column `header` that is not the `expected` value. */
+  | { readonly kind: 'csv-bad-cell'; readonly file: string; readonly line: number; readonly column: number; readonly header: string; readonly found: string; readonly expected: 'integer' | 'number' };
 
 /** The part of a `.npy` header at fault. */
 export type NpyHeaderFault = 'magic' | 'truncated' | 'version' | 'length' | 'structured' | 'no-descr' | 'no-fortran-order' | 'no-shape' | 'dimensions';
@@ -73,6 +93,16 @@ export const FILE_KINDS: Record<FileProblem['kind'], true> = {
   'idx-header': true,
   'array-file-is-csv': true,
   'array-file-unknown-format': true,
+  'csv-quote-in-field': true,
+  'csv-text-after-quote': true,
+  'csv-unclosed-quote': true,
+  'csv-empty': true,
+  'csv-empty-column-name': true,
+  'csv-duplicate-column': true,
+  'csv-field-count': true,
+  'csv-column-count': true,
+  'csv-missing-column': true,
+  'csv-bad-cell': true,
 };
 
 /** The hint for a corrupt checkpoint. */
@@ -143,6 +173,19 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
 
+/** The column names a CSV site takes: `'y'`, `'x[0]', 'x[1]'`, `'x[0]' ... 'x[783]'`. */
+function siteColumnNames(site: string, size: number): string {
+  if (size === 1) return `'${site}'`;
+  if (size === 2) return `'${site}[0]', '${site}[1]'`;
+  return `'${site}[0]' ... '${site}[${size - 1}]'`;
+}
+
+/** A CSV header as messages list it: the first 12 names, then the count. */
+function columnList(header: readonly string[]): string {
+  const shown = header.slice(0, 12).join(', ');
+  return header.length > 12 ? `${shown}, ... (${header.length} in all)` : shown;
+}
+
 export function renderFiles(p: FileProblem): Rendered {
   switch (p.kind) {
     case 'program-file-unreadable': {
@@ -210,6 +253,37 @@ export function renderFiles(p: FileProblem): Rendered {
       return rendered(
         `'${p.file}' is neither a .npy nor an IDX file (it starts with neither \\x93NUMPY nor 00 00)`,
         p.npz ? '.npz archives are not supported; save each array with numpy.save' : 'save arrays with numpy.save, or use a CSV file with a header',
+      );
+    case 'csv-quote-in-field':
+      return rendered(`line ${p.line} of '${p.file}' has a quote inside an unquoted field; expected quotes only around a whole field`, 'quote the whole field and double any quote inside it ("")');
+    case 'csv-text-after-quote':
+      return rendered(`line ${p.line} of '${p.file}' has text after a closing quote; expected a comma or the end of the line`, 'double any quote inside a quoted field ("")');
+    case 'csv-unclosed-quote':
+      return rendered(`'${p.file}' ends inside a quoted field that starts on line ${p.line}; expected a closing quote`, 'close the quote, or double any quote inside the field ("")');
+    case 'csv-empty':
+      return rendered(`'${p.file}' is empty; expected a header row naming the columns`, 'add a header such as x[0],x[1],y');
+    case 'csv-empty-column-name':
+      return rendered(`the header of '${p.file}' has an empty name in column ${p.column}; expected every column to be named`);
+    case 'csv-duplicate-column':
+      return rendered(`the header of '${p.file}' names column '${p.found}' twice`, 'rename one of them');
+    case 'csv-field-count':
+      return rendered(`line ${p.line} of '${p.file}' has ${p.found} fields; expected ${p.expected} as in the header`, 'quote fields that contain commas');
+    case 'csv-column-count': {
+      const names = siteColumnNames(p.site, p.size);
+      return rendered(
+        `'${p.file}' has ${p.found} columns but site ${p.site} takes ${p.size} values per example; expected ${p.size} columns (or columns named ${names})`,
+        `name the columns ${names}, or fix the declared size of ${p.site}`,
+      );
+    }
+    case 'csv-missing-column':
+      return rendered(
+        `'${p.file}' has no column '${p.missing}' for site ${p.site} (${p.size} value${p.size === 1 ? '' : 's'} per example); found columns ${columnList(p.columns)}`,
+        `name the columns of ${p.site} ${siteColumnNames(p.site, p.size)}`,
+      );
+    case 'csv-bad-cell':
+      return rendered(
+        `line ${p.line} of '${p.file}', column '${p.header}': expected ${p.expected === 'integer' ? 'an integer label' : 'a number'}, found '${p.found}'`,
+        'leave the cell empty for a missing value',
       );
   }
 }
