@@ -57,7 +57,7 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   const beta = settings.beta;
   const lambda = settings.freeBits;
   const planned = new Map(plan.sites.map((s) => [s.name, s]));
-  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && planned.get(t.name)?.freeBits.applies && t.klElementwise) : [];
+  const fbSites = freeBitsSites(terms, planned, lambda);
   const surrogateCost = addAll([
     ...terms.map((t) => siteCost(t, beta)),
     ...fbSites.map((t) => tf.mul(beta, t.kl ?? siteKl(t)!)), // add back: replaced by free bits below
@@ -66,8 +66,7 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
   for (const t of fbSites) {
     const rank = t.model.shape.length;
     const perDim = enumExpect(t.klElementwise!, W ? W.reshape([...W.shape, ...new Array<number>(rank).fill(1)]) : null, layout, rank); // [K, B, ...event]
-    const meanDim = tf.mean(perDim, plateAxes(perDim, layout, rank)); // [...event]
-    surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
+    surrogate = subtractFreeBits(surrogate, perDim, layout, rank, beta, lambda);
   }
 
   // Score parts: log q · stop(D − b) with D the site's downstream costs, averaged under stop(W).
@@ -82,19 +81,7 @@ export function elboObjective(inp: ObjectiveInput): ObjectiveOutput {
     level: (D) => tf.mean(stopGradient(enumExpect(D, weighted(), layout))), // []
   }, state));
 
-  const cls = classifyTerm(traces, settings.classify); // [B]
-  if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
-
-  return {
-    surrogate,
-    bound: meanOverParticles(elboKB, layout) as tf.Tensor1D, // [B]
-    recon: meanOverParticles(recon, layout) as tf.Tensor1D, // [B]
-    kl: meanOverParticles(kl, layout) as tf.Tensor1D, // [B]
-    baselineUpdates,
-    traces,
-    terms,
-    keep: [...baselineUpdates.values()],
-  };
+  return elboOutput(surrogate, { elboKB, recon, kl }, baselineUpdates, traces, terms, settings);
 }
 
 /**
@@ -114,15 +101,14 @@ function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm
   const lambda = settings.freeBits;
   const planned = new Map(plan.sites.map((s) => [s.name, s]));
   // Free bits act on sites that read no state (enumerated sites have none), so per dimension without weights.
-  const fbSites = lambda > 0 ? terms.filter((t) => t.latent && planned.get(t.name)?.freeBits.applies && t.klElementwise) : [];
+  const fbSites = freeBitsSites(terms, planned, lambda);
   const fbNames = new Set(fbSites.map((t) => t.name));
   const surrogateCost = chain.expect(terms, (t) => (fbNames.has(t.name) ? tf.add(siteCost(t, beta), tf.mul(beta, t.kl ?? siteKl(t)!)) : siteCost(t, beta))); // [K, B]
   let surrogate = tf.mean(surrogateCost) as tf.Scalar; // []
   for (const t of fbSites) {
     const rank = t.model.shape.length;
     const perDim = t.klElementwise!; // [K, B, ...event]
-    const meanDim = tf.mean(perDim, plateAxes(perDim, layout, rank)); // [...event]
-    surrogate = tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar;
+    surrogate = subtractFreeBits(surrogate, perDim, layout, rank, beta, lambda);
   }
 
   // Score parts: the sampled sites read no state, so log q has no enumeration axes and E_q of the signal is taken first.
@@ -136,13 +122,36 @@ function chainElbo(inp: ObjectiveInput, traces: Traces, terms: readonly SiteTerm
     level: (D) => tf.mean(stopGradient(D)), // []
   }, state));
 
+  return elboOutput(surrogate, { elboKB, recon, kl }, baselineUpdates, traces, terms, settings);
+}
+
+/** The latent sites free bits act on: eligible in the plan, with a per-dimension KL. */
+function freeBitsSites(terms: readonly SiteTerm[], planned: ReadonlyMap<string, ObjectiveInput['plan']['sites'][number]>, lambda: number): SiteTerm[] {
+  return lambda > 0 ? terms.filter((t) => t.latent && planned.get(t.name)?.freeBits.applies && t.klElementwise) : [];
+}
+
+/** Subtracts β Σ_d max(λ, KL_d) of one site, KL_d its per-dimension KL [K, B, ...event] averaged over particles and examples. */
+function subtractFreeBits(surrogate: tf.Scalar, perDim: tf.Tensor, layout: Traces['layout'], rank: number, beta: number, lambda: number): tf.Scalar {
+  const meanDim = tf.mean(perDim, plateAxes(perDim, layout, rank)); // [...event]
+  return tf.sub(surrogate, tf.mul(beta, tf.sum(tf.maximum(meanDim, lambda)))) as tf.Scalar; // []
+}
+
+/** Both ELBOs' last step: the classification term of labelled examples, and the parts per example. */
+function elboOutput(
+  surrogate: tf.Scalar,
+  parts: { readonly elboKB: tf.Tensor; readonly recon: tf.Tensor; readonly kl: tf.Tensor }, // each [K, B]
+  baselineUpdates: Map<string, tf.Tensor>,
+  traces: Traces,
+  terms: readonly SiteTerm[],
+  settings: ObjectiveInput['settings'],
+): ObjectiveOutput {
+  const layout = traces.layout;
   const cls = classifyTerm(traces, settings.classify); // [B]
-  if (cls) surrogate = tf.add(surrogate, tf.mean(cls)) as tf.Scalar;
   return {
-    surrogate,
-    bound: meanOverParticles(elboKB, layout) as tf.Tensor1D, // [B]
-    recon: meanOverParticles(recon, layout) as tf.Tensor1D, // [B]
-    kl: meanOverParticles(kl, layout) as tf.Tensor1D, // [B]
+    surrogate: cls ? (tf.add(surrogate, tf.mean(cls)) as tf.Scalar) : surrogate, // []
+    bound: meanOverParticles(parts.elboKB, layout) as tf.Tensor1D, // [B]
+    recon: meanOverParticles(parts.recon, layout) as tf.Tensor1D, // [B]
+    kl: meanOverParticles(parts.kl, layout) as tf.Tensor1D, // [B]
     baselineUpdates,
     traces,
     terms,
